@@ -1,0 +1,69 @@
+//! `eligo`: the command-line front end. Thin by design: it parses
+//! arguments, wires the library crates together and prints. The work lives
+//! in the library crates (see ARCHITECTURE.md).
+
+mod cmd;
+mod context;
+mod exit;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// eligo: a clinical-trial registry and eligibility engine.
+#[derive(Parser)]
+#[command(name = "eligo", version, about, long_about = None)]
+struct Cli {
+    /// SQLite file of the registry (default: the user's data directory).
+    /// Ignored when DATABASE_URL names a PostgreSQL database.
+    #[arg(long, global = true, env = "ELIGO_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import ClinicalTrials.gov API v2 JSON (files, directories, search pages, NDJSON, zip).
+    Import(cmd::import::Args),
+    /// Search the registry (full text and facets).
+    Search(cmd::search::Args),
+    /// Show one trial the way a trial page does.
+    Show(cmd::show::Args),
+    /// Trials related to one trial.
+    Related(cmd::related::Args),
+    /// Registry statistics.
+    Stats(cmd::stats::Args),
+    /// Compile a trial's eligibility criteria into rules.
+    Criteria(cmd::criteria::Args),
+    /// Evaluate the criteria compiler against an annotated corpus.
+    Eval(cmd::eval::Args),
+    /// Compute a clinical instrument score from JSON input.
+    Score(cmd::score::Args),
+    /// Grade laboratory values by CTCAE v5.0.
+    Grade(cmd::grade::Args),
+    /// Match a patient (FHIR R4 Bundle) against the registry's trials.
+    Match(cmd::matching::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = context::Context::new(cli.db);
+    let result = match cli.command {
+        Command::Import(a) => cmd::import::run(&ctx, a),
+        Command::Search(a) => cmd::search::run(&ctx, a),
+        Command::Show(a) => cmd::show::run(&ctx, a),
+        Command::Related(a) => cmd::related::run(&ctx, a),
+        Command::Stats(a) => cmd::stats::run(&ctx, a),
+        Command::Criteria(a) => cmd::criteria::run(&ctx, a),
+        Command::Eval(a) => cmd::eval::run(&ctx, a),
+        Command::Score(a) => cmd::score::run(&ctx, a),
+        Command::Grade(a) => cmd::grade::run(&ctx, a),
+        Command::Match(a) => cmd::matching::run(&ctx, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => exit::report(&err),
+    }
+}
