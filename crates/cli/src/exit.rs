@@ -25,13 +25,22 @@ pub struct Coded {
 
 impl Coded {
     pub fn invalid_input(message: impl Into<String>) -> anyhow::Error {
-        anyhow::Error::new(Coded { code: INVALID_INPUT, message: message.into() })
+        anyhow::Error::new(Coded {
+            code: INVALID_INPUT,
+            message: message.into(),
+        })
     }
     pub fn not_found(message: impl Into<String>) -> anyhow::Error {
-        anyhow::Error::new(Coded { code: NOT_FOUND, message: message.into() })
+        anyhow::Error::new(Coded {
+            code: NOT_FOUND,
+            message: message.into(),
+        })
     }
     pub fn usage(message: impl Into<String>) -> anyhow::Error {
-        anyhow::Error::new(Coded { code: USAGE, message: message.into() })
+        anyhow::Error::new(Coded {
+            code: USAGE,
+            message: message.into(),
+        })
     }
 }
 

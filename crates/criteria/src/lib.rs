@@ -1,1 +1,161 @@
+//! The criteria compiler: free-text eligibility criteria to typed,
+//! computable rules (`eligo_model::rule`), each with the span of text it
+//! came from, and an honest account of what is not computable.
+//!
+//! ```text
+//! text ─ segment ─► items ─ normalise (offset map) ─► clauses ─ recognise (vocabulary
+//!       phrases, patterns) ─► atoms + attributes ─ connectors ─► rules
+//! ```
+//! Every function on the way is pure; the vocabulary (`eligo_vocab`) is data.
 
+pub mod chia;
+mod compile;
+pub mod entities;
+mod lexicon;
+mod normalize;
+mod patterns;
+pub mod render;
+mod segment;
+
+pub use normalize::{Normalized, normalize};
+pub use segment::{Segment, SegmentKind, segment};
+
+use eligo_model::Trial;
+use eligo_model::rule::{
+    AgeBound, CompiledCriteria, Criterion, CriterionKind, Rule, RuleKind, Span,
+};
+use eligo_model::trial::{AgeLimit, AgeUnit, Sex};
+
+/// Compile a trial's eligibility text. Never panics; text it cannot read is
+/// kept as not-computable criteria.
+pub fn compile(trial_id: &str, criteria_text: &str) -> CompiledCriteria {
+    let segs = segment(criteria_text);
+    let mut criteria = Vec::new();
+    let mut i = 0;
+    while i < segs.len() {
+        if segs[i].kind == SegmentKind::Heading {
+            i += 1;
+            continue;
+        }
+        let top = &segs[i];
+        let mut j = i + 1;
+        while j < segs.len() && segs[j].kind == SegmentKind::Item && segs[j].nesting > 0 {
+            j += 1;
+        }
+        let span = Span::new(top.span.start, segs[j - 1].span.end);
+        let kind = top.section.unwrap_or(CriterionKind::Inclusion);
+        criteria.push(compile::criterion(
+            criteria_text,
+            span,
+            kind,
+            top.future_anchor,
+        ));
+        i = j;
+    }
+    finish(trial_id, criteria)
+}
+
+fn finish(trial_id: &str, criteria: Vec<Criterion>) -> CompiledCriteria {
+    let n = criteria.len();
+    let c = criteria.iter().filter(|c| c.computable).count();
+    CompiledCriteria {
+        trial_id: trial_id.to_string(),
+        computable_fraction: if n == 0 { 0.0 } else { c as f64 / n as f64 },
+        criteria,
+    }
+}
+
+/// Compile a trial: its eligibility text plus the registry's structured
+/// fields (minimum / maximum age, sex) as criteria of their own, marked with
+/// `field`. An age bound the text already states is not repeated.
+pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
+    let text = trial.eligibility.criteria.as_deref().unwrap_or("");
+    let mut compiled = compile(&trial.id, text);
+    let (mut text_min, mut text_max) = (false, false);
+    for c in &compiled.criteria {
+        for r in &c.rules {
+            visit(r, &mut |k| {
+                if let RuleKind::Age { min, max } = k {
+                    text_min |= min.is_some();
+                    text_max |= max.is_some();
+                }
+            });
+        }
+    }
+    let e = &trial.eligibility;
+    let mut fields = Vec::new();
+    if let Some(min) = e.min_age.filter(|_| !text_min) {
+        fields.push(field_age("eligibility.min_age", min, true));
+    }
+    if let Some(max) = e.max_age.filter(|_| !text_max) {
+        fields.push(field_age("eligibility.max_age", max, false));
+    }
+    if e.sex != Sex::All {
+        fields.push(Criterion {
+            kind: CriterionKind::Inclusion,
+            text: e.sex.code().to_string(),
+            span: Span::default(),
+            computable: true,
+            rules: vec![Rule::new(Span::default(), RuleKind::Sex { sex: e.sex })],
+            reason: None,
+            not_computable: Vec::new(),
+            field: Some("eligibility.sex".into()),
+        });
+    }
+    let mut all = fields;
+    all.append(&mut compiled.criteria);
+    finish(&trial.id, all)
+}
+
+fn field_age(field: &str, limit: AgeLimit, is_min: bool) -> Criterion {
+    let text = limit.to_string();
+    let years = match limit.unit {
+        AgeUnit::Years => Some(limit.value),
+        AgeUnit::Months if limit.value.is_multiple_of(12) => Some(limit.value / 12),
+        _ => None,
+    };
+    let (rules, reason) = match years {
+        Some(y) => {
+            let b = Some(AgeBound {
+                years: y,
+                inclusive: true,
+            });
+            let kind = if is_min {
+                RuleKind::Age { min: b, max: None }
+            } else {
+                RuleKind::Age { min: None, max: b }
+            };
+            (vec![Rule::new(Span::default(), kind)], None)
+        }
+        None => (
+            Vec::new(),
+            Some("age limit below one year is not expressed in completed years".to_string()),
+        ),
+    };
+    Criterion {
+        kind: CriterionKind::Inclusion,
+        text,
+        span: Span::default(),
+        computable: !rules.is_empty(),
+        rules,
+        reason,
+        not_computable: Vec::new(),
+        field: Some(field.to_string()),
+    }
+}
+
+/// Visit a rule and all its descendants.
+pub fn visit(r: &Rule, f: &mut impl FnMut(&RuleKind)) {
+    f(&r.kind);
+    match &r.kind {
+        RuleKind::All { rules, .. }
+        | RuleKind::Any { rules, .. }
+        | RuleKind::AtLeast { rules, .. } => {
+            for c in rules {
+                visit(c, f);
+            }
+        }
+        RuleKind::Not { rule } => visit(rule, f),
+        _ => {}
+    }
+}

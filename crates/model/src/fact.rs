@@ -152,11 +152,21 @@ pub struct ConditionFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ObservationValue {
-    Quantity { quantity: Quantity },
+    Quantity {
+        quantity: Quantity,
+    },
     /// A coded answer (positive/negative, a BILAG grade, a NYHA class).
-    Code { coding: Vec<Coding>, #[serde(default, skip_serializing_if = "Option::is_none")] text: Option<String> },
-    Boolean { value: bool },
-    Text { value: String },
+    Code {
+        coding: Vec<Coding>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Boolean {
+        value: bool,
+    },
+    Text {
+        value: String,
+    },
 }
 
 /// An observation's reference range (limits of normal).

@@ -20,7 +20,10 @@ pub struct Quantity {
 
 impl Quantity {
     pub fn new(value: Decimal, unit: impl Into<String>) -> Self {
-        Quantity { value, unit: unit.into() }
+        Quantity {
+            value,
+            unit: unit.into(),
+        }
     }
 }
 

@@ -36,7 +36,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn len(self) -> usize {
         self.end.saturating_sub(self.start)
@@ -94,6 +97,11 @@ pub struct Criterion {
     /// contraception" when the rest is).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_computable: Vec<NotComputablePart>,
+    /// Set when the criterion comes from a structured registry field rather
+    /// than the eligibility text (e.g. `eligibility.min_age`); its spans are
+    /// then empty (`[0, 0]`) and `text` is the field's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// The compiled eligibility of one trial.
@@ -245,7 +253,12 @@ impl fmt::Display for Period {
             TimeUnit::Months => "month",
             TimeUnit::Years => "year",
         };
-        write!(f, "{} {u}{}", self.amount, if self.amount == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{} {u}{}",
+            self.amount,
+            if self.amount == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -253,11 +266,17 @@ impl fmt::Display for Period {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Threshold {
-    Quantity { quantity: Quantity },
+    Quantity {
+        quantity: Quantity,
+    },
     /// `factor × ULN` (upper limit of normal).
-    UlnMultiple { factor: Decimal },
+    UlnMultiple {
+        factor: Decimal,
+    },
     /// `factor × LLN` (lower limit of normal).
-    LlnMultiple { factor: Decimal },
+    LlnMultiple {
+        factor: Decimal,
+    },
 }
 
 /// A qualitative lab result.
@@ -382,8 +401,13 @@ pub enum RuleKind {
         rules: Vec<Rule>,
     },
     /// At least `min` of the rules hold ("at least 2 DMARDs").
-    AtLeast { min: u32, rules: Vec<Rule> },
-    Not { rule: Box<Rule> },
+    AtLeast {
+        min: u32,
+        rules: Vec<Rule>,
+    },
+    Not {
+        rule: Box<Rule>,
+    },
 
     /// Age in completed years at the as-of date, bounds inclusive unless said.
     Age {
@@ -393,7 +417,9 @@ pub enum RuleKind {
         max: Option<AgeBound>,
     },
     /// The patient's sex is `sex` (never `ALL`: that needs no rule).
-    Sex { sex: Sex },
+    Sex {
+        sex: Sex,
+    },
     /// A numeric lab or vital-sign value against a threshold.
     Lab {
         /// Vocabulary key, e.g. `alt`, `anc`, `crcl`, `lvef`.
@@ -523,7 +549,9 @@ mod tests {
             RuleKind::Lab {
                 analyte: "alt".into(),
                 comparator: Comparator::Le,
-                threshold: Threshold::UlnMultiple { factor: Decimal::new(3, 0) },
+                threshold: Threshold::UlnMultiple {
+                    factor: Decimal::new(3, 0),
+                },
                 window: None,
                 method: None,
                 exceptions: vec![],

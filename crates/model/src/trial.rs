@@ -163,6 +163,7 @@ registry_enum!(
     }
 );
 
+#[allow(clippy::derivable_impls)] // the enum is macro-generated
 impl Default for OverallStatus {
     fn default() -> Self {
         OverallStatus::Unknown
@@ -212,6 +213,7 @@ registry_enum!(
     }
 );
 
+#[allow(clippy::derivable_impls)] // the enum is macro-generated
 impl Default for Sex {
     fn default() -> Self {
         Sex::All
@@ -297,8 +299,12 @@ impl PartialDate {
 
     /// The first calendar day the partial date can mean.
     pub fn first_day(self) -> crate::Date {
-        crate::Date::new(self.year, self.month.unwrap_or(1) as i8, self.day.unwrap_or(1) as i8)
-            .expect("PartialDate is validated on construction")
+        crate::Date::new(
+            self.year,
+            self.month.unwrap_or(1) as i8,
+            self.day.unwrap_or(1) as i8,
+        )
+        .expect("PartialDate is validated on construction")
     }
 }
 
@@ -324,8 +330,11 @@ impl Serialize for PartialDate {
 impl<'de> Deserialize<'de> for PartialDate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        PartialDate::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid date {s:?}: expected YYYY-MM or YYYY-MM-DD")))
+        PartialDate::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid date {s:?}: expected YYYY-MM or YYYY-MM-DD"
+            ))
+        })
     }
 }
 
@@ -539,8 +548,9 @@ impl Serialize for AgeLimit {
 impl<'de> Deserialize<'de> for AgeLimit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        AgeLimit::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid age {s:?}: expected e.g. \"18 Years\"")))
+        AgeLimit::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid age {s:?}: expected e.g. \"18 Years\""))
+        })
     }
 }
 
@@ -596,9 +606,9 @@ pub struct RelatedTrial {
 /// Target antigens that CAR-T and other targeted therapies name, in the
 /// spelling eligo reports. Matched as whole tokens, case-insensitively.
 pub const TARGET_ANTIGENS: &[&str] = &[
-    "CD19", "CD20", "CD22", "CD30", "CD33", "CD38", "CD70", "CD7", "CD5", "CD123", "BCMA", "GPRC5D",
-    "FCRH5", "SLAMF7", "CD46", "CD99", "HER2", "EGFR", "GD2", "MSLN", "CLDN18.2", "GPC3", "PSMA",
-    "CD6", "CD79B", "BAFF-R", "TACI",
+    "CD19", "CD20", "CD22", "CD30", "CD33", "CD38", "CD70", "CD7", "CD5", "CD123", "BCMA",
+    "GPRC5D", "FCRH5", "SLAMF7", "CD46", "CD99", "HER2", "EGFR", "GD2", "MSLN", "CLDN18.2", "GPC3",
+    "PSMA", "CD6", "CD79B", "BAFF-R", "TACI",
 ];
 
 impl Trial {
@@ -660,8 +670,14 @@ mod tests {
 
     #[test]
     fn partial_dates_parse_and_reject() {
-        assert_eq!(PartialDate::parse("2025-04").unwrap().to_string(), "2025-04");
-        assert_eq!(PartialDate::parse("2026-01-31").unwrap().to_string(), "2026-01-31");
+        assert_eq!(
+            PartialDate::parse("2025-04").unwrap().to_string(),
+            "2025-04"
+        );
+        assert_eq!(
+            PartialDate::parse("2026-01-31").unwrap().to_string(),
+            "2026-01-31"
+        );
         assert!(PartialDate::parse("2026-02-30").is_none());
         assert!(PartialDate::parse("2026-13").is_none());
         assert!(PartialDate::parse("26-01-01").is_none());

@@ -1,1 +1,618 @@
+//! eligo's full-text search over the registry: a tantivy index next to the
+//! store, with BM25 ranking, filters, facet counts, highlighted snippets and
+//! related trials.
+//!
+//! The index is derived data. It records, in its commit payload, which store
+//! (by [`eligo_store::Store::store_id`]) and which store generation it
+//! reflects; [`sync`] compares that with the store and updates the changed
+//! trials, or rebuilds when the index is missing, from another store or from
+//! another schema version. Query building ([`query`]) and the trial →
+//! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+pub mod query;
+pub mod schema;
+
+use eligo_model::Trial;
+use eligo_store::Store;
+use query::{Filters, SearchRequest, combine, filter_clauses, related_query, text_query};
+use schema::{DIMENSIONS, Fields, SCHEMA_VERSION, build_schema, document};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{QueryParser, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// Everything that can go wrong in search.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index {path}: {source}")]
+    Index {
+        path: String,
+        source: tantivy::TantivyError,
+    },
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] eligo_store::StoreError),
+}
+
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// What an index reflects: written in its commit payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexState {
+    pub schema_version: u32,
+    pub store_id: String,
+    pub generation: i64,
+}
+
+/// One highlighted excerpt. `highlights` are byte ranges `[start, end)` of
+/// `text` that matched the query, so any front end can mark them its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    /// The field the excerpt comes from: summary, criteria, description,
+    /// conditions or title.
+    pub field: String,
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Snippet {
+    /// The text with every highlight wrapped in `open` … `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 8 * self.highlights.len());
+        let mut at = 0;
+        for &[s, e] in &self.highlights {
+            if s < at
+                || e > self.text.len()
+                || !self.text.is_char_boundary(s)
+                || !self.text.is_char_boundary(e)
+            {
+                continue;
+            }
+            out.push_str(&self.text[at..s]);
+            out.push_str(open);
+            out.push_str(&self.text[s..e]);
+            out.push_str(close);
+            at = e;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// Overall status code, e.g. `RECRUITING`.
+    pub status: String,
+    /// Phase codes, e.g. `["PHASE1", "PHASE2"]`.
+    pub phases: Vec<String>,
+    /// BM25 score (1.0 for every hit of an empty query).
+    pub score: f32,
+    /// A highlighted excerpt, `null` when the trial has no text to show.
+    pub snippet: Option<Snippet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Trials matching the query and filters (not just this page).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Per dimension (status, phase, study_type, condition, antigen, sex,
+    /// country): values among the matching trials with their counts, most
+    /// frequent first.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// Why a trial is listed as related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelatedSource {
+    /// The trial's own record names it.
+    Listed,
+    /// Similar words, conditions, interventions or antigens.
+    Similar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelatedHit {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Status code when the trial is in the registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    pub source: RelatedSource,
+    /// Similarity score (BM25) for `similar` trials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+    /// Whether the registry holds this trial.
+    pub in_registry: bool,
+}
+
+/// An open search index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    parser: QueryParser,
+    path: String,
+}
+
+const WRITER_BUDGET: usize = 96_000_000;
+
+impl SearchIndex {
+    /// Open the index in `dir`, creating it when missing. An index that
+    /// cannot be read or was built with another schema version is deleted
+    /// and recreated empty (it is derived data; [`sync`] refills it).
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        let io = |source| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let (schema, fields) = build_schema();
+        let existing = if dir.join("meta.json").exists() {
+            match Index::open_in_dir(dir) {
+                Ok(index)
+                    if read_state(&index).is_some_and(|s| s.schema_version == SCHEMA_VERSION) =>
+                {
+                    Some(index)
+                }
+                Ok(index) if read_state(&index).is_none() && index.schema() == schema => {
+                    Some(index)
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let index = match existing {
+            Some(i) => i,
+            None => {
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir).map_err(io)?;
+                }
+                std::fs::create_dir_all(dir).map_err(io)?;
+                Index::create_in_dir(dir, schema).map_err(|source| SearchError::Index {
+                    path: dir.display().to_string(),
+                    source,
+                })?
+            }
+        };
+        Self::from_index(index, fields, dir.display().to_string())
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = build_schema();
+        Self::from_index(Index::create_in_ram(schema), fields, "(memory)".into())
+    }
+
+    fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut parser = QueryParser::for_index(
+            &index,
+            fields
+                .text_fields()
+                .iter()
+                .map(|(f, _)| *f)
+                .chain([fields.id])
+                .collect(),
+        );
+        for (f, boost) in fields.text_fields() {
+            parser.set_field_boost(f, boost);
+        }
+        parser.set_conjunction_by_default();
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            parser,
+            path,
+        })
+    }
+
+    /// What the index reflects, if it was ever committed by [`Updater::commit`].
+    pub fn state(&self) -> Option<IndexState> {
+        read_state(&self.index)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Start writing. Only one updater at a time per index.
+    pub fn updater(&self) -> Result<Updater<'_>> {
+        let writer = self
+            .index
+            .writer(WRITER_BUDGET)
+            .map_err(|source| SearchError::Index {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(Updater {
+            index: self,
+            writer,
+        })
+    }
+
+    fn analyzer(&self, field: Field) -> Result<tantivy::tokenizer::TextAnalyzer> {
+        Ok(self.index.tokenizer_for_field(field)?)
+    }
+
+    /// Run a search: hits for the requested page, the total and facet counts.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let f = &self.fields;
+        let mut cond = self.analyzer(f.conditions)?;
+        let text = text_query(&self.parser, &req.query);
+        let q = combine(text.box_clone(), filter_clauses(f, &req.filters, &mut cond));
+        let searcher = self.reader.searcher();
+
+        let mut facets = FacetCollector::for_field("facets");
+        for d in DIMENSIONS {
+            facets.add_facet(Facet::from_path([*d]));
+        }
+        let top = TopDocs::with_limit(req.limit.max(1))
+            .and_offset(req.offset)
+            .order_by_score();
+        let (docs, total, counts) = searcher.search(&*q, &(top, Count, facets))?;
+
+        let snippet_fields = [
+            ("summary", f.summary),
+            ("criteria", f.criteria),
+            ("description", f.description),
+            ("conditions", f.conditions),
+            ("title", f.title),
+        ];
+        let mut generators = Vec::new();
+        for (name, field) in snippet_fields {
+            let mut g = SnippetGenerator::create(&searcher, &*text, field)?;
+            g.set_max_num_chars(200);
+            generators.push((name, field, g));
+        }
+
+        let mut hits = Vec::with_capacity(docs.len());
+        for (score, addr) in docs.into_iter().take(req.limit) {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let mut snippet = None;
+            for (name, field, g) in &generators {
+                let joined = join_values(&doc, *field);
+                if joined.is_empty() {
+                    continue;
+                }
+                let s = g.snippet(&joined);
+                if !s.highlighted().is_empty() {
+                    snippet = Some(Snippet {
+                        field: (*name).to_string(),
+                        text: s.fragment().to_string(),
+                        highlights: s.highlighted().iter().map(|r| [r.start, r.end]).collect(),
+                    });
+                    break;
+                }
+            }
+            if snippet.is_none() {
+                let summary = join_values(&doc, f.summary);
+                if !summary.is_empty() {
+                    snippet = Some(Snippet {
+                        field: "summary".into(),
+                        text: prefix(&summary, 200),
+                        highlights: vec![],
+                    });
+                }
+            }
+            hits.push(hit_from_doc(f, &doc, score, snippet));
+        }
+
+        let mut out = BTreeMap::new();
+        for d in DIMENSIONS {
+            let mut values: Vec<FacetCount> = counts
+                .get(&format!("/{d}"))
+                .map(|(facet, count)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            if matches!(*d, "condition" | "country") {
+                values.truncate(req.facet_limit);
+            }
+            out.insert((*d).to_string(), values);
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: out,
+        })
+    }
+
+    fn find(&self, id: &str) -> Result<Option<TantivyDocument>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(searcher.doc::<TantivyDocument>(*addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Trials related to `t`: first those its record lists (in its order),
+    /// then the most similar others, `limit` in all.
+    pub fn related(&self, t: &Trial, limit: usize) -> Result<Vec<RelatedHit>> {
+        let f = &self.fields;
+        let mut out: Vec<RelatedHit> = Vec::new();
+        for r in &t.related {
+            if out.len() >= limit || out.iter().any(|h| h.id == r.id) || r.id == t.id {
+                continue;
+            }
+            let doc = self.find(&r.id)?;
+            let title = doc
+                .as_ref()
+                .map(|d| join_values(d, f.title))
+                .filter(|s| !s.is_empty());
+            out.push(RelatedHit {
+                id: r.id.clone(),
+                title: first_value(doc.as_ref(), f.title)
+                    .or(title)
+                    .or_else(|| r.title.clone()),
+                status: first_value(doc.as_ref(), f.status),
+                source: RelatedSource::Listed,
+                score: None,
+                in_registry: doc.is_some(),
+            });
+        }
+        if out.len() >= limit {
+            return Ok(out);
+        }
+        let mut analyzer = self.analyzer(f.title)?;
+        let q = related_query(f, t, &mut analyzer);
+        let searcher = self.reader.searcher();
+        let want = limit - out.len() + t.related.len();
+        let top = searcher.search(&*q, &TopDocs::with_limit(want.max(1)).order_by_score())?;
+        for (score, addr) in top {
+            if out.len() >= limit {
+                break;
+            }
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let id = first_value(Some(&doc), f.id).unwrap_or_default();
+            if out.iter().any(|h| h.id == id) {
+                continue;
+            }
+            out.push(RelatedHit {
+                id,
+                title: first_value(Some(&doc), f.title),
+                status: first_value(Some(&doc), f.status),
+                source: RelatedSource::Similar,
+                score: Some(score),
+                in_registry: true,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Adds, replaces and removes documents; nothing is visible before
+/// [`Updater::commit`].
+pub struct Updater<'a> {
+    index: &'a SearchIndex,
+    writer: IndexWriter,
+}
+
+impl Updater<'_> {
+    /// Drop every document (for a rebuild).
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Add `t`, replacing any document with its id.
+    pub fn upsert(&mut self, t: &Trial) -> Result<()> {
+        let f = &self.index.fields;
+        self.writer.delete_term(Term::from_field_text(f.id, &t.id));
+        self.writer.add_document(document(f, t))?;
+        Ok(())
+    }
+
+    /// Commit, recording what the index now reflects, and make it visible.
+    pub fn commit(mut self, state: &IndexState) -> Result<()> {
+        let payload = serde_json::to_string(state).unwrap_or_default();
+        let mut pc = self.writer.prepare_commit()?;
+        pc.set_payload(&payload);
+        pc.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.index.reader.reload()?;
+        Ok(())
+    }
+}
+
+fn read_state(index: &Index) -> Option<IndexState> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+fn first_value(doc: Option<&TantivyDocument>, field: Field) -> Option<String> {
+    doc?.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+fn join_values(doc: &TantivyDocument, field: Field) -> String {
+    let parts: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
+    parts.join("; ")
+}
+
+/// At most `max` bytes of `s` at a character boundary, cut at a word, with "…".
+fn prefix(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = s[..end]
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > max / 2)
+        .unwrap_or(end);
+    format!("{}…", s[..cut].trim_end())
+}
+
+fn hit_from_doc(f: &Fields, doc: &TantivyDocument, score: f32, snippet: Option<Snippet>) -> Hit {
+    Hit {
+        id: first_value(Some(doc), f.id).unwrap_or_default(),
+        title: first_value(Some(doc), f.title).unwrap_or_default(),
+        status: first_value(Some(doc), f.status).unwrap_or_default(),
+        phases: doc
+            .get_all(f.phases)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        score,
+        snippet,
+    }
+}
+
+/// How [`sync`] brought the index up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncMode {
+    UpToDate,
+    Updated,
+    Rebuilt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub mode: SyncMode,
+    /// Trials (re)indexed.
+    pub indexed: u64,
+}
+
+const SYNC_PAGE: u32 = 1000;
+
+/// Bring `index` up to date with `store`: nothing when it reflects the
+/// store's current generation, the changed trials when it reflects an older
+/// one, a rebuild otherwise. `progress` gets the number indexed so far.
+pub async fn sync(
+    index: &SearchIndex,
+    store: &Store,
+    mut progress: impl FnMut(u64),
+) -> Result<SyncReport> {
+    let generation = store.generation().await?;
+    let target = IndexState {
+        schema_version: SCHEMA_VERSION,
+        store_id: store.store_id().to_string(),
+        generation,
+    };
+    let current = index.state();
+    let incremental_from = match &current {
+        Some(s) if *s == target => {
+            return Ok(SyncReport {
+                mode: SyncMode::UpToDate,
+                indexed: 0,
+            });
+        }
+        Some(s)
+            if s.schema_version == SCHEMA_VERSION
+                && s.store_id == target.store_id
+                && s.generation < generation =>
+        {
+            Some(s.generation)
+        }
+        _ => None,
+    };
+    let mut up = index.updater()?;
+    let mut indexed = 0u64;
+    match incremental_from {
+        Some(from) => {
+            let mut after: Option<(i64, String)> = None;
+            loop {
+                let page = store
+                    .changed_since(
+                        from,
+                        after.as_ref().map(|(g, id)| (*g, id.as_str())),
+                        SYNC_PAGE,
+                    )
+                    .await?;
+                let Some((g, last)) = page.last() else { break };
+                after = Some((*g, last.id.clone()));
+                for (_, t) in &page {
+                    up.upsert(t)?;
+                }
+                indexed += page.len() as u64;
+                progress(indexed);
+            }
+        }
+        None => {
+            up.clear()?;
+            let mut after: Option<String> = None;
+            loop {
+                let page = store.trials_page(after.as_deref(), SYNC_PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id.clone());
+                for t in &page {
+                    up.upsert(t)?;
+                }
+                indexed += page.len() as u64;
+                progress(indexed);
+            }
+        }
+    }
+    up.commit(&target)?;
+    let mode = if incremental_from.is_some() {
+        SyncMode::Updated
+    } else {
+        SyncMode::Rebuilt
+    };
+    Ok(SyncReport { mode, indexed })
+}
+
+/// Index `trials` into `index` directly (no store), recording `state`.
+pub fn index_trials<'a>(
+    index: &SearchIndex,
+    trials: impl IntoIterator<Item = &'a Trial>,
+    state: &IndexState,
+) -> Result<u64> {
+    let mut up = index.updater()?;
+    let mut n = 0;
+    for t in trials {
+        up.upsert(t)?;
+        n += 1;
+    }
+    up.commit(state)?;
+    Ok(n)
+}
+
+/// Convenience for callers that only filter.
+pub fn filters_only(filters: Filters, limit: usize) -> SearchRequest {
+    SearchRequest {
+        query: String::new(),
+        filters,
+        limit,
+        offset: 0,
+        facet_limit: 20,
+    }
+}

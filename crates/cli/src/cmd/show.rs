@@ -1,9 +1,510 @@
+//! `eligo show ID`: one trial, laid out like a trial page (title, sponsor,
+//! status, summary, design, arms, eligibility, outcomes, locations,
+//! contacts, officials, timeline, related trials, identifiers).
+
 use crate::context::Context;
+use crate::exit;
+use eligo_model::Trial;
+use eligo_model::trial::{Actuality, Milestone, Outcome};
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// NCT id (e.g. NCT06946485) or eligo local id.
+    id: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
 
-pub fn run(_ctx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The error for an id the registry does not hold (exit 4).
+pub fn not_found(id: &str) -> anyhow::Error {
+    exit::Coded::not_found(format!(
+        "no trial {id:?} in the registry; find ids with `eligo search WORDS` (or import the record with `eligo import`)"
+    ))
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let Some(trial) = ctx.trial(&args.id)? else {
+        return Err(not_found(&args.id));
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&trial)?),
+        Format::Text => {
+            // Titles of listed related trials the registry holds.
+            let mut titles = Vec::new();
+            for r in &trial.related {
+                let t = ctx.trial(&r.id)?.map(|t| t.brief_title);
+                titles.push(r.title.clone().or(t));
+            }
+            print!("{}", render(&trial, &titles));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Registry markdown escapes (`\>`, `\<`, `\=`, `\*`) read as the characters.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&n) = chars.peek()
+            && matches!(
+                n,
+                '>' | '<'
+                    | '='
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '('
+                    | ')'
+                    | '#'
+                    | '+'
+                    | '-'
+                    | '.'
+                    | '!'
+                    | '~'
+            )
+        {
+            out.push(n);
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` wrapped at `width` columns, every line indented by `indent`;
+/// existing line breaks are kept.
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty() {
+            out.push('\n');
+            continue;
+        }
+        let mut cur = format!("{indent}{lead}");
+        let start_len = cur.chars().count();
+        for w in words {
+            let len = cur.chars().count();
+            if len > start_len && len + 1 + w.chars().count() > width {
+                out.push_str(cur.trim_end());
+                out.push('\n');
+                cur = format!("{indent}{lead}  ");
+            } else if len > start_len {
+                cur.push(' ');
+            }
+            cur.push_str(w);
+        }
+        out.push_str(cur.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn actuality(k: Option<Actuality>) -> &'static str {
+    match k {
+        Some(Actuality::Actual) => " (actual)",
+        Some(Actuality::Estimated) => " (estimated)",
+        None => "",
+    }
+}
+
+fn milestone(m: &Option<Milestone>) -> Option<String> {
+    m.as_ref()
+        .map(|m| format!("{}{}", m.date, actuality(m.kind)))
+}
+
+fn heading(out: &mut String, h: &str) {
+    let _ = write!(out, "\n{h}\n{}\n", "-".repeat(h.chars().count()));
+}
+
+fn code_label(s: &str) -> String {
+    let lower = s.replace('_', " ").to_lowercase();
+    let mut c = lower.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn outcomes(out: &mut String, label: &str, list: &[Outcome]) {
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{label}:");
+    for (i, o) in list.iter().enumerate() {
+        out.push_str(&wrap(
+            &format!("{}. {}", i + 1, unescape(&o.measure)),
+            "  ",
+            100,
+        ));
+        if let Some(tf) = &o.time_frame {
+            out.push_str(&wrap(
+                &format!("Time frame: {}", unescape(tf)),
+                "     ",
+                100,
+            ));
+        }
+        if let Some(d) = &o.description {
+            out.push_str(&wrap(&unescape(d), "     ", 100));
+        }
+    }
+}
+
+/// The trial as text. `related_titles[i]` is a title for `t.related[i]`.
+pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  {}", t.id, t.brief_title);
+    if let Some(ot) = t.official_title.as_ref().filter(|ot| **ot != t.brief_title) {
+        o.push_str(&wrap(ot, "", 100));
+    }
+    if let Some(a) = &t.acronym {
+        let _ = writeln!(o, "Acronym: {a}");
+    }
+    if t.partial {
+        let _ = writeln!(
+            o,
+            "Note: partial record (known only in part; not used for matching)."
+        );
+    }
+    o.push('\n');
+    // As the trial pages put it: "Launched by SPONSOR · first submitted".
+    let launched = t
+        .dates
+        .first_submitted
+        .or(t.dates.first_posted.map(|m| m.date));
+    match (&t.sponsor, launched) {
+        (Some(s), Some(d)) => {
+            let _ = writeln!(o, "Launched by {} · {d}", s.name);
+        }
+        (Some(s), None) => {
+            let _ = writeln!(o, "Launched by {}", s.name);
+        }
+        (None, Some(d)) => {
+            let _ = writeln!(o, "Launched {d}");
+        }
+        (None, None) => {}
+    }
+    if !t.collaborators.is_empty() {
+        let names: Vec<&str> = t.collaborators.iter().map(|c| c.name.as_str()).collect();
+        let _ = writeln!(o, "Collaborators: {}", names.join("; "));
+    }
+    let current = t
+        .dates
+        .last_update_posted
+        .map(|m| m.date)
+        .or(t.dates.last_update_submitted);
+    if let Some(d) = current {
+        let _ = writeln!(o, "Current as of {d}");
+    }
+    let _ = writeln!(o, "Status: {}", t.status.label());
+    if let Some(start) = milestone(&t.dates.start) {
+        let _ = writeln!(o, "Study start: {start}");
+    }
+    let phases: Vec<&str> = t.phases.iter().map(|p| p.label()).collect();
+    if !phases.is_empty() {
+        let _ = writeln!(o, "Phase: {}", phases.join(", "));
+    }
+    if let Some(st) = t.study_type {
+        let _ = writeln!(o, "Study type: {}", st.label());
+    }
+    if let Some(e) = &t.enrollment {
+        let _ = writeln!(o, "Enrollment: {}{}", e.count, actuality(e.kind));
+    }
+
+    if let Some(s) = &t.brief_summary {
+        heading(&mut o, "Summary");
+        o.push_str(&wrap(&unescape(s), "", 100));
+    }
+    if let Some(s) = &t.detailed_description {
+        heading(&mut o, "Detailed description");
+        o.push_str(&wrap(&unescape(s), "", 100));
+    }
+
+    let d = &t.design;
+    let design: Vec<(&str, Option<String>)> = vec![
+        ("Allocation", d.allocation.as_deref().map(code_label)),
+        (
+            "Intervention model",
+            d.intervention_model.as_deref().map(code_label),
+        ),
+        (
+            "Model description",
+            d.intervention_model_description.clone(),
+        ),
+        (
+            "Primary purpose",
+            d.primary_purpose.as_deref().map(code_label),
+        ),
+        (
+            "Masking",
+            d.masking.as_deref().map(|m| {
+                if d.who_masked.is_empty() {
+                    code_label(m)
+                } else {
+                    let who: Vec<String> = d.who_masked.iter().map(|w| code_label(w)).collect();
+                    format!("{} ({})", code_label(m), who.join(", "))
+                }
+            }),
+        ),
+        (
+            "Observational model",
+            d.observational_model.as_deref().map(code_label),
+        ),
+        (
+            "Time perspective",
+            d.time_perspective.as_deref().map(code_label),
+        ),
+    ];
+    if design.iter().any(|(_, v)| v.is_some()) {
+        heading(&mut o, "Design");
+        for (k, v) in design {
+            if let Some(v) = v {
+                o.push_str(&wrap(&format!("{k}: {v}"), "", 100));
+            }
+        }
+    }
+
+    if !t.arms.is_empty() || !t.interventions.is_empty() {
+        heading(&mut o, "Arms and interventions");
+        for a in &t.arms {
+            let kind = a
+                .kind
+                .as_deref()
+                .map(|k| format!(" ({})", code_label(k)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "Arm: {}{kind}", a.label);
+            if let Some(desc) = &a.description {
+                o.push_str(&wrap(&unescape(desc), "  ", 100));
+            }
+            if !a.interventions.is_empty() {
+                let _ = writeln!(o, "  Interventions: {}", a.interventions.join("; "));
+            }
+        }
+        for i in &t.interventions {
+            let kind = i
+                .kind
+                .as_deref()
+                .map(|k| format!(" ({})", code_label(k)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "Intervention: {}{kind}", i.name);
+            if !i.other_names.is_empty() {
+                let _ = writeln!(o, "  Other names: {}", i.other_names.join("; "));
+            }
+            if let Some(desc) = &i.description {
+                o.push_str(&wrap(&unescape(desc), "  ", 100));
+            }
+            if !i.dose_levels.is_empty() {
+                let _ = writeln!(o, "  Dose levels:");
+                for (n, dl) in i.dose_levels.iter().enumerate() {
+                    let _ = writeln!(o, "    {}. {} = {}", n + 1, dl.text, dl.dose);
+                }
+            }
+        }
+    }
+
+    heading(&mut o, "Eligibility");
+    let e = &t.eligibility;
+    let ages = match (e.min_age, e.max_age) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("{a} and older"),
+        (None, Some(b)) => format!("up to {b}"),
+        (None, None) => "no limit given".into(),
+    };
+    let _ = writeln!(o, "Ages: {ages}");
+    let _ = writeln!(o, "Sex: {}", e.sex.label());
+    let hv = match e.healthy_volunteers {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "not stated",
+    };
+    let _ = writeln!(o, "Healthy volunteers: {hv}");
+    match &e.criteria {
+        Some(c) => {
+            o.push('\n');
+            o.push_str(&wrap(&unescape(c), "", 100));
+        }
+        None => {
+            let _ = writeln!(o, "\n(The record gives no eligibility criteria text.)");
+        }
+    }
+
+    if !(t.primary_outcomes.is_empty()
+        && t.secondary_outcomes.is_empty()
+        && t.other_outcomes.is_empty())
+    {
+        heading(&mut o, "Outcome measures");
+        outcomes(&mut o, "Primary", &t.primary_outcomes);
+        outcomes(&mut o, "Secondary", &t.secondary_outcomes);
+        outcomes(&mut o, "Other", &t.other_outcomes);
+    }
+
+    if !t.locations.is_empty() {
+        heading(&mut o, "Locations");
+        for l in &t.locations {
+            let place: Vec<&str> = [&l.facility, &l.city, &l.state, &l.zip, &l.country]
+                .into_iter()
+                .filter_map(|x| x.as_deref())
+                .collect();
+            let status = l
+                .status
+                .as_deref()
+                .map(|s| format!(" [{}]", code_label(s)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "* {}{status}", place.join(", "));
+            for c in &l.contacts {
+                let _ = writeln!(o, "    Contact: {}", contact(c));
+            }
+        }
+    }
+
+    if !t.central_contacts.is_empty() {
+        heading(&mut o, "Contacts");
+        for c in &t.central_contacts {
+            let _ = writeln!(o, "* {}", contact(c));
+        }
+    }
+
+    if !t.officials.is_empty() || t.responsible_party.is_some() {
+        heading(&mut o, "Officials");
+        for of in &t.officials {
+            let mut parts = vec![of.name.clone()];
+            parts.extend(of.role.as_deref().map(code_label));
+            parts.extend(of.affiliation.clone());
+            let _ = writeln!(o, "* {}", parts.join(", "));
+        }
+        if let Some(rp) = &t.responsible_party {
+            let mut parts: Vec<String> = rp.kind.as_deref().map(code_label).into_iter().collect();
+            parts.extend(rp.investigator_name.clone());
+            parts.extend(rp.investigator_title.clone());
+            parts.extend(rp.investigator_affiliation.clone());
+            let _ = writeln!(o, "Responsible party: {}", parts.join(", "));
+        }
+    }
+
+    heading(&mut o, "Timeline");
+    let dt = &t.dates;
+    let timeline: Vec<(&str, Option<String>)> = vec![
+        ("First submitted", dt.first_submitted.map(|d| d.to_string())),
+        ("First posted", milestone(&dt.first_posted)),
+        ("Study start", milestone(&dt.start)),
+        ("Primary completion", milestone(&dt.primary_completion)),
+        ("Study completion", milestone(&dt.completion)),
+        (
+            "Last update submitted",
+            dt.last_update_submitted.map(|d| d.to_string()),
+        ),
+        ("Last update posted", milestone(&dt.last_update_posted)),
+        ("Status verified", dt.status_verified.map(|d| d.to_string())),
+    ];
+    if timeline.iter().all(|(_, v)| v.is_none()) {
+        let _ = writeln!(o, "(The record gives no dates.)");
+    }
+    for (k, v) in timeline {
+        if let Some(v) = v {
+            let _ = writeln!(o, "{k}: {v}");
+        }
+    }
+
+    if !t.related.is_empty() {
+        heading(&mut o, "Related trials");
+        for (i, r) in t.related.iter().enumerate() {
+            match related_titles
+                .get(i)
+                .cloned()
+                .flatten()
+                .or_else(|| r.title.clone())
+            {
+                Some(title) => {
+                    let _ = writeln!(o, "* {}  {title}", r.id);
+                }
+                None => {
+                    let _ = writeln!(o, "* {}", r.id);
+                }
+            }
+        }
+    }
+    if !t.conditions.is_empty() {
+        heading(&mut o, "Conditions");
+        let _ = writeln!(o, "{}", t.conditions.join("; "));
+    }
+    if !t.keywords.is_empty() {
+        heading(&mut o, "Keywords");
+        let _ = writeln!(o, "{}", t.keywords.join("; "));
+    }
+    if t.nct_id.is_some() || t.org_study_id.is_some() || !t.secondary_ids.is_empty() {
+        heading(&mut o, "Other identifiers");
+        if let Some(n) = &t.nct_id {
+            let _ = writeln!(o, "NCT number: {n}");
+        }
+        if let Some(n) = &t.org_study_id {
+            let _ = writeln!(o, "Organization study id: {n}");
+        }
+        for s in &t.secondary_ids {
+            let extra: Vec<&str> = [&s.id_type, &s.domain]
+                .into_iter()
+                .filter_map(|x| x.as_deref())
+                .collect();
+            if extra.is_empty() {
+                let _ = writeln!(o, "{}", s.id);
+            } else {
+                let _ = writeln!(o, "{} ({})", s.id, extra.join(", "));
+            }
+        }
+    }
+    if !t.references.is_empty() || !t.see_also.is_empty() {
+        heading(&mut o, "References");
+        for r in &t.references {
+            let pmid = r
+                .pmid
+                .as_deref()
+                .map(|p| format!(" PMID {p}"))
+                .unwrap_or_default();
+            o.push_str(&wrap(&format!("* {}{pmid}", r.citation), "", 100));
+        }
+        for l in &t.see_also {
+            let _ = writeln!(o, "* {}: {}", l.label, l.url);
+        }
+    }
+    o
+}
+
+fn contact(c: &eligo_model::trial::Contact) -> String {
+    let mut parts = vec![c.name.clone()];
+    parts.extend(c.role.as_deref().map(code_label));
+    parts.extend(c.phone.clone());
+    parts.extend(c.email.clone());
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_wrapping() {
+        assert_eq!(
+            unescape(r"ALT \> 3 × ULN, age \<= 65"),
+            "ALT > 3 × ULN, age <= 65"
+        );
+        assert_eq!(unescape(r"a\\b"), r"a\\b");
+        let w = wrap("one two three four five", "  ", 12);
+        assert!(w.lines().all(|l| l.chars().count() <= 12), "{w}");
+        assert_eq!(
+            w.split_whitespace().collect::<Vec<_>>(),
+            ["one", "two", "three", "four", "five"]
+        );
+    }
 }

@@ -1,0 +1,557 @@
+//! `eligo import | search | show | related | stats` against a temporary
+//! SQLite registry per test. Expectations come from the real records
+//! themselves (their ids, statuses, phases, ages, conditions), read here with
+//! serde_json independently of eligo's importer.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED_TRIAL: &str = "NCT06946485";
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/ctgov")
+        .join(rel)
+}
+
+/// A registry in a temporary directory; every command runs against it.
+struct Reg {
+    dir: tempfile::TempDir,
+}
+
+impl Reg {
+    fn new() -> Reg {
+        Reg {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_eligo"))
+            .args(args)
+            .env("ELIGO_DB", self.dir.path().join("eligo.db"))
+            .env_remove("DATABASE_URL")
+            .env_remove("ELIGO_INDEX_DIR")
+            .output()
+            .expect("run eligo")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON: {e}"))
+    }
+
+    fn import(&self, paths: &[&Path], extra: &[&str]) -> (Option<i32>, Value, String) {
+        let mut args = vec!["import", "--format", "json"];
+        args.extend_from_slice(extra);
+        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        args.extend(paths.iter().map(String::as_str));
+        let out = self.run(&args);
+        let summary = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "import summary is not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (
+            out.status.code(),
+            summary,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn show(&self, id: &str) -> Option<Value> {
+        let out = self.run(&["show", id, "--format", "json"]);
+        match out.status.code() {
+            Some(0) => Some(serde_json::from_slice(&out.stdout).expect("show JSON")),
+            Some(4) => None,
+            c => panic!(
+                "show {id}: exit {c:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        }
+    }
+
+    fn tmp(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).expect("read test data"))
+        .expect("test data is JSON")
+}
+
+fn nct_id(study: &Value) -> String {
+    study["protocolSection"]["identificationModule"]["nctId"]
+        .as_str()
+        .expect("nctId")
+        .to_string()
+}
+
+fn n(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
+}
+
+fn study_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(data("studies"))
+        .expect("studies dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every stored record was counted once and can be shown under its NCT id.
+fn assert_imported(reg: &Reg, summary: &Value, studies: &[Value]) {
+    let read = n(&summary["read"]);
+    assert_eq!(read, studies.len() as u64, "{summary}");
+    let stored = n(&summary["inserted"]) + n(&summary["updated"]) + n(&summary["unchanged"]);
+    assert_eq!(stored + n(&summary["failed"]), read, "{summary}");
+    let mut shown = 0;
+    for s in studies {
+        if let Some(t) = reg.show(&nct_id(s)) {
+            assert_eq!(t["id"], nct_id(s));
+            shown += 1;
+        }
+    }
+    assert_eq!(shown, stored, "every stored record is in the registry");
+}
+
+#[test]
+fn import_each_real_study_form() {
+    let singles: Vec<Value> = study_files().iter().map(|p| read_json(p)).collect();
+
+    // One study per file.
+    let reg = Reg::new();
+    let (code, s, err) = reg.import(&[&study_files()[0]], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(n(&s["failed"]), 0);
+    assert_imported(&reg, &s, &singles[..1]);
+
+    // A directory of studies.
+    let reg = Reg::new();
+    let (code, s, err) = reg.import(&[&data("studies")], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_imported(&reg, &s, &singles);
+
+    // A search-response page: its `studies` array.
+    let page_path = data("search_pages/search_melanoma_recruiting_limit3_20260811.json");
+    let page = read_json(&page_path);
+    let page_studies = page["studies"].as_array().expect("studies").clone();
+    let reg = Reg::new();
+    let (code, s, err) = reg.import(&[&page_path], &[]);
+    let expected_code = if n(&s["failed"]) > 0 { 3 } else { 0 };
+    assert_eq!(code, Some(expected_code), "{err}");
+    assert_imported(&reg, &s, &page_studies);
+
+    // NDJSON: one compact study per line.
+    let reg = Reg::new();
+    let nd = reg.tmp("studies.ndjson");
+    let lines: Vec<String> = singles
+        .iter()
+        .map(|v| serde_json::to_string(v).unwrap())
+        .collect();
+    std::fs::write(&nd, lines.join("\n") + "\n").unwrap();
+    let (code, s, err) = reg.import(&[&nd], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_imported(&reg, &s, &singles);
+
+    // A zip archive of study files (the bulk download form).
+    let reg = Reg::new();
+    let zip_path = reg.tmp("studies.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for p in study_files() {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    let (code, s, err) = reg.import(&[&zip_path], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_imported(&reg, &s, &singles);
+}
+
+#[test]
+fn reimport_leaves_the_same_state() {
+    let reg = Reg::new();
+    let (code, first, err) = reg.import(&[&data("studies")], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let ids: Vec<String> = study_files()
+        .iter()
+        .map(|p| nct_id(&read_json(p)))
+        .collect();
+    let before_stats = reg.json(&["stats", "--format", "json"]);
+    let before: Vec<Option<Value>> = ids.iter().map(|id| reg.show(id)).collect();
+
+    let (code, again, err) = reg.import(&[&data("studies")], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(n(&again["inserted"]), 0, "{again}");
+    assert_eq!(n(&again["updated"]), 0, "{again}");
+    let stored = n(&first["inserted"]) + n(&first["updated"]) + n(&first["unchanged"]);
+    assert_eq!(n(&again["unchanged"]), stored, "{again}");
+
+    let after_stats = reg.json(&["stats", "--format", "json"]);
+    for k in ["trials", "by_status", "by_phase", "generation"] {
+        assert_eq!(after_stats[k], before_stats[k], "{k}");
+    }
+    let after: Vec<Option<Value>> = ids.iter().map(|id| reg.show(id)).collect();
+    assert_eq!(after, before);
+}
+
+/// A real study under an id that no registry (the sample included) holds.
+fn fresh_copy(path: &Path, new_id: &str) -> Value {
+    let mut study = read_json(path);
+    study["protocolSection"]["identificationModule"]["nctId"] = new_id.into();
+    study
+}
+
+/// The first test study with one field changed to a value the registry
+/// does not define.
+fn corrupted_copy(field_path: &[&str], bad: Value) -> (String, Value) {
+    let mut study = read_json(&study_files()[0]);
+    let id = nct_id(&study);
+    let mut at = &mut study;
+    for k in &field_path[..field_path.len() - 1] {
+        at = &mut at[*k];
+    }
+    at[field_path[field_path.len() - 1]] = bad;
+    (id, study)
+}
+
+#[test]
+fn a_failed_record_leaves_the_store_unchanged() {
+    let reg = Reg::new();
+    let (code, _, err) = reg.import(&[&study_files()[0]], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let (id, bad) = corrupted_copy(
+        &["protocolSection", "statusModule", "overallStatus"],
+        "RECRUTING".into(),
+    );
+    let stored_before = reg.show(&id).expect("stored");
+
+    // Line 1: the bad copy of a stored study; line 2: a good new study.
+    let good = fresh_copy(&study_files()[1], "NCT99000001");
+    let good_id = nct_id(&good);
+    assert!(reg.show(&good_id).is_none() || good_id == id);
+    let nd = reg.tmp("mixed.ndjson");
+    std::fs::write(
+        &nd,
+        format!(
+            "{}\n{}\n",
+            serde_json::to_string(&bad).unwrap(),
+            serde_json::to_string(&good).unwrap()
+        ),
+    )
+    .unwrap();
+
+    let (code, s, err) = reg.import(&[&nd], &[]);
+    assert_eq!(code, Some(3), "a failed record exits 3: {err}");
+    assert_eq!(n(&s["failed"]), 1, "{s}");
+    assert_eq!(n(&s["read"]), 2, "{s}");
+    assert!(
+        err.contains("mixed.ndjson"),
+        "the error names the file: {err}"
+    );
+    assert!(
+        err.contains("overallStatus"),
+        "the error names the field: {err}"
+    );
+    assert!(
+        err.contains("RECRUTING"),
+        "the error names the bad value: {err}"
+    );
+    let e = &s["errors"][0];
+    assert!(e["file"].as_str().unwrap().ends_with("mixed.ndjson"), "{e}");
+    assert!(
+        e["location"].as_str().is_some_and(|l| l.contains('1')),
+        "the error gives the line: {e}"
+    );
+
+    assert_eq!(
+        reg.show(&id),
+        Some(stored_before),
+        "the failed record changed nothing"
+    );
+    assert!(
+        reg.show(&good_id).is_some(),
+        "the good record of the same run is stored"
+    );
+}
+
+#[test]
+fn strict_import_rolls_the_whole_run_back() {
+    let reg = Reg::new();
+    let before = reg.json(&["stats", "--format", "json"]);
+    let (_, bad) = corrupted_copy(
+        &["protocolSection", "designModule", "phases"],
+        serde_json::json!(["PHASE9"]),
+    );
+    let good = fresh_copy(&study_files()[1], "NCT99000001");
+    let good_id = nct_id(&good);
+    let nd = reg.tmp("strict.ndjson");
+    std::fs::write(
+        &nd,
+        format!(
+            "{}\n{}\n",
+            serde_json::to_string(&good).unwrap(),
+            serde_json::to_string(&bad).unwrap()
+        ),
+    )
+    .unwrap();
+
+    let (code, s, err) = reg.import(&[&nd], &["--strict"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(s["rolled_back"], true, "{s}");
+    assert!(err.contains("PHASE9"), "{err}");
+    let after = reg.json(&["stats", "--format", "json"]);
+    assert_eq!(after["trials"], before["trials"]);
+    assert_eq!(after["generation"], before["generation"]);
+    assert!(
+        reg.show(&good_id).is_none(),
+        "the good record before the error was rolled back too"
+    );
+}
+
+#[test]
+fn stats_count_the_registry() {
+    let reg = Reg::new();
+    let sample = reg.json(&["stats", "--format", "json"]);
+    let sample_trials = n(&sample["trials"]);
+    assert!(
+        sample_trials >= 4,
+        "the sample holds at least the four seed trials: {sample}"
+    );
+    let sum: u64 = sample["by_status"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(n)
+        .sum();
+    assert_eq!(sum, sample_trials, "every trial has one status");
+
+    let (code, s, err) = reg.import(&[&data("studies")], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let after = reg.json(&["stats", "--format", "json"]);
+    assert_eq!(n(&after["trials"]), sample_trials + n(&s["inserted"]));
+    // Each imported study's status is counted.
+    for p in study_files() {
+        let st = read_json(&p)["protocolSection"]["statusModule"]["overallStatus"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(n(&after["by_status"][&st]) >= 1, "{st}");
+    }
+    // Phases: every imported study's phases appear among the counts.
+    for p in study_files() {
+        for ph in read_json(&p)["protocolSection"]["designModule"]["phases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            assert!(n(&after["by_phase"][ph.as_str().unwrap()]) >= 1, "{ph}");
+        }
+    }
+    let text = reg.run(&["stats"]);
+    assert!(text.status.success());
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains(&format!("{} trials", n(&after["trials"])))
+    );
+}
+
+#[test]
+fn search_with_filters() {
+    let reg = Reg::new();
+    let (code, _, err) = reg.import(&[&data("studies")], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    // NCT03418623: COMPLETED, PHASE2, 21-40 years, alcohol use disorder.
+    let rec = read_json(&data("studies/NCT03418623.json"));
+    let p = &rec["protocolSection"];
+    assert_eq!(p["statusModule"]["overallStatus"], "COMPLETED");
+    assert_eq!(p["eligibilityModule"]["minimumAge"], "21 Years");
+    assert_eq!(p["eligibilityModule"]["maximumAge"], "40 Years");
+    let id = "NCT03418623";
+
+    let hits = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["search", "--format", "json", "--limit", "100"];
+        a.extend_from_slice(args);
+        let v = reg.json(&a);
+        assert!(
+            v["total"].as_u64().is_some() && v["facets"].is_object(),
+            "{v}"
+        );
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(hits(&["alcohol"]).contains(&id.to_string()));
+    assert!(hits(&["alcohol", "--status", "completed"]).contains(&id.to_string()));
+    assert!(!hits(&["alcohol", "--status", "RECRUITING"]).contains(&id.to_string()));
+    assert!(hits(&["alcohol", "--phase", "2"]).contains(&id.to_string()));
+    assert!(!hits(&["alcohol", "--phase", "PHASE3"]).contains(&id.to_string()));
+    assert!(hits(&["alcohol", "--age", "30"]).contains(&id.to_string()));
+    assert!(
+        hits(&["alcohol", "--age", "21"]).contains(&id.to_string()),
+        "the minimum age is inclusive"
+    );
+    assert!(!hits(&["alcohol", "--age", "41"]).contains(&id.to_string()));
+    assert!(!hits(&["alcohol", "--age", "20"]).contains(&id.to_string()));
+    assert!(hits(&["", "--condition", "alcohol use disorder"]).contains(&id.to_string()));
+
+    // The JSON hit carries the documented fields, the snippet its highlights.
+    let v = reg.json(&["search", "--format", "json", "alcohol"]);
+    let h = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == id)
+        .expect("hit");
+    for k in ["id", "title", "status", "phases", "score", "snippet"] {
+        assert!(h.get(k).is_some(), "hit has {k}: {h}");
+    }
+    assert_eq!(h["status"], "COMPLETED");
+    assert_eq!(h["phases"], serde_json::json!(["PHASE2"]));
+    let snip = &h["snippet"];
+    let text = snip["text"].as_str().unwrap();
+    let [a, b] = [
+        snip["highlights"][0][0].as_u64().unwrap() as usize,
+        snip["highlights"][0][1].as_u64().unwrap() as usize,
+    ];
+    assert!(text[a..b].to_lowercase().starts_with("alcohol"), "{snip}");
+    let status_facet = v["facets"]["status"].as_array().unwrap();
+    assert!(
+        status_facet
+            .iter()
+            .any(|f| f["value"] == "COMPLETED" && n(&f["count"]) >= 1)
+    );
+
+    // Bad filter values are usage errors (exit 2) that say what is allowed.
+    let out = reg.run(&["search", "x", "--status", "RECRUTING"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RECRUITING"));
+
+    // The table form shows the hit and the facet counts.
+    let out = reg.run(&["search", "alcohol"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains(id) && table.contains("status: "), "{table}");
+}
+
+#[test]
+fn show_text_has_the_seed_trial_sections() {
+    let reg = Reg::new();
+    let t = reg
+        .show(SEED_TRIAL)
+        .expect("the seed trial is in the sample registry");
+    let out = reg.run(&["show", SEED_TRIAL]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for heading in [
+        "Summary",
+        "Eligibility",
+        "Timeline",
+        "Officials",
+        "Conditions",
+    ] {
+        assert!(
+            text.lines().any(|l| l == heading),
+            "section {heading} missing:\n{text}"
+        );
+    }
+    // What the record holds appears on the page.
+    assert!(text.contains(t["brief_title"].as_str().unwrap()));
+    assert!(
+        text.contains(t["sponsor"]["name"].as_str().unwrap()),
+        "sponsor"
+    );
+    assert!(text.contains("Status: "));
+    if let Some(min) = t["eligibility"]["min_age"].as_str() {
+        assert!(text.contains(&format!("Ages: {min}")), "ages");
+    }
+    for o in t["officials"].as_array().into_iter().flatten() {
+        assert!(text.contains(o["name"].as_str().unwrap()));
+    }
+    for o in t["primary_outcomes"].as_array().into_iter().flatten() {
+        let m: String = o["measure"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&m), "outcome {m}");
+    }
+    if let Some(start) = t["dates"]["start"]["date"].as_str() {
+        assert!(
+            text.contains(&format!("Study start: {start}")),
+            "start date"
+        );
+    }
+    let crit = t["eligibility"]["criteria"]
+        .as_str()
+        .expect("the seed page lists criteria");
+    let first_words: String = crit
+        .replace('\\', "")
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains(&first_words), "criteria text: {first_words}");
+}
+
+#[test]
+fn related_lists_the_records_own_related_trials_first() {
+    let reg = Reg::new();
+    let trials = reg.json(&["search", "--format", "json", "--limit", "100", ""]);
+    // A sample trial whose record names related trials (seed 003 does).
+    let with_related = trials["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| reg.show(h["id"].as_str().unwrap()))
+        .find(|t| t["related"].as_array().is_some_and(|r| !r.is_empty()))
+        .expect("a sample trial lists related trials");
+    let id = with_related["id"].as_str().unwrap();
+    let listed: Vec<&str> = with_related["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let v = reg.json(&["related", id, "--format", "json", "--limit", "50"]);
+    let got: Vec<&str> = v["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(got.len() >= listed.len());
+    assert_eq!(&got[..listed.len()], &listed[..]);
+    assert!(!got.contains(&id), "a trial is not related to itself");
+}
+
+#[test]
+fn unknown_id_exits_4_and_suggests_search() {
+    let reg = Reg::new();
+    for cmd in ["show", "related"] {
+        let out = reg.run(&[cmd, "NCT00000000"]);
+        assert_eq!(out.status.code(), Some(4), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("NCT00000000") && err.contains("eligo search"),
+            "{err}"
+        );
+    }
+}

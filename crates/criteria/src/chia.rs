@@ -1,0 +1,1 @@
+//! Reading brat-annotated Chia trials and scoring entity extraction against them.

@@ -1,0 +1,1 @@
+//! Entity extraction as the compiler sees it (Condition, Drug, Procedure, Measurement, Value, Temporal, Negation).

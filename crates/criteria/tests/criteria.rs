@@ -1,0 +1,10 @@
+//! Integration tests of the criteria compiler (one test binary; one module per area).
+
+#[path = "criteria/common.rs"]
+mod common;
+#[path = "criteria/patterns.rs"]
+mod patterns;
+#[path = "criteria/robustness.rs"]
+mod robustness;
+#[path = "criteria/seeds.rs"]
+mod seeds;

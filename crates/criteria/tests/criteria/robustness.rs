@@ -1,0 +1,111 @@
+//! The compiler never panics and keeps its span invariants on any input.
+
+use crate::common::{check_invariants, data};
+use eligo_criteria::compile;
+use proptest::prelude::*;
+
+const SEEDS: &[&str] = &[
+    "seed_NCT06946485.txt",
+    "seed_union_cd19_bcma.txt",
+    "seed_NCT07331467.txt",
+    "seed_NCT07031713.txt",
+];
+
+fn seed_texts() -> Vec<String> {
+    SEEDS.iter().map(|s| data(s)).collect()
+}
+
+#[test]
+fn truncation_at_every_char_boundary() {
+    let text = data("seed_NCT06946485.txt");
+    for (i, _) in text.char_indices().step_by(7) {
+        let t = &text[..i];
+        check_invariants(t, &compile("t", t));
+    }
+}
+
+#[test]
+fn a_100_kb_text_compiles() {
+    let mut big = String::new();
+    let seeds = seed_texts();
+    while big.len() < 100_000 {
+        for s in &seeds {
+            big.push_str(s);
+        }
+    }
+    let c = compile("big", &big);
+    check_invariants(&big, &c);
+    assert!(c.criteria.len() > 300);
+}
+
+#[test]
+fn real_registry_texts_keep_invariants() {
+    let dir = format!("{}/tests/data", env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let t = std::fs::read_to_string(&p).unwrap();
+            let c = compile("t", &t);
+            check_invariants(&t, &c);
+            assert!(!c.criteria.is_empty(), "{}", p.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 14);
+}
+
+fn mutated() -> impl Strategy<Value = String> {
+    let seeds = seed_texts();
+    (
+        0..seeds.len(),
+        any::<usize>(),
+        any::<usize>(),
+        prop::sample::select(vec![
+            "≥", "≤", "×", "⁹", "µ", "⁻", "\\", "(", ")", ";", "1.", "•", "\n  * ", "é", "😀", "",
+        ]),
+        0usize..3,
+    )
+        .prop_map(move |(k, a, b, ins, op)| {
+            let t = &seeds[k];
+            let len = t.len();
+            let fix = |i: usize| {
+                (0..=i.min(len))
+                    .rev()
+                    .find(|&j| t.is_char_boundary(j))
+                    .unwrap_or(0)
+            };
+            let (x, y) = (fix(a % (len + 1)), fix(b % (len + 1)));
+            let (x, y) = (x.min(y), x.max(y));
+            match op {
+                0 => format!("{}{}", &t[..x], &t[y..]),        // deletion
+                1 => format!("{}{}{}", &t[..x], ins, &t[x..]), // insertion
+                _ => t[..y].to_string(),                       // truncation
+            }
+        })
+}
+
+proptest! {
+    // 96 cases by default; PROPTEST_CASES raises it for a longer search.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+    ))]
+
+    #[test]
+    fn never_panics_on_random_text(s in "\\PC{0,400}") {
+        let c = compile("t", &s);
+        check_invariants(&s, &c);
+    }
+
+    #[test]
+    fn never_panics_on_criteria_like_text(s in "((Inclusion|Exclusion) Criteria:\n)?([*•-] |[0-9]{1,2}\\. |\\([0-9]\\))?(ALT|SLEDAI-2K|HBsAg|prednisone|within|≥|\\\\>|[0-9.]{1,4}|×ULN|mg/kg/d|10⁹/L|or|and|;|,|\\(|\\)| |\n){0,40}") {
+        let c = compile("t", &s);
+        check_invariants(&s, &c);
+    }
+
+    #[test]
+    fn never_panics_on_mutated_seeds(s in mutated()) {
+        let c = compile("t", &s);
+        check_invariants(&s, &c);
+    }
+}

@@ -1,0 +1,206 @@
+//! The four seed trials, compiled. Snapshots (reviewed line by line against
+//! the seed text) plus expectations read off the text, rendered as
+//! `eligo_criteria::render` prints them.
+
+use crate::common::{check_invariants, data};
+use eligo_criteria::{compile, render};
+use eligo_model::rule::{CompiledCriteria, NotComputableReason};
+
+fn compiled(name: &str, id: &str) -> (String, CompiledCriteria) {
+    let text = data(name);
+    let c = compile(id, &text);
+    check_invariants(&text, &c);
+    (text, c)
+}
+
+/// The rendered rules of the criterion whose text starts with `prefix`.
+fn rules_of(c: &CompiledCriteria, prefix: &str) -> Vec<String> {
+    let cr = c
+        .criteria
+        .iter()
+        .find(|cr| cr.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no criterion starts with {prefix:?}"));
+    cr.rules.iter().map(render::rule).collect()
+}
+
+fn reasons_of(c: &CompiledCriteria, prefix: &str) -> Vec<NotComputableReason> {
+    let cr = c
+        .criteria
+        .iter()
+        .find(|cr| cr.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{prefix}"));
+    cr.not_computable.iter().map(|p| p.reason).collect()
+}
+
+#[test]
+fn seed_000_nct06946485() {
+    let (_, c) = compiled("seed_NCT06946485.txt", "NCT06946485");
+    assert_eq!(
+        c.criteria.len(),
+        22,
+        "8 inclusion and 14 exclusion criteria"
+    );
+    assert_eq!(
+        rules_of(&c, "Meet the 2019 EULAR/ACR"),
+        ["history of Systemic lupus erythematosus (eular acr 2019)"]
+    );
+    assert_eq!(rules_of(&c, "SLEDAI-2000"), ["SLEDAI-2K > 6"]);
+    assert_eq!(
+        rules_of(&c, "Have at least one BILAG-2004"),
+        ["BILAG-2004: ≥ 1 A or ≥ 2 B"]
+    );
+    assert_eq!(rules_of(&c, "Aged 18-65"), ["age ≥ 18 and ≤ 65 years"]);
+    let organ = rules_of(&c, "Adequate organ function");
+    for r in [
+        "White blood cell count ≥ 3 10*9/L",
+        "Absolute neutrophil count ≥ 1 10*9/L",
+        "not (Colony-stimulating factors (G-CSF, GM-CSF) within 2 weeks)",
+        "Hemoglobin ≥ 60 g/L",
+        "ALT ≤ 3 × ULN",
+        "AST ≤ 3 × ULN",
+        "Total bilirubin ≤ 1.5 × ULN (with Gilbert's syndrome: ≤ 3 × ULN)",
+        "Creatinine clearance ≥ 60 mL/min (cockcroft gault)",
+        "INR ≤ 1.5 × ULN",
+        "PT ≤ 1.5 × ULN",
+        "LVEF ≥ 55 %",
+    ] {
+        assert!(organ.iter().any(|x| x == r), "missing {r:?} in {organ:#?}");
+    }
+    assert_eq!(
+        reasons_of(&c, "Voluntarily participate"),
+        [NotComputableReason::ConsentOrCompliance]
+    );
+    assert_eq!(
+        rules_of(&c, "Presence of neuropsychiatric lupus"),
+        ["active Neuropsychiatric lupus (NPSLE)"]
+    );
+    assert_eq!(
+        rules_of(&c, "Severe cardiac diseases"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rules_of(&c, "Participation in other clinical trials"),
+        ["in another interventional trial within 3 months"]
+    );
+    assert_eq!(
+        reasons_of(&c, "Other conditions deemed by the investigator"),
+        [NotComputableReason::InvestigatorJudgment]
+    );
+    insta::assert_json_snapshot!("seed_000_NCT06946485", c);
+}
+
+#[test]
+fn seed_002_union_cd19_bcma() {
+    let (_, c) = compiled("seed_union_cd19_bcma.txt", "union-cd19-bcma");
+    assert_eq!(
+        c.criteria.len(),
+        36,
+        "5 inclusion and 31 exclusion criteria"
+    );
+    assert_eq!(
+        rules_of(&c, "Age range from 18 to 70"),
+        ["age ≥ 18 and ≤ 70 years"]
+    );
+    assert_eq!(
+        rules_of(&c, "Participants diagnosed with SLE"),
+        ["history of Systemic lupus erythematosus (eular acr 2019), diagnosed ≥ 24 weeks ago"]
+    );
+    assert_eq!(
+        rules_of(&c, "Refractory/moderate-to-severe SLE"),
+        ["SELENA-SLEDAI > 6", "PGA ≥ 1", "BILAG-2004: ≥ 1 A or ≥ 2 B"]
+    );
+    assert_eq!(
+        rules_of(&c, "Diagnosis of active severe lupus nephritis"),
+        [
+            "all of [history of Lupus nephritis within 8 weeks; any of [Hemodialysis within 8 weeks; Systemic glucocorticoids ≥ 100 mg/d prednisone-equivalent for ≥ 14 days within 8 weeks]]"
+        ]
+    );
+    assert_eq!(
+        rules_of(&c, "Have received intra-articular"),
+        ["intra-articular/intramuscular/intravenous Systemic glucocorticoids within 4 weeks"]
+    );
+    assert_eq!(
+        rules_of(&c, "Have received B-cell targeted therapy"),
+        ["B-cell targeted therapy"]
+    );
+    assert_eq!(
+        reasons_of(&c, "Have received therapeutic dose of corticosteroids"),
+        [NotComputableReason::FutureAnchor]
+    );
+    assert_eq!(
+        rules_of(&c, "Have received a biologic agent other than"),
+        Vec::<String>::new()
+    );
+    insta::assert_json_snapshot!("seed_002_union_cd19_bcma", c);
+}
+
+#[test]
+fn seed_003_nct07331467() {
+    let (_, c) = compiled("seed_NCT07331467.txt", "NCT07331467");
+    assert_eq!(c.criteria.len(), 16);
+    assert_eq!(rules_of(&c, "SLEDAI-2K score"), ["SLEDAI-2K ≥ 8"]);
+    let first = rules_of(&c, "Diagnosed with SLE");
+    assert!(
+        first
+            .iter()
+            .any(|r| r.starts_with("at least 2 of [Cyclophosphamide;")),
+        "{first:#?}"
+    );
+    assert_eq!(
+        rules_of(&c, "The functions of important organs"),
+        [
+            "any of [eGFR < 30 mL/min/{1.73_m2}; Renal replacement therapy (dialysis); all of [AST > 3 × ULN; ALT > 3 × ULN]; Total bilirubin > 2 × ULN; SpO2 < 92 % (room air)]"
+        ]
+    );
+    assert_eq!(
+        rules_of(&c, "Received live vaccine"),
+        ["live vaccine within 4 weeks"]
+    );
+    insta::assert_json_snapshot!("seed_003_NCT07331467", c);
+}
+
+#[test]
+fn seed_004_nct07031713() {
+    let (_, c) = compiled("seed_NCT07031713.txt", "NCT07031713");
+    assert_eq!(
+        rules_of(&c, "Meet the EULAR/ACR 2019"),
+        ["history of Systemic lupus erythematosus (eular acr 2019), diagnosed ≥ 6 months ago"]
+    );
+    assert_eq!(
+        rules_of(&c, "Positive for anti nuclear"),
+        ["any of [ANA positive; Anti-double-stranded DNA antibody positive; anti-Sm positive]"]
+    );
+    let organ = rules_of(&c, "Adequate organ function");
+    for r in [
+        "Creatinine clearance ≥ 50 mL/min (cockcroft gault)",
+        "any of [INR ≤ 1.5 × ULN; APTT ≤ 1.5 × ULN]",
+        "SpO2 ≥ 92 % (room air)",
+        "LVEF ≥ 50 % (echocardiography) within 8 weeks",
+    ] {
+        assert!(organ.iter().any(|x| x == r), "missing {r:?} in {organ:#?}");
+    }
+    assert_eq!(
+        rules_of(&c, "Have received attenuated live vaccine"),
+        [
+            "any of [live vaccine within 1 month; inactivated vaccine within 1 month; mRNA vaccine within 1 month]"
+        ]
+    );
+    for prefix in [
+        "Hormone use",
+        "Received immunosuppressive agents that affect T cells",
+        "Have received JAK inhibitors",
+    ] {
+        assert_eq!(
+            reasons_of(&c, prefix),
+            [NotComputableReason::FutureAnchor],
+            "{prefix}"
+        );
+    }
+    // The run-together items 19-22 are separate criteria.
+    assert!(
+        c.criteria
+            .iter()
+            .any(|cr| cr.text.starts_with("Pregnant or lactating women"))
+    );
+    insta::assert_json_snapshot!("seed_004_NCT07031713", c);
+}

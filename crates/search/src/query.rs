@@ -1,0 +1,272 @@
+//! Search requests and the tantivy queries they become. No I/O here: the
+//! only thing these functions need from an index is its schema and
+//! tokenizers.
+
+use crate::schema::{Fields, NO_MAX_AGE, key};
+use eligo_model::Trial;
+use eligo_model::trial::{OverallStatus, Phase, Sex, StudyType};
+use serde::{Deserialize, Serialize};
+use std::ops::Bound;
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Filters narrow a search; within one filter the values are alternatives
+/// (status RECRUITING or NOT_YET_RECRUITING), different filters all apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<OverallStatus>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study_type: Option<StudyType>,
+    /// Words that must appear (as a phrase) in one of the trial's conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// A target antigen, e.g. `CD19` (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antigen: Option<String>,
+    /// A patient's age in years: trials whose age range includes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<f64>,
+    /// A patient's sex: trials open to it (that sex or all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// A country with at least one site (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// One search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// Free text (query syntax: words, "phrases", +must, -not, field:word);
+    /// empty lists every trial that passes the filters.
+    pub query: String,
+    #[serde(default)]
+    pub filters: Filters,
+    pub limit: usize,
+    #[serde(default)]
+    pub offset: usize,
+    /// How many values the open-ended facets (condition, country) list.
+    #[serde(default = "default_facet_limit")]
+    pub facet_limit: usize,
+}
+
+fn default_facet_limit() -> usize {
+    20
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            filters: Filters::default(),
+            limit: 20,
+            offset: 0,
+            facet_limit: 20,
+        }
+    }
+}
+
+fn term_query(t: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t, IndexRecordOption::Basic))
+}
+
+fn any_key(f: &Fields, keys: impl IntoIterator<Item = String>) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = keys
+        .into_iter()
+        .map(|k| (Occur::Should, term_query(Term::from_field_text(f.keys, &k))))
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Tokens of `text` as the field's analyzer makes them.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
+/// The filter clauses of `filters` (empty when there are none).
+/// `condition_analyzer` is the tokenizer of the conditions field.
+pub fn filter_clauses(
+    f: &Fields,
+    filters: &Filters,
+    condition_analyzer: &mut TextAnalyzer,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut must: Vec<Box<dyn Query>> = Vec::new();
+    if !filters.statuses.is_empty() {
+        must.push(any_key(
+            f,
+            filters.statuses.iter().map(|s| key("status", s.code())),
+        ));
+    }
+    if !filters.phases.is_empty() {
+        must.push(any_key(
+            f,
+            filters.phases.iter().map(|p| key("phase", p.code())),
+        ));
+    }
+    if let Some(s) = filters.study_type {
+        must.push(any_key(f, [key("study_type", s.code())]));
+    }
+    if let Some(a) = &filters.antigen {
+        must.push(any_key(f, [key("antigen", a)]));
+    }
+    if let Some(c) = &filters.country {
+        must.push(any_key(f, [key("country", c)]));
+    }
+    if let Some(s) = filters.sex {
+        let mut keys = vec![key("sex", Sex::All.code())];
+        if s != Sex::All {
+            keys.push(key("sex", s.code()));
+        }
+        must.push(any_key(f, keys));
+    }
+    if let Some(age) = filters.age_years {
+        must.push(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_f64(f.min_age, age)),
+        )));
+        must.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_f64(f.max_age, age.min(NO_MAX_AGE))),
+            Bound::Unbounded,
+        )));
+    }
+    if let Some(c) = &filters.condition {
+        let toks = tokens(condition_analyzer, c);
+        let terms: Vec<Term> = toks
+            .iter()
+            .map(|t| Term::from_field_text(f.conditions, t))
+            .collect();
+        match terms.len() {
+            // Nothing searchable in the filter: it can match nothing.
+            0 => must.push(Box::new(EmptyQuery)),
+            1 => must.extend(terms.into_iter().map(term_query)),
+            _ => must.push(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+    must.into_iter().map(|q| (Occur::Must, q)).collect()
+}
+
+/// The full-text part: BM25 over the text fields with their boosts, words
+/// joined by AND. Syntax errors are forgiven (the lenient parser keeps what
+/// it can), so user input never fails a search.
+pub fn text_query(parser: &QueryParser, text: &str) -> Box<dyn Query> {
+    if text.trim().is_empty() {
+        return Box::new(AllQuery);
+    }
+    parser.parse_query_lenient(text).0
+}
+
+/// Text query and filters together.
+pub fn combine(text: Box<dyn Query>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return text;
+    }
+    let mut clauses = vec![(Occur::Must, text)];
+    clauses.extend(filters);
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Words too common in trial titles to say what a trial is about.
+const STOP: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "without",
+    "study",
+    "trial",
+    "patient",
+    "subject",
+    "clinic",
+    "evalu",
+    "phase",
+    "open",
+    "label",
+    "singl",
+    "arm",
+    "multicent",
+    "random",
+    "effect",
+    "safeti",
+    "efficaci",
+    "treatment",
+    "therapi",
+    "i",
+    "ii",
+    "iii",
+];
+
+/// A BM25 query for trials like `t`: the words of its titles, conditions,
+/// interventions and keywords, each searched in the field it came from and
+/// in the title; its target antigens as exact keys; `t` itself excluded.
+pub fn related_query(f: &Fields, t: &Trial, analyzer: &mut TextAnalyzer) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen: Vec<(tantivy::schema::Field, String)> = Vec::new();
+    let mut add = |clauses: &mut Vec<(Occur, Box<dyn Query>)>, field, text: &str, boost: f32| {
+        for tok in tokens(analyzer, text) {
+            if STOP.contains(&tok.as_str()) || tok.len() < 2 || seen.contains(&(field, tok.clone()))
+            {
+                continue;
+            }
+            seen.push((field, tok.clone()));
+            let q = term_query(Term::from_field_text(field, &tok));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        }
+    };
+    let titles: Vec<&String> = std::iter::once(&t.brief_title)
+        .chain(t.official_title.iter())
+        .collect();
+    for s in &titles {
+        add(&mut clauses, f.title, s, 1.0);
+    }
+    for c in &t.conditions {
+        add(&mut clauses, f.conditions, c, 2.0);
+        add(&mut clauses, f.title, c, 1.0);
+    }
+    for i in &t.interventions {
+        add(&mut clauses, f.interventions, &i.name, 1.5);
+    }
+    for k in &t.keywords {
+        add(&mut clauses, f.keywords, k, 1.0);
+    }
+    for a in t.target_antigens() {
+        let q = term_query(Term::from_field_text(f.keys, &key("antigen", a)));
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 3.0))));
+    }
+    if clauses.is_empty() {
+        // Nothing to compare on: match nothing.
+        return Box::new(EmptyQuery);
+    }
+    let similar: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, similar),
+        (
+            Occur::MustNot,
+            term_query(Term::from_field_text(f.id, &t.id)),
+        ),
+    ]))
+}

@@ -1,0 +1,492 @@
+//! Search behaviour over a small hand-made registry whose expected answers
+//! follow from the trials' text and fields.
+
+use eligo_model::Trial;
+use eligo_model::trial::{
+    AgeLimit, Eligibility, Intervention, Location, OverallStatus, Phase, RelatedTrial, Sex,
+    StudyType,
+};
+use eligo_search::query::{Filters, SearchRequest};
+use eligo_search::{IndexState, RelatedSource, SearchIndex, SyncMode, index_trials, sync};
+use eligo_store::Store;
+
+fn loc(country: &str) -> Location {
+    Location {
+        country: Some(country.into()),
+        ..Location::default()
+    }
+}
+
+fn registry() -> Vec<Trial> {
+    let base = |id: &str, title: &str| Trial {
+        id: id.into(),
+        nct_id: Some(id.into()),
+        brief_title: title.into(),
+        study_type: Some(StudyType::Interventional),
+        ..Trial::default()
+    };
+    vec![
+        Trial {
+            status: OverallStatus::Recruiting,
+            phases: vec![Phase::Phase1],
+            conditions: vec!["Systemic Lupus Erythematosus".into()],
+            interventions: vec![Intervention {
+                name: "CD19 CAR-T cells".into(),
+                kind: Some("BIOLOGICAL".into()),
+                description: None,
+                arm_labels: vec![],
+                other_names: vec![],
+                dose_levels: vec![],
+            }],
+            brief_summary: Some(
+                "A study of CD19 CAR-T cell therapy in refractory lupus nephritis.".into(),
+            ),
+            eligibility: Eligibility {
+                criteria: Some("Inclusion Criteria:\n* SLEDAI-2K score of 8 or more".into()),
+                min_age: AgeLimit::parse("18 Years"),
+                max_age: AgeLimit::parse("65 Years"),
+                sex: Sex::All,
+                ..Eligibility::default()
+            },
+            locations: vec![loc("China")],
+            related: vec![
+                RelatedTrial {
+                    id: "NCT00000003".into(),
+                    title: None,
+                },
+                RelatedTrial {
+                    id: "NCT09999999".into(),
+                    title: Some("Known only by title".into()),
+                },
+            ],
+            ..base("NCT00000001", "CD19 CAR-T for Refractory Lupus")
+        },
+        Trial {
+            status: OverallStatus::NotYetRecruiting,
+            phases: vec![Phase::Phase1, Phase::Phase2],
+            conditions: vec!["Multiple Myeloma".into()],
+            brief_summary: Some("BCMA-directed CAR-T in relapsed myeloma.".into()),
+            eligibility: Eligibility {
+                min_age: AgeLimit::parse("18 Years"),
+                max_age: None,
+                sex: Sex::All,
+                ..Eligibility::default()
+            },
+            locations: vec![loc("United States"), loc("China")],
+            ..base("NCT00000002", "BCMA CAR-T in Relapsed Myeloma")
+        },
+        Trial {
+            status: OverallStatus::Completed,
+            phases: vec![Phase::Phase2],
+            conditions: vec![
+                "Lupus Nephritis".into(),
+                "Systemic Lupus Erythematosus".into(),
+            ],
+            brief_summary: Some(
+                "Belimumab added to standard therapy in women with lupus nephritis.".into(),
+            ),
+            eligibility: Eligibility {
+                criteria: Some("Exclusion Criteria:\n* prior CAR-T therapy".into()),
+                min_age: AgeLimit::parse("12 Years"),
+                max_age: AgeLimit::parse("17 Years"),
+                sex: Sex::Female,
+                ..Eligibility::default()
+            },
+            locations: vec![loc("Germany")],
+            ..base("NCT00000003", "Belimumab in Adolescent Lupus Nephritis")
+        },
+        Trial {
+            status: OverallStatus::Recruiting,
+            study_type: Some(StudyType::Observational),
+            conditions: vec!["Healthy".into()],
+            brief_summary: Some("Reference ranges in healthy men.".into()),
+            eligibility: Eligibility {
+                sex: Sex::Male,
+                ..Eligibility::default()
+            },
+            ..base("NCT00000004", "Healthy Volunteer Reference Cohort")
+        },
+    ]
+}
+
+fn index() -> SearchIndex {
+    let idx = SearchIndex::in_memory().unwrap();
+    let state = IndexState {
+        schema_version: 1,
+        store_id: "test".into(),
+        generation: 1,
+    };
+    index_trials(&idx, &registry(), &state).unwrap();
+    idx
+}
+
+fn ids(idx: &SearchIndex, req: &SearchRequest) -> Vec<String> {
+    let mut v: Vec<String> = idx
+        .search(req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    v.sort();
+    v
+}
+
+fn req(q: &str, filters: Filters) -> SearchRequest {
+    SearchRequest {
+        filters,
+        ..SearchRequest::new(q)
+    }
+}
+
+#[test]
+fn full_text_finds_by_words_and_ranks_title_matches_first() {
+    let idx = index();
+    assert_eq!(
+        ids(&idx, &req("lupus", Filters::default())),
+        ["NCT00000001", "NCT00000003"]
+    );
+    assert_eq!(
+        ids(&idx, &req("myeloma", Filters::default())),
+        ["NCT00000002"]
+    );
+    // Words are ANDed: only trial 3 names belimumab.
+    assert_eq!(
+        ids(&idx, &req("belimumab nephritis", Filters::default())),
+        ["NCT00000003"]
+    );
+    // Stemming: "volunteers" finds "Volunteer".
+    assert_eq!(
+        ids(&idx, &req("volunteers", Filters::default())),
+        ["NCT00000004"]
+    );
+    // Trial 1 names CAR-T in its title; trial 3 only in an exclusion criterion.
+    let r = idx.search(&req("CAR-T lupus", Filters::default())).unwrap();
+    assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("NCT00000001"));
+    assert_eq!(r.total, 2);
+}
+
+#[test]
+fn empty_query_lists_everything_and_bad_syntax_does_not_fail() {
+    let idx = index();
+    assert_eq!(idx.search(&SearchRequest::new("")).unwrap().total, 4);
+    for q in [
+        "lupus AND",
+        "(unclosed",
+        "\"open phrase",
+        "title:",
+        "-",
+        "***",
+        "NCT00000001",
+    ] {
+        assert!(idx.search(&SearchRequest::new(q)).is_ok(), "{q}");
+    }
+    assert_eq!(
+        ids(&idx, &SearchRequest::new("NCT00000002")),
+        ["NCT00000002"]
+    );
+}
+
+#[test]
+fn filters_narrow_as_the_fields_say() {
+    let idx = index();
+    let f = |filters: Filters| ids(&idx, &req("", filters));
+    assert_eq!(
+        f(Filters {
+            statuses: vec![OverallStatus::Recruiting],
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000004"]
+    );
+    assert_eq!(
+        f(Filters {
+            statuses: vec![OverallStatus::Recruiting, OverallStatus::Completed],
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000003", "NCT00000004"]
+    );
+    assert_eq!(
+        f(Filters {
+            phases: vec![Phase::Phase2],
+            ..Filters::default()
+        }),
+        ["NCT00000002", "NCT00000003"]
+    );
+    assert_eq!(
+        f(Filters {
+            study_type: Some(StudyType::Observational),
+            ..Filters::default()
+        }),
+        ["NCT00000004"]
+    );
+    // Country is case-insensitive and any site counts.
+    assert_eq!(
+        f(Filters {
+            country: Some("china".into()),
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000002"]
+    );
+    assert_eq!(
+        f(Filters {
+            antigen: Some("bcma".into()),
+            ..Filters::default()
+        }),
+        ["NCT00000002"]
+    );
+    assert_eq!(
+        f(Filters {
+            antigen: Some("CD19".into()),
+            ..Filters::default()
+        }),
+        ["NCT00000001"]
+    );
+    // Condition words as a phrase inside a condition.
+    assert_eq!(
+        f(Filters {
+            condition: Some("lupus erythematosus".into()),
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000003"]
+    );
+    assert_eq!(
+        f(Filters {
+            condition: Some("erythematosus lupus".into()),
+            ..Filters::default()
+        }),
+        Vec::<String>::new()
+    );
+    // A patient's sex: trials open to it.
+    assert_eq!(
+        f(Filters {
+            sex: Some(Sex::Female),
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000002", "NCT00000003"]
+    );
+    assert_eq!(
+        f(Filters {
+            sex: Some(Sex::Male),
+            ..Filters::default()
+        }),
+        ["NCT00000001", "NCT00000002", "NCT00000004"]
+    );
+}
+
+#[test]
+fn patient_age_must_fall_within_the_trial_range() {
+    let idx = index();
+    let at = |age: f64| {
+        ids(
+            &idx,
+            &req(
+                "",
+                Filters {
+                    age_years: Some(age),
+                    ..Filters::default()
+                },
+            ),
+        )
+    };
+    // 1: 18-65, 2: 18-none, 3: 12-17, 4: no limits.
+    assert_eq!(at(40.0), ["NCT00000001", "NCT00000002", "NCT00000004"]);
+    assert_eq!(
+        at(65.0),
+        ["NCT00000001", "NCT00000002", "NCT00000004"],
+        "bounds are inclusive"
+    );
+    assert_eq!(at(70.0), ["NCT00000002", "NCT00000004"]);
+    assert_eq!(at(15.0), ["NCT00000003", "NCT00000004"]);
+    assert_eq!(at(5.0), ["NCT00000004"]);
+}
+
+#[test]
+fn facets_count_the_matching_trials() {
+    let idx = index();
+    let r = idx.search(&req("lupus", Filters::default())).unwrap();
+    let get = |d: &str| -> Vec<(String, u64)> {
+        r.facets[d]
+            .iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect()
+    };
+    assert_eq!(
+        get("status"),
+        [("COMPLETED".to_string(), 1), ("RECRUITING".to_string(), 1)]
+    );
+    assert_eq!(
+        get("phase"),
+        [("PHASE1".to_string(), 1), ("PHASE2".to_string(), 1)]
+    );
+    assert_eq!(
+        get("condition"),
+        [
+            ("Systemic Lupus Erythematosus".to_string(), 2),
+            ("Lupus Nephritis".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        get("sex"),
+        [("ALL".to_string(), 1), ("FEMALE".to_string(), 1)]
+    );
+    assert_eq!(
+        get("country"),
+        [("China".to_string(), 1), ("Germany".to_string(), 1)]
+    );
+    assert_eq!(get("antigen"), [("CD19".to_string(), 1)]);
+}
+
+#[test]
+fn snippets_highlight_the_query_words() {
+    let idx = index();
+    let r = idx.search(&req("nephritis", Filters::default())).unwrap();
+    assert_eq!(r.total, 2);
+    for h in &r.hits {
+        let s = h.snippet.as_ref().expect("snippet");
+        assert!(!s.highlights.is_empty(), "{}", h.id);
+        for [a, b] in &s.highlights {
+            assert_eq!(s.text[*a..*b].to_lowercase(), "nephritis");
+        }
+        assert!(s.marked("[", "]").contains("[nephritis]"));
+    }
+    // Paging.
+    let page2 = idx
+        .search(&SearchRequest {
+            offset: 1,
+            limit: 1,
+            ..req("nephritis", Filters::default())
+        })
+        .unwrap();
+    assert_eq!(page2.hits.len(), 1);
+    assert_eq!(page2.total, 2);
+    assert_eq!(page2.hits[0].id, r.hits[1].id);
+}
+
+#[test]
+fn related_lists_the_record_first_then_similar_trials() {
+    let idx = index();
+    let t = &registry()[0];
+    let rel = idx.related(t, 5).unwrap();
+    let got: Vec<(&str, RelatedSource, bool)> = rel
+        .iter()
+        .map(|r| (r.id.as_str(), r.source, r.in_registry))
+        .collect();
+    assert_eq!(got[0], ("NCT00000003", RelatedSource::Listed, true));
+    assert_eq!(got[1], ("NCT09999999", RelatedSource::Listed, false));
+    assert_eq!(rel[1].title.as_deref(), Some("Known only by title"));
+    assert_eq!(
+        rel[0].title.as_deref(),
+        Some("Belimumab in Adolescent Lupus Nephritis")
+    );
+    // Then similar ones: the myeloma CAR-T shares "CAR-T"; never itself, never twice.
+    assert!(rel.iter().all(|r| r.id != t.id));
+    assert!(rel[2..].iter().all(|r| r.source == RelatedSource::Similar));
+    assert!(rel.iter().any(|r| r.id == "NCT00000002"));
+    assert!(
+        !rel.iter().any(|r| r.id == "NCT00000004"),
+        "the healthy cohort shares nothing"
+    );
+    assert_eq!(idx.related(t, 1).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn sync_rebuilds_then_follows_store_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(dir.path().join("r.db")).await.unwrap();
+    let items: Vec<_> = registry()
+        .into_iter()
+        .map(|t| (t, serde_json::json!({})))
+        .collect();
+    store.upsert_batch(&items).await.unwrap();
+
+    let idx_dir = dir.path().join("r.db-index");
+    {
+        let idx = SearchIndex::open(&idx_dir).unwrap();
+        let r = sync(&idx, &store, |_| {}).await.unwrap();
+        assert_eq!((r.mode, r.indexed), (SyncMode::Rebuilt, 4));
+        assert_eq!(
+            sync(&idx, &store, |_| {}).await.unwrap().mode,
+            SyncMode::UpToDate
+        );
+    }
+
+    // Reopened from disk, it is still up to date; a change is picked up alone.
+    let idx = SearchIndex::open(&idx_dir).unwrap();
+    assert_eq!(idx.num_docs(), 4);
+    assert_eq!(
+        sync(&idx, &store, |_| {}).await.unwrap().mode,
+        SyncMode::UpToDate
+    );
+    let mut changed = items[1].clone();
+    changed.0.brief_title = "Teclistamab in Relapsed Myeloma".into();
+    store.upsert_batch(&[changed]).await.unwrap();
+    let r = sync(&idx, &store, |_| {}).await.unwrap();
+    assert_eq!((r.mode, r.indexed), (SyncMode::Updated, 1));
+    assert_eq!(idx.num_docs(), 4);
+    assert_eq!(
+        ids(&idx, &SearchRequest::new("teclistamab")),
+        ["NCT00000002"]
+    );
+    // The old title words are gone from the title (BCMA stays in the summary).
+    assert!(ids(&idx, &SearchRequest::new("title:bcma")).is_empty());
+    assert_eq!(
+        ids(&idx, &SearchRequest::new("summary:bcma")),
+        ["NCT00000002"]
+    );
+
+    // A different store (new id) forces a rebuild.
+    let other = Store::open_sqlite(dir.path().join("other.db"))
+        .await
+        .unwrap();
+    other.upsert_batch(&items[..2]).await.unwrap();
+    let r = sync(&idx, &other, |_| {}).await.unwrap();
+    assert_eq!((r.mode, r.indexed), (SyncMode::Rebuilt, 2));
+    assert_eq!(idx.num_docs(), 2);
+}
+
+#[test]
+fn unreadable_index_directory_is_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("idx");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("meta.json"), "not json").unwrap();
+    let idx = SearchIndex::open(&d).unwrap();
+    assert_eq!(idx.num_docs(), 0);
+    assert!(idx.state().is_none());
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn shared() -> &'static SearchIndex {
+        static IDX: OnceLock<SearchIndex> = OnceLock::new();
+        IDX.get_or_init(index)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// Whatever a user types, a search answers (never an error or a
+        /// panic), and a page never holds more than the limit or the total.
+        #[test]
+        fn any_query_text_is_answered(q in "[a-zA-Z0-9 \"'()*+:~^\\[\\]{}!<>=/\\\\-]{0,40}", limit in 1usize..5) {
+            let r = shared().search(&SearchRequest { limit, ..SearchRequest::new(q) }).unwrap();
+            prop_assert!(r.hits.len() <= limit.min(r.total));
+            for h in &r.hits {
+                if let Some(s) = &h.snippet {
+                    for [a, b] in &s.highlights {
+                        prop_assert!(a < b && *b <= s.text.len() && s.text.is_char_boundary(*a) && s.text.is_char_boundary(*b));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn any_filter_text_is_answered(c in "\\PC{0,20}", country in "\\PC{0,12}", age in -5.0f64..200.0) {
+            let filters = Filters { condition: Some(c), country: Some(country), age_years: Some(age), ..Filters::default() };
+            let req = SearchRequest { filters, ..SearchRequest::new("") };
+            prop_assert!(shared().search(&req).is_ok());
+        }
+    }
+}
