@@ -1,1 +1,176 @@
+//! Matching: one patient's facts against trials' compiled criteria.
+//!
+//! ```text
+//! (Trial, CompiledCriteria) ─┐
+//! PatientFacts, as-of date ──┴─► evaluate ─► TrialMatch { verdict, criteria[status, evidence, missing], to_confirm }
+//! ```
+//!
+//! Pure: data in, data out. The decision rules are MATCHING.md's, in one
+//! place ([`verdict`]): a clearly failed criterion makes a trial ineligible;
+//! otherwise a missing fact that a computable criterion needs makes it
+//! unknown; otherwise it is eligible. Not-computable criteria never change
+//! the verdict; they are listed to confirm. History (conditions, procedures,
+//! medications, vaccinations, allergies) is closed-world; measurements are
+//! open-world: a missing lab is unknown, never normal.
+//!
+//! Every rule result carries its evidence: the resource ids, values, units
+//! and dates used, and any computation (unit conversions, Cockcroft-Gault,
+//! CKD-EPI, prednisone equivalents, limits of normal).
 
+mod ctx;
+mod eval;
+pub mod explain;
+mod history;
+mod labs;
+mod relate;
+mod scores;
+
+use eligo_model::evidence::{CriterionResult, Status, TrialMatch, Verdict};
+use eligo_model::rule::{CompiledCriteria, CriterionKind};
+use eligo_model::{Date, PatientFacts, Trial};
+
+pub use ctx::Ctx;
+pub use relate::{PatientConcepts, TrialTargets, prefilter};
+
+/// Options of a matching run over many trials.
+#[derive(Debug, Clone)]
+pub struct MatchOptions {
+    pub as_of: Date,
+    /// Keep trials for unrelated conditions (and partial records).
+    pub all: bool,
+    /// Only these trial ids (when non-empty); named trials are always kept.
+    pub trial_ids: Vec<String>,
+}
+
+/// Evaluate one trial for one patient at `as_of`.
+pub fn evaluate(
+    trial: &Trial,
+    compiled: &CompiledCriteria,
+    facts: &PatientFacts,
+    as_of: Date,
+) -> TrialMatch {
+    let ctx = Ctx::new(facts, as_of);
+    let mut criteria: Vec<CriterionResult> = Vec::with_capacity(compiled.criteria.len());
+    let mut to_confirm: Vec<String> = Vec::new();
+    for c in &compiled.criteria {
+        let r = eval::criterion(&ctx, c);
+        if r.to_confirm {
+            let why = c.reason.as_deref().unwrap_or("not computable");
+            to_confirm.push(format!("{} ({why})", c.text.trim()));
+        } else {
+            for p in &c.not_computable {
+                to_confirm.push(format!("{} ({})", p.text.trim(), p.reason.describe()));
+            }
+        }
+        criteria.push(r);
+    }
+    to_confirm.extend(ctx.take_notes());
+    let (verdict, deciding) = verdict(&criteria);
+    let mut missing: Vec<String> = Vec::new();
+    if verdict == Verdict::Unknown {
+        for &i in &deciding {
+            for m in &criteria[i].missing {
+                if !missing.contains(m) {
+                    missing.push(m.clone());
+                }
+            }
+        }
+    }
+    if trial.partial {
+        // A partial record's eligibility is not known: never call it eligible.
+        let note = "the registry record is incomplete (eligibility not stated)".to_string();
+        return TrialMatch {
+            trial_id: trial.id.clone(),
+            title: trial.brief_title.clone(),
+            verdict: if verdict == Verdict::Ineligible {
+                Verdict::Ineligible
+            } else {
+                Verdict::Unknown
+            },
+            deciding,
+            criteria,
+            to_confirm,
+            missing: if verdict == Verdict::Ineligible {
+                missing
+            } else {
+                vec![note]
+            },
+        };
+    }
+    TrialMatch {
+        trial_id: trial.id.clone(),
+        title: trial.brief_title.clone(),
+        verdict,
+        deciding,
+        criteria,
+        to_confirm,
+        missing,
+    }
+}
+
+/// MATCHING.md rule 1: the verdict and the indexes of the criteria that
+/// decide it (the failed ones for ineligible, the unknown ones for unknown).
+pub fn verdict(criteria: &[CriterionResult]) -> (Verdict, Vec<usize>) {
+    let failed: Vec<usize> = criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.to_confirm && fails(c))
+        .map(|(i, _)| i)
+        .collect();
+    if !failed.is_empty() {
+        return (Verdict::Ineligible, failed);
+    }
+    let unknown: Vec<usize> = criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.to_confirm && c.status == Status::Unknown)
+        .map(|(i, _)| i)
+        .collect();
+    if !unknown.is_empty() {
+        return (Verdict::Unknown, unknown);
+    }
+    (Verdict::Eligible, Vec::new())
+}
+
+/// Does this criterion's status exclude the patient?
+pub fn fails(c: &CriterionResult) -> bool {
+    match c.kind {
+        CriterionKind::Inclusion => c.status == Status::NotMet,
+        CriterionKind::Exclusion => c.status == Status::Met,
+    }
+}
+
+/// Eligible first, then unknown with the fewest missing facts, then
+/// ineligible; ties by id so the order is stable.
+pub fn rank(matches: &mut [TrialMatch]) {
+    matches.sort_by(|a, b| {
+        let key = |m: &TrialMatch| match m.verdict {
+            Verdict::Eligible => (0, 0),
+            Verdict::Unknown => (1, m.missing.len().max(1)),
+            Verdict::Ineligible => (2, m.deciding.len()),
+        };
+        key(a).cmp(&key(b)).then_with(|| a.trial_id.cmp(&b.trial_id))
+    });
+}
+
+/// Match one patient against many trials: keep the related ones (unless
+/// `all`), evaluate, rank.
+pub fn match_trials(
+    trials: &[(Trial, CompiledCriteria)],
+    facts: &PatientFacts,
+    opts: &MatchOptions,
+) -> Vec<TrialMatch> {
+    let concepts = PatientConcepts::of(facts);
+    let mut out: Vec<TrialMatch> = trials
+        .iter()
+        .filter(|(t, c)| {
+            if !opts.trial_ids.is_empty() {
+                return opts.trial_ids.iter().any(|id| id.eq_ignore_ascii_case(&t.id));
+            }
+            opts.all || (!t.partial && concepts.related(&TrialTargets::of(t, Some(c))))
+        })
+        .map(|(t, c)| evaluate(t, c, facts, opts.as_of))
+        .collect();
+    rank(&mut out);
+    out
+}

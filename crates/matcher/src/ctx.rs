@@ -1,0 +1,199 @@
+//! What every rule evaluation needs: the facts, the as-of date, the
+//! vocabulary, and small shared helpers (windows, age, latest values).
+
+use eligo_model::evidence::Evidence;
+use eligo_model::fact::{Gender, ObservationFact, ObservationValue, SourceRef};
+use eligo_model::rule::{Period, TimeUnit};
+use eligo_model::{Date, PatientFacts, Quantity};
+use eligo_vocab::Vocabulary;
+use std::cell::RefCell;
+
+/// The evaluation context of one patient at one as-of date.
+pub struct Ctx<'a> {
+    pub facts: &'a PatientFacts,
+    pub as_of: Date,
+    pub vocab: &'static Vocabulary,
+    /// Things a person should confirm that came up while evaluating
+    /// (e.g. a classification taken from a coded diagnosis).
+    notes: RefCell<Vec<String>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(facts: &'a PatientFacts, as_of: Date) -> Self {
+        Ctx {
+            facts,
+            as_of,
+            vocab: eligo_vocab::vocabulary(),
+            notes: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn note(&self, s: String) {
+        let mut n = self.notes.borrow_mut();
+        if !n.contains(&s) {
+            n.push(s);
+        }
+    }
+
+    pub fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.borrow_mut())
+    }
+
+    /// The first day of a look-back window ending at the as-of date.
+    /// Weeks are 7 days, months and years calendar spans, hours rounded up
+    /// to whole days (MATCHING.md rule 2).
+    pub fn window_start(&self, p: Period) -> Date {
+        let n = i64::from(p.amount);
+        let span = match p.unit {
+            TimeUnit::Hours => jiff::Span::new().days((n + 23) / 24),
+            TimeUnit::Days => jiff::Span::new().days(n),
+            TimeUnit::Weeks => jiff::Span::new().days(n * 7),
+            TimeUnit::Months => jiff::Span::new().months(n),
+            TimeUnit::Years => jiff::Span::new().years(n),
+        };
+        self.as_of.checked_sub(span).unwrap_or(Date::MIN)
+    }
+
+    /// Is `d` inside the window (or, with no window, on or before as-of)?
+    pub fn in_window(&self, d: Date, window: Option<Period>) -> bool {
+        d <= self.as_of && window.is_none_or(|w| d >= self.window_start(w))
+    }
+
+    /// Age in completed years at the as-of date.
+    pub fn age(&self) -> Option<u32> {
+        let b = self.facts.birth_date?;
+        let a = self.as_of;
+        let mut years = i32::from(a.year()) - i32::from(b.year());
+        if (a.month(), a.day()) < (b.month(), b.day()) {
+            years -= 1;
+        }
+        u32::try_from(years).ok()
+    }
+
+    pub fn female(&self) -> Option<bool> {
+        match self.facts.gender? {
+            Gender::Female => Some(true),
+            Gender::Male => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Observations of an analyte (vocabulary key) dated inside the window,
+    /// newest first. Undated ones are kept only when no window applies.
+    pub fn observations(&self, analyte: &str, window: Option<Period>) -> Vec<&'a ObservationFact> {
+        let mut v: Vec<&ObservationFact> = self
+            .facts
+            .observations
+            .iter()
+            .filter(|o| {
+                self.vocab
+                    .analyte_matches(analyte, &o.codes, o.text.as_deref())
+            })
+            .filter(|o| match o.effective {
+                Some(d) => self.in_window(d, window),
+                None => window.is_none(),
+            })
+            .collect();
+        v.sort_by(|a, b| b.effective.cmp(&a.effective));
+        v
+    }
+
+    /// Observations coded with a code of `system`, newest first, in the window.
+    pub fn coded_observations(
+        &self,
+        system: &str,
+        codes: &[&str],
+        window: Option<Period>,
+    ) -> Vec<&'a ObservationFact> {
+        let mut v: Vec<&ObservationFact> = self
+            .facts
+            .observations
+            .iter()
+            .filter(|o| {
+                o.codes
+                    .iter()
+                    .any(|c| c.system == system && codes.iter().any(|k| c.code.eq_ignore_ascii_case(k)))
+            })
+            .filter(|o| match o.effective {
+                Some(d) => self.in_window(d, window),
+                None => window.is_none(),
+            })
+            .collect();
+        v.sort_by(|a, b| b.effective.cmp(&a.effective));
+        v
+    }
+
+    /// The latest body weight, in kg, with its evidence.
+    pub fn weight_kg(&self) -> Option<(rust_decimal::Decimal, Evidence)> {
+        for o in self.observations("body_weight", None) {
+            if let Some(q) = quantity(o)
+                && let Ok(c) = eligo_instruments::units::convert(q, "kg", None)
+            {
+                let mut e = obs_evidence(o, "Body weight");
+                if !c.explanation.is_empty() {
+                    e.computation = Some(c.explanation.clone());
+                }
+                return Some((c.quantity.value, e));
+            }
+        }
+        None
+    }
+}
+
+/// The numeric value of an observation, if it has one.
+pub fn quantity(o: &ObservationFact) -> Option<&Quantity> {
+    match &o.value {
+        Some(ObservationValue::Quantity { quantity }) => Some(quantity),
+        _ => None,
+    }
+}
+
+pub fn source(o: &SourceRef) -> Option<SourceRef> {
+    Some(o.clone())
+}
+
+/// Evidence citing an observation as recorded.
+pub fn obs_evidence(o: &ObservationFact, label: &str) -> Evidence {
+    let (value, text) = match &o.value {
+        Some(ObservationValue::Quantity { quantity }) => (Some(quantity.clone()), None),
+        Some(ObservationValue::Code { coding, text }) => (
+            None,
+            text.clone().or_else(|| {
+                coding
+                    .first()
+                    .map(|c| c.display.clone().unwrap_or_else(|| c.code.clone()))
+            }),
+        ),
+        Some(ObservationValue::Boolean { value }) => (None, Some(value.to_string())),
+        Some(ObservationValue::Text { value }) => (None, Some(value.clone())),
+        None => (None, None),
+    };
+    Evidence {
+        source: source(&o.source),
+        label: label.to_string(),
+        value,
+        text,
+        date: o.effective,
+        computation: None,
+    }
+}
+
+/// Evidence for a derived or absent fact, with no resource.
+pub fn note_evidence(label: &str, text: impl Into<String>) -> Evidence {
+    Evidence {
+        source: None,
+        label: label.to_string(),
+        value: None,
+        text: Some(text.into()),
+        date: None,
+        computation: None,
+    }
+}
+
+/// "3 months" / "no window" for explanations.
+pub fn window_words(w: Option<Period>) -> String {
+    match w {
+        Some(p) => format!("within {p}"),
+        None => "at any time".into(),
+    }
+}

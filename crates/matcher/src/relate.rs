@@ -1,0 +1,131 @@
+//! Which trials concern a patient's conditions at all: the prefilter that
+//! keeps matching fast and the ranking free of unrelated trials.
+//!
+//! A trial's targets are the vocabulary conditions named in its title,
+//! conditions and keywords (one Aho-Corasick pass over the vocabulary's
+//! synonyms) and, once compiled, the diagnoses its inclusion criteria
+//! require. A patient's concepts are the vocabulary conditions their
+//! counting Condition resources belong to (narrower concepts count as their
+//! broader ones: lupus nephritis is SLE). Related = the two sets meet.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use eligo_model::rule::{CompiledCriteria, CriterionKind, Presence, RuleKind};
+use eligo_model::{PatientFacts, Trial};
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// Conditions that are exclusions or states everywhere, never a trial's subject.
+const NEVER_TARGET: &[&str] = &["active_infection", "pregnancy", "lactation", "bleeding"];
+
+struct Synonyms {
+    ac: AhoCorasick,
+    /// Pattern index → condition key.
+    keys: Vec<String>,
+}
+
+static SYNONYMS: LazyLock<Synonyms> = LazyLock::new(|| {
+    let v = eligo_vocab::vocabulary();
+    let mut patterns = Vec::new();
+    let mut keys = Vec::new();
+    for c in v.conditions() {
+        if NEVER_TARGET.contains(&c.key.as_str()) {
+            continue;
+        }
+        for s in c.synonyms.iter().chain([&c.label]) {
+            if s.trim().len() >= 2 {
+                patterns.push(s.trim().to_string());
+                keys.push(c.key.clone());
+            }
+        }
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+        .expect("vocabulary synonyms build an automaton");
+    Synonyms { ac, keys }
+});
+
+fn word_char(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric())
+}
+
+/// Condition keys named in `text`, as whole words.
+fn named_conditions(text: &str, out: &mut BTreeSet<String>) {
+    let syn = &*SYNONYMS;
+    for m in syn.ac.find_overlapping_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        if !word_char(before) && !word_char(after) {
+            out.insert(syn.keys[m.pattern().as_usize()].clone());
+        }
+    }
+}
+
+/// The conditions a trial is about.
+#[derive(Debug, Clone, Default)]
+pub struct TrialTargets(pub BTreeSet<String>);
+
+impl TrialTargets {
+    pub fn of(t: &Trial, compiled: Option<&CompiledCriteria>) -> TrialTargets {
+        let mut set = BTreeSet::new();
+        named_conditions(&t.brief_title, &mut set);
+        if let Some(o) = &t.official_title {
+            named_conditions(o, &mut set);
+        }
+        for c in t.conditions.iter().chain(&t.keywords) {
+            named_conditions(c, &mut set);
+        }
+        if let Some(c) = compiled {
+            for crit in c.criteria.iter().filter(|c| c.kind == CriterionKind::Inclusion) {
+                for r in &crit.rules {
+                    if let RuleKind::Diagnosis { concept, presence: Presence::Ever | Presence::Active, .. } = &r.kind
+                        && !NEVER_TARGET.contains(&concept.as_str())
+                    {
+                        set.insert(concept.clone());
+                    }
+                }
+            }
+        }
+        TrialTargets(set)
+    }
+}
+
+/// The vocabulary conditions a patient has (any status but refuted or in error).
+#[derive(Debug, Clone, Default)]
+pub struct PatientConcepts(pub BTreeSet<String>);
+
+impl PatientConcepts {
+    pub fn of(facts: &PatientFacts) -> PatientConcepts {
+        let v = eligo_vocab::vocabulary();
+        let mut set = BTreeSet::new();
+        for c in facts
+            .conditions
+            .iter()
+            .filter(|c| c.verification_status.is_none_or(|s| s.counts()))
+        {
+            for concept in v.conditions() {
+                if v.condition_matches(&concept.key, &c.codes, c.text.as_deref()) {
+                    set.insert(concept.key.clone());
+                }
+            }
+        }
+        PatientConcepts(set)
+    }
+
+    pub fn related(&self, t: &TrialTargets) -> bool {
+        t.0.iter().any(|k| self.0.contains(k))
+    }
+}
+
+/// Indexes of the trials related to the patient by title, conditions and
+/// keywords alone (no compilation): the cheap first pass over a registry.
+pub fn prefilter(trials: &[Trial], facts: &PatientFacts) -> Vec<usize> {
+    let p = PatientConcepts::of(facts);
+    trials
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.partial && p.related(&TrialTargets::of(t, None)))
+        .map(|(i, _)| i)
+        .collect()
+}
