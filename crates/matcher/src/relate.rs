@@ -50,16 +50,24 @@ fn word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric())
 }
 
-/// Condition keys named in `text`, as whole words.
-fn named_conditions(text: &str, out: &mut BTreeSet<String>) {
+/// Condition keys named in `text`, as whole words, until `f` says stop.
+fn each_named(text: &str, mut f: impl FnMut(&str) -> bool) -> bool {
     let syn = &*SYNONYMS;
     for m in syn.ac.find_overlapping_iter(text) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
-        if !word_char(before) && !word_char(after) {
-            out.insert(syn.keys[m.pattern().as_usize()].clone());
+        if !word_char(before) && !word_char(after) && f(&syn.keys[m.pattern().as_usize()]) {
+            return true;
         }
     }
+    false
+}
+
+fn named_conditions(text: &str, out: &mut BTreeSet<String>) {
+    each_named(text, |k| {
+        out.insert(k.to_string());
+        false
+    });
 }
 
 /// The conditions a trial is about.
@@ -122,10 +130,16 @@ impl PatientConcepts {
 /// keywords alone (no compilation): the cheap first pass over a registry.
 pub fn prefilter(trials: &[Trial], facts: &PatientFacts) -> Vec<usize> {
     let p = PatientConcepts::of(facts);
+    let hit = |text: &str| each_named(text, |k| p.0.contains(k));
     trials
         .iter()
         .enumerate()
-        .filter(|(_, t)| !t.partial && p.related(&TrialTargets::of(t, None)))
+        .filter(|(_, t)| {
+            !t.partial
+                && (hit(&t.brief_title)
+                    || t.official_title.as_deref().is_some_and(hit)
+                    || t.conditions.iter().chain(&t.keywords).any(|c| hit(c)))
+        })
         .map(|(i, _)| i)
         .collect()
 }

@@ -69,9 +69,10 @@ pub struct CriterionResult {
     /// `unknown` and it never changes the verdict (MATCHING.md rule 9).
     #[serde(default)]
     pub to_confirm: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Always present (possibly empty): part of the documented JSON.
+    #[serde(default)]
     pub evidence: Vec<Evidence>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub missing: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<RuleResult>,

@@ -64,6 +64,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         };
         eprintln!("note: not used: {place}: {}", i.reason);
     }
+    for o in &facts.observations {
+        if let Some(eligo_model::fact::ObservationValue::Quantity { quantity }) = &o.value
+            && let Err(e) = eligo_instruments::units::normalize_unit(&quantity.unit)
+        {
+            eprintln!(
+                "note: not used: {}/{}: unit {:?} is not a unit eligo reads ({e}); criteria on it stay unknown",
+                o.source.resource_type, o.source.id, quantity.unit
+            );
+        }
+    }
 
     let mut wanted: Vec<String> = args.trials.clone();
     if let Some(id) = &args.explain

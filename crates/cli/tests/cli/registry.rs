@@ -323,6 +323,53 @@ fn strict_import_rolls_the_whole_run_back() {
     );
 }
 
+/// Every kind of bad input: exit 3, the place named, the registry untouched.
+#[test]
+fn bad_input_changes_nothing() {
+    let reg = Reg::new();
+    let before = reg.json(&["stats", "--format", "json"]);
+    let good = serde_json::to_string(&read_json(&study_files()[0])).unwrap();
+    let mut wrong_type = read_json(&study_files()[0]);
+    wrong_type["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "many".into();
+    let mut other_title = read_json(&study_files()[0]);
+    other_title["protocolSection"]["identificationModule"]["briefTitle"] = "Another".into();
+
+    let mut zip_bytes = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
+        z.start_file("notes.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b"not a study").unwrap();
+        z.finish().unwrap();
+    }
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("invalid.json", b"{\"protocolSection\": [}".to_vec(), "line 1"),
+        ("types.json", serde_json::to_vec(&wrong_type).unwrap(), "enrollmentInfo.count"),
+        ("nops.json", br#"{"derivedSection": {}}"#.to_vec(), "protocolSection"),
+        ("latin1.json", b"{\"protocolSection\": {\"x\": \"caf\xe9\"}}".to_vec(), "UTF-8"),
+        ("empty.json", Vec::new(), "empty"),
+        ("notes.zip", zip_bytes.clone(), "notes.txt"),
+        ("cut.zip", zip_bytes[..zip_bytes.len() / 2].to_vec(), "zip"),
+        (
+            "dups.ndjson",
+            format!("{}\n{}\n", serde_json::to_string(&other_title).unwrap(), good).into_bytes(),
+            "duplicate id",
+        ),
+    ];
+    for (name, bytes, expect) in cases {
+        let path = reg.tmp(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let (code, s, err) = reg.import(&[&path], &["--strict"]);
+        assert_eq!(code, Some(3), "{name}: {err}");
+        assert!(err.contains(name), "{name}: the error names the file: {err}");
+        assert!(err.contains(expect), "{name}: expected {expect:?} in: {err}");
+        assert!(n(&s["failed"]) >= 1, "{name}: {s}");
+        let after = reg.json(&["stats", "--format", "json"]);
+        assert_eq!(after["trials"], before["trials"], "{name}");
+        assert_eq!(after["generation"], before["generation"], "{name}");
+    }
+}
+
 #[test]
 fn stats_count_the_registry() {
     let reg = Reg::new();
