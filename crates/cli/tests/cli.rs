@@ -1,5 +1,9 @@
 //! CLI integration tests (one test binary; one module per command group).
 #[path = "cli/criteria.rs"]
 mod criteria;
+#[path = "cli/instruments.rs"]
+mod instruments;
 #[path = "cli/registry.rs"]
 mod registry;
+#[path = "cli/matching.rs"]
+mod matching;

@@ -64,7 +64,11 @@ pub fn from_json(v: &Value) -> Result<Input, InputError> {
         antipyretic_or_anticytokine_given: o.bool("antipyretic_or_anticytokine_given")?,
         hypotension: o.choice("hypotension", &HYPOTENSION)?,
         oxygen: o.choice("oxygen", &OXYGEN)?,
-        oxygen_flow_l_min: o.opt_decimal("oxygen_flow_l_min", Some(Decimal::ZERO), Some(dec("100")))?,
+        oxygen_flow_l_min: o.opt_decimal(
+            "oxygen_flow_l_min",
+            Some(Decimal::ZERO),
+            Some(dec("100")),
+        )?,
         died_of_crs: o.opt_bool("died_of_crs")?.unwrap_or(false),
     };
     if input.oxygen == "nasal_cannula" && input.oxygen_flow_l_min.is_none() {

@@ -30,7 +30,10 @@ pub static FIELDS: &[Field] = &[
         "consciousness",
         "alert | awakens_spontaneously | awakens_to_voice | awakens_to_tactile | unarousable",
     ),
-    req("seizure", "none | rapidly_resolving | prolonged_or_repetitive"),
+    req(
+        "seizure",
+        "none | rapidly_resolving | prolonged_or_repetitive",
+    ),
     req("motor", "none | deep_focal_weakness"),
     req("cerebral_edema", "none | focal | diffuse"),
 ];

@@ -24,7 +24,10 @@ pub const DOMAINS: [&str; 9] = [
 
 pub static FIELDS: &[Field] = &[
     req("grades", "object: the 9 domains -> \"A\"..\"E\""),
-    opt("baseline_grades", "object: the 9 domains -> \"A\"..\"E\" (an earlier assessment)"),
+    opt(
+        "baseline_grades",
+        "object: the 9 domains -> \"A\"..\"E\" (an earlier assessment)",
+    ),
 ];
 
 /// A BILAG-2004 domain grade.

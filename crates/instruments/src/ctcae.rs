@@ -93,10 +93,7 @@ impl fmt::Display for Reference {
 #[derive(Debug, Clone, PartialEq)]
 enum Bound {
     /// An absolute value, in `unit` when the text gives one.
-    Abs {
-        value: Decimal,
-        unit: Option<Unit>,
-    },
+    Abs { value: Decimal, unit: Option<Unit> },
     /// `mult` × reference.
     Ref { mult: Decimal, of: Reference },
     /// reference + `delta` (in `unit`).
@@ -380,9 +377,18 @@ enum Tok {
 
 /// Phrases that qualify a segment, removed before tokenising.
 const PHRASES: &[(&str, Phrase)] = &[
-    ("if baseline was normal", Phrase::Cond(Condition::BaselineNormal)),
-    ("if baseline was abnormal", Phrase::Cond(Condition::BaselineAbnormal)),
-    ("if on anticoagulation", Phrase::Cond(Condition::OnAnticoagulation)),
+    (
+        "if baseline was normal",
+        Phrase::Cond(Condition::BaselineNormal),
+    ),
+    (
+        "if baseline was abnormal",
+        Phrase::Cond(Condition::BaselineAbnormal),
+    ),
+    (
+        "if on anticoagulation",
+        Phrase::Cond(Condition::OnAnticoagulation),
+    ),
     ("if abnormal", Phrase::Cond(Condition::ValueAbnormal)),
     (
         "above uln or above baseline if baseline is above uln",
@@ -675,7 +681,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
             // "10e9 /L", "10^9/L": a unit, not a number
             let rest: String = chars[i..].iter().collect();
             if let Some(len) = power_of_ten_unit(&rest) {
-                let spelled: String = rest.chars().take(len).filter(|c| !c.is_whitespace()).collect();
+                let spelled: String = rest
+                    .chars()
+                    .take(len)
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
                 if let Ok(u) = units::parse_lenient(&spelled) {
                     out.push(Tok::Unit(u));
                     i += len;
@@ -748,7 +758,10 @@ fn power_of_ten_unit(s: &str) -> Option<usize> {
         return None;
     }
     i += 1;
-    let tail = b[i..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let tail = b[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     (tail > 0).then_some(i + tail)
 }
 
@@ -870,8 +883,9 @@ impl Term {
             },
             Bound::Decrease { pct } => match v.baseline {
                 Some(b) if b > Decimal::ZERO => {
-                    let dec = (b - v.value)
-                        .checked_div(b)
+                    let dec = b
+                        .checked_sub(v.value)
+                        .and_then(|x| x.checked_div(b))
                         .and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED));
                     match dec {
                         Some(d) if (rule.strict && d > *pct) || (!rule.strict && d >= *pct) => {
@@ -890,7 +904,11 @@ impl Term {
     /// amount converted into that unit. Where the text gives thresholds in
     /// the value's own unit, only those are used (CTCAE's paired values,
     /// 300 mg/dL and 7.75 mmol/L, are not exact conversions of each other).
-    fn applicable<'a>(&self, g: &'a GradeRules, unit: Option<&Unit>) -> Vec<(&'a Rule, Option<Decimal>)> {
+    fn applicable<'a>(
+        &self,
+        g: &'a GradeRules,
+        unit: Option<&Unit>,
+    ) -> Vec<(&'a Rule, Option<Decimal>)> {
         let mut out = Vec::new();
         let mut unit_rules = Vec::new();
         for r in &g.rules {
@@ -907,7 +925,10 @@ impl Term {
             Bound::Offset { delta, .. } => *delta,
             _ => Decimal::ZERO,
         };
-        let same: Vec<_> = unit_rules.iter().filter(|(_, u)| u.same_as(target)).collect();
+        let same: Vec<_> = unit_rules
+            .iter()
+            .filter(|(_, u)| u.same_as(target))
+            .collect();
         if !same.is_empty() {
             out.extend(same.iter().map(|(r, _)| (*r, Some(amount(r)))));
             return out;
@@ -1002,10 +1023,24 @@ impl Term {
         for g in &self.grades {
             for r in &g.rules {
                 let refs: &[&'static str] = match &r.bound {
-                    Bound::Ref { of: Reference::Lln, .. } => &["lln"],
-                    Bound::Ref { of: Reference::Uln, .. } | Bound::Offset { of: Reference::Uln, .. } => &["uln"],
-                    Bound::Ref { of: Reference::Baseline, .. } | Bound::Decrease { .. } => &["baseline"],
-                    Bound::Offset { of: Reference::UlnOrHigherBaseline, .. } => &["uln", "baseline"],
+                    Bound::Ref {
+                        of: Reference::Lln, ..
+                    } => &["lln"],
+                    Bound::Ref {
+                        of: Reference::Uln, ..
+                    }
+                    | Bound::Offset {
+                        of: Reference::Uln, ..
+                    } => &["uln"],
+                    Bound::Ref {
+                        of: Reference::Baseline,
+                        ..
+                    }
+                    | Bound::Decrease { .. } => &["baseline"],
+                    Bound::Offset {
+                        of: Reference::UlnOrHigherBaseline,
+                        ..
+                    } => &["uln", "baseline"],
                     _ => &[],
                 };
                 let cond: &[&'static str] = if r.conditions.is_empty() {
@@ -1024,10 +1059,14 @@ impl Term {
                     }
                 }
             }
-            grades.insert(
-                g.grade.to_string(),
-                g.rules.iter().map(|r| r.describe(self.direction)).collect(),
-            );
+            let mut described: Vec<String> = Vec::new();
+            for r in &g.rules {
+                let d = r.describe(self.direction);
+                if !described.contains(&d) {
+                    described.push(d);
+                }
+            }
+            grades.insert(g.grade.to_string(), described);
         }
         uses.sort_by_key(|u| ["lln", "uln", "baseline"].iter().position(|x| x == u));
         TermInfo {
@@ -1122,7 +1161,7 @@ impl GradeRequest {
                 "(line)",
                 Problem::WrongType {
                     expected: "an object",
-                    found: "another JSON value",
+                    found: crate::input::kind(v),
                 },
             ));
         };
@@ -1132,11 +1171,15 @@ impl GradeRequest {
                 None => Ok(None),
                 Some(Value::Null) if !required => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(err(
+                Some(other) => Err(err(
                     k,
                     Problem::WrongType {
-                        expected: if required { "a string" } else { "a string or null" },
-                        found: "another JSON value",
+                        expected: if required {
+                            "a string"
+                        } else {
+                            "a string or null"
+                        },
+                        found: crate::input::kind(other),
                     },
                 )),
             }
@@ -1154,11 +1197,11 @@ impl GradeRequest {
                         },
                     )
                 }),
-                Some(_) => Err(err(
+                Some(other) => Err(err(
                     k,
                     Problem::WrongType {
                         expected: "a number or null",
-                        found: "another JSON value",
+                        found: crate::input::kind(other),
                     },
                 )),
             }

@@ -12,7 +12,10 @@ pub const ID: &str = "doris2021";
 pub static FIELDS: &[Field] = &[
     req("sledai2k_items", "object: the 24 SLEDAI-2K booleans"),
     req("pga", "number 0-3"),
-    req("prednisone_mg_per_day", "number >= 0 (prednisone equivalent)"),
+    req(
+        "prednisone_mg_per_day",
+        "number >= 0 (prednisone equivalent)",
+    ),
     req("maintenance_therapy_stable", "boolean"),
 ];
 

@@ -93,7 +93,10 @@ pub const BOOLEANS: [&str; 21] = [
 
 pub static FIELDS: [Field; 23] = {
     let mut f = [req("", "boolean"); 23];
-    f[0] = req("ana_titer", "integer >= 0 (reciprocal titre: 160 = 1:160; 0 = negative)");
+    f[0] = req(
+        "ana_titer",
+        "integer >= 0 (reciprocal titre: 160 = 1:160; 0 = negative)",
+    );
     f[1] = opt("ana_equivalent_positive", "boolean (default false)");
     let mut i = 0;
     while i < 21 {

@@ -24,9 +24,18 @@ pub struct InputError {
 pub enum Problem {
     Missing,
     Unknown,
-    WrongType { expected: &'static str, found: &'static str },
-    OutOfRange { value: String, range: String },
-    NotOneOf { value: String, allowed: Vec<String> },
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
+    OutOfRange {
+        value: String,
+        range: String,
+    },
+    NotOneOf {
+        value: String,
+        allowed: Vec<String>,
+    },
     Unit(String),
 }
 
@@ -35,7 +44,9 @@ impl fmt::Display for Problem {
         match self {
             Problem::Missing => f.write_str("missing"),
             Problem::Unknown => f.write_str("unknown field"),
-            Problem::WrongType { expected, found } => write!(f, "expected {expected}, found {found}"),
+            Problem::WrongType { expected, found } => {
+                write!(f, "expected {expected}, found {found}")
+            }
             Problem::OutOfRange { value, range } => write!(f, "{value} is out of range ({range})"),
             Problem::NotOneOf { value, allowed } => {
                 write!(f, "{value:?} is not one of {}", allowed.join(", "))
@@ -45,7 +56,7 @@ impl fmt::Display for Problem {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -71,7 +82,11 @@ impl<'a> Obj<'a> {
     fn at(path: String, v: &'a Value, known: &[&str]) -> Result<Obj<'a>, InputError> {
         let Value::Object(map) = v else {
             return Err(InputError {
-                path: if path.is_empty() { "(input)".into() } else { path },
+                path: if path.is_empty() {
+                    "(input)".into()
+                } else {
+                    path
+                },
                 problem: Problem::WrongType {
                     expected: "an object",
                     found: kind(v),
@@ -115,12 +130,14 @@ impl<'a> Obj<'a> {
     }
 
     fn req(&self, key: &str) -> Result<&'a Value, InputError> {
-        self.opt(key).ok_or_else(|| self.error(key, Problem::Missing))
+        self.opt(key)
+            .ok_or_else(|| self.error(key, Problem::Missing))
     }
 
     pub fn bool(&self, key: &str) -> Result<bool, InputError> {
         let v = self.req(key)?;
-        v.as_bool().ok_or_else(|| self.wrong(key, "true or false", v))
+        v.as_bool()
+            .ok_or_else(|| self.wrong(key, "true or false", v))
     }
 
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, InputError> {
@@ -131,7 +148,12 @@ impl<'a> Obj<'a> {
     }
 
     /// A number read exactly (the decimal digits as written).
-    pub fn decimal(&self, key: &str, min: Option<Decimal>, max: Option<Decimal>) -> Result<Decimal, InputError> {
+    pub fn decimal(
+        &self,
+        key: &str,
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    ) -> Result<Decimal, InputError> {
         let v = self.req(key)?;
         let Value::Number(n) = v else {
             return Err(self.wrong(key, "a number", v));
@@ -159,7 +181,12 @@ impl<'a> Obj<'a> {
         Ok(d)
     }
 
-    pub fn opt_decimal(&self, key: &str, min: Option<Decimal>, max: Option<Decimal>) -> Result<Option<Decimal>, InputError> {
+    pub fn opt_decimal(
+        &self,
+        key: &str,
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    ) -> Result<Option<Decimal>, InputError> {
         match self.opt(key) {
             None => Ok(None),
             Some(_) => self.decimal(key, min, max).map(Some),

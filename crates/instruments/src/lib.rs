@@ -258,10 +258,14 @@ pub fn score(instrument: &str, input: &Value) -> Result<Scored, ScoreError> {
             id,
             selena_sledai::score(&selena_sledai::from_json(input)?),
         )),
-        bilag2004::ID => Scored::Bilag2004(env(id, bilag2004::score(&bilag2004::from_json(input)?))),
+        bilag2004::ID => {
+            Scored::Bilag2004(env(id, bilag2004::score(&bilag2004::from_json(input)?)))
+        }
         pga::ID => Scored::Pga(env(id, pga::score(&pga::from_json(input)?))),
         sri4::ID => Scored::Sri4(env(id, sri4::score(&sri4::from_json(input)?))),
-        doris2021::ID => Scored::Doris2021(env(id, doris2021::score(&doris2021::from_json(input)?))),
+        doris2021::ID => {
+            Scored::Doris2021(env(id, doris2021::score(&doris2021::from_json(input)?)))
+        }
         lldas::ID => Scored::Lldas(env(id, lldas::score(&lldas::from_json(input)?))),
         sdi::ID => Scored::Sdi(env(id, sdi::score(&sdi::from_json(input)?))),
         eular_acr_2019::ID => Scored::EularAcr2019(env(
@@ -278,14 +282,12 @@ pub fn score(instrument: &str, input: &Value) -> Result<Scored, ScoreError> {
         )),
         astct_crs::ID => Scored::AstctCrs(env(id, astct_crs::score(&astct_crs::from_json(input)?))),
         ice::ID => Scored::Ice(env(id, ice::score(&ice::from_json(input)?))),
-        astct_icans::ID => Scored::AstctIcans(env(
-            id,
-            astct_icans::score(&astct_icans::from_json(input)?),
-        )),
-        magic_agvhd::ID => Scored::MagicAgvhd(env(
-            id,
-            magic_agvhd::score(&magic_agvhd::from_json(input)?),
-        )),
+        astct_icans::ID => {
+            Scored::AstctIcans(env(id, astct_icans::score(&astct_icans::from_json(input)?)))
+        }
+        magic_agvhd::ID => {
+            Scored::MagicAgvhd(env(id, magic_agvhd::score(&magic_agvhd::from_json(input)?)))
+        }
         nyha::ID => Scored::Nyha(env(id, nyha::score(&nyha::from_json(input)?))),
         unit_convert::ID => {
             let parsed = unit_convert::from_json(input)?;

@@ -36,7 +36,10 @@ pub static MAJOR_ORGAN_ITEMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("vasculitis", &["vasculitis"]),
-    ("renal", &["urinary_casts", "hematuria", "proteinuria", "pyuria"]),
+    (
+        "renal",
+        &["urinary_casts", "hematuria", "proteinuria", "pyuria"],
+    ),
     ("cardiopulmonary", &["pleurisy", "pericarditis"]),
     ("fever", &["fever"]),
 ];

@@ -9,10 +9,7 @@ use serde_json::Value;
 
 pub const ID: &str = "pga";
 
-pub static FIELDS: &[Field] = &[
-    req("pga", "number 0-3"),
-    opt("baseline_pga", "number 0-3"),
-];
+pub static FIELDS: &[Field] = &[req("pga", "number 0-3"), opt("baseline_pga", "number 0-3")];
 
 /// The smallest rise that counts as worsening.
 pub fn worsening_threshold() -> Decimal {
@@ -64,7 +61,9 @@ pub struct Output {
 
 /// Change from baseline and whether it is a worsening (change ≥ 0.3).
 pub fn change(baseline: Decimal, now: Decimal) -> (Decimal, bool) {
-    let c = now - baseline;
+    // both on the 0-3 scale, so the difference cannot overflow; saturate
+    // rather than panic for other callers
+    let c = now.checked_sub(baseline).unwrap_or(Decimal::MIN);
     (c, c >= worsening_threshold())
 }
 

@@ -26,8 +26,8 @@ pub fn cockcroft_gault(
     let text = |v: &str| {
         format!(
             "(140-{age_years}) x {} kg / (72 x {} mg/dL){sex} = {v} mL/min",
-            weight_kg.normalize(),
-            creatinine_mg_dl.normalize()
+            weight_kg.round_dp(4).normalize(),
+            creatinine_mg_dl.round_dp(4).normalize()
         )
     };
     let value = (|| {
@@ -82,8 +82,9 @@ fn epi(female: bool) -> Epi {
 pub fn ckd_epi_2021(age_years: u32, creatinine_mg_dl: Decimal, female: bool) -> (Decimal, String) {
     let e = epi(female);
     let scr = creatinine_mg_dl.to_f64().unwrap_or(0.0);
+    let shown = creatinine_mg_dl.round_dp(4).normalize();
     let head = format!(
-        "142 x min({scr}/{k},1)^{a} x max({scr}/{k},1)^-1.2 x 0.9938^{age_years}{sex}",
+        "142 x min({shown}/{k},1)^{a} x max({shown}/{k},1)^-1.2 x 0.9938^{age_years}{sex}",
         k = e.kappa,
         a = e.alpha,
         sex = if female { " x 1.012" } else { "" },
@@ -100,7 +101,9 @@ pub fn ckd_epi_2021(age_years: u32, creatinine_mg_dl: Decimal, female: bool) -> 
         * ratio.max(1.0).powf(-1.2)
         * 0.9938f64.powi(age_years.min(200) as i32)
         * e.sex_factor;
-    let d = Decimal::from_f64(v).map(|d| d.round_dp(4)).unwrap_or_default();
+    let d = Decimal::from_f64(v)
+        .map(|d| d.round_dp(4))
+        .unwrap_or_default();
     (
         d,
         format!("{head} = {} mL/min/1.73m2", d.round_dp(2).normalize()),

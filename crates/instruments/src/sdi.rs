@@ -67,7 +67,10 @@ pub static ITEMS: [Item; 41] = TABLE;
 const TABLE: [Item; 41] = [
     b("ocular", "cataract"),
     b("ocular", "retinal_change_or_optic_atrophy"),
-    b("neuropsychiatric", "cognitive_impairment_or_major_psychosis"),
+    b(
+        "neuropsychiatric",
+        "cognitive_impairment_or_major_psychosis",
+    ),
     b("neuropsychiatric", "seizures_requiring_therapy_6_months"),
     c("neuropsychiatric", "cerebrovascular_accident"),
     b("neuropsychiatric", "cranial_or_peripheral_neuropathy"),

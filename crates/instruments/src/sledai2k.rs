@@ -95,12 +95,19 @@ impl Items {
     }
 
     pub fn get(&self, name: &str) -> Option<bool> {
-        ITEMS.iter().position(|it| it.name == name).map(|i| self.0[i])
+        ITEMS
+            .iter()
+            .position(|it| it.name == name)
+            .map(|i| self.0[i])
     }
 
     /// Present items with their definitions.
     pub fn present(&self) -> impl Iterator<Item = &'static Item> + '_ {
-        ITEMS.iter().zip(self.0).filter(|(_, p)| *p).map(|(it, _)| it)
+        ITEMS
+            .iter()
+            .zip(self.0)
+            .filter(|(_, p)| *p)
+            .map(|(it, _)| it)
     }
 }
 

@@ -12,8 +12,14 @@ use serde_json::Value;
 pub const ID: &str = "sri4";
 
 pub static FIELDS: &[Field] = &[
-    req("baseline", "object: sledai (integer 0-105), pga (number 0-3), bilag (9 domains -> A-E)"),
-    req("followup", "object: sledai (integer 0-105), pga (number 0-3), bilag (9 domains -> A-E)"),
+    req(
+        "baseline",
+        "object: sledai (integer 0-105), pga (number 0-3), bilag (9 domains -> A-E)",
+    ),
+    req(
+        "followup",
+        "object: sledai (integer 0-105), pga (number 0-3), bilag (9 domains -> A-E)",
+    ),
 ];
 
 /// One visit.

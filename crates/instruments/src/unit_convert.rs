@@ -12,7 +12,11 @@ pub const ID: &str = "unit_convert";
 
 /// Analytes, the units accepted for each, and the molar-mass key used.
 pub static ANALYTES: &[(&str, &[&str], Option<&str>)] = &[
-    ("creatinine", &["mg/dL", "mg/L", "umol/L", "mmol/L"], Some("creatinine")),
+    (
+        "creatinine",
+        &["mg/dL", "mg/L", "umol/L", "mmol/L"],
+        Some("creatinine"),
+    ),
     ("bilirubin", &["mg/dL", "mg/L", "umol/L"], Some("bilirubin")),
     ("hemoglobin", &["g/dL", "g/L", "mmol/L"], Some("hemoglobin")),
     ("glucose", &["mg/dL", "mmol/L"], Some("glucose")),
@@ -20,7 +24,11 @@ pub static ANALYTES: &[(&str, &[&str], Option<&str>)] = &[
     ("total_protein", &["g/dL", "g/L"], None),
     ("cell_count", &["10*9/L", "10*3/uL", "/uL", "/mm3"], None),
     ("urine_protein_24h", &["g/(24.h)", "mg/(24.h)"], None),
-    ("upcr", &["mg/mg", "g/g", "mg/g", "mg/mmol"], Some("creatinine")),
+    (
+        "upcr",
+        &["mg/mg", "g/g", "mg/g", "mg/mmol"],
+        Some("creatinine"),
+    ),
     ("weight", &["kg", "g", "[lb_av]"], None),
     ("temperature", &["Cel", "[degF]"], None),
 ];

@@ -143,7 +143,11 @@ impl Unit {
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.code.is_empty() { "1" } else { &self.code })
+        f.write_str(if self.code.is_empty() {
+            "1"
+        } else {
+            &self.code
+        })
     }
 }
 
@@ -156,7 +160,9 @@ pub enum UnitError {
     UnknownAtom { unit: String, atom: String },
     #[error("unit {unit:?} is out of the representable range")]
     OutOfRange { unit: String },
-    #[error("{unit:?} is a temperature with an offset: it cannot be prefixed, raised to a power or combined")]
+    #[error(
+        "{unit:?} is a temperature with an offset: it cannot be prefixed, raised to a power or combined"
+    )]
     Special { unit: String },
     #[error("cannot convert {from:?} to {to:?}: different kinds of quantity")]
     Incompatible { from: String, to: String },
@@ -474,12 +480,19 @@ impl<'a> Parser<'a> {
                 labels: vec![(label, 1)],
                 ..Unit::unity()
             }),
-            Some(c) if c.is_ascii_digit() && !self.s[self.i..].starts_with("10*") && !self.s[self.i..].starts_with("10^") => {
+            Some(c)
+                if c.is_ascii_digit()
+                    && !self.s[self.i..].starts_with("10*")
+                    && !self.s[self.i..].starts_with("10^") =>
+            {
                 let start = self.i;
                 while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                     self.i += 1;
                 }
-                if self.peek().is_some_and(|c| !matches!(c, b'.' | b'/' | b')')) {
+                if self
+                    .peek()
+                    .is_some_and(|c| !matches!(c, b'.' | b'/' | b')'))
+                {
                     return Err(self.err("a number factor must stand alone"));
                 }
                 let n = Decimal::from_str(&self.s[start..self.i]).map_err(|_| self.range())?;
@@ -875,7 +888,9 @@ fn powers_of_ten(t: &str) -> String {
 /// spelling.
 fn resolve(s: &str) -> Result<(String, Unit), UnitError> {
     if let Ok(u) = parse_unit(s)
-        && !SPELLINGS.iter().any(|(k, v)| *k == s.to_lowercase() && *v != s)
+        && !SPELLINGS
+            .iter()
+            .any(|(k, v)| *k == s.to_lowercase() && *v != s)
     {
         return Ok((s.to_string(), u));
     }

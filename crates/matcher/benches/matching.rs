@@ -64,14 +64,9 @@ fn main() {
     for _ in 0..10 {
         let t0 = Instant::now();
         let keep = prefilter(&trials, &facts);
-        let related: Vec<_> = keep
-            .iter()
-            .map(|&i| {
-                let t = trials[i].clone();
-                let cc = eligo_criteria::compile_trial(&t);
-                (t, cc)
-            })
-            .collect();
+        let related = eligo_matcher::parallel_map(&keep, |&i| {
+            (trials[i].clone(), eligo_criteria::compile_trial(&trials[i]))
+        });
         let m = match_trials(&related, &facts, &opts);
         times.push(t0.elapsed());
         kept = keep.len();

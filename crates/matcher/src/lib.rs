@@ -76,9 +76,20 @@ pub fn evaluate(
             }
         }
     }
-    if trial.partial {
-        // A partial record's eligibility is not known: never call it eligible.
-        let note = "the registry record is incomplete (eligibility not stated)".to_string();
+    let no_text = trial
+        .eligibility
+        .criteria
+        .as_deref()
+        .is_none_or(|t| t.trim().is_empty());
+    if trial.partial || no_text {
+        // Eligibility that the record does not state is not known: never
+        // call it eligible (structured limits such as age can still exclude).
+        let note = if trial.partial {
+            "the registry record is incomplete (eligibility not stated)"
+        } else {
+            "the trial's eligibility criteria (the record has no criteria text)"
+        }
+        .to_string();
         return TrialMatch {
             trial_id: trial.id.clone(),
             title: trial.brief_title.clone(),
@@ -154,14 +165,14 @@ pub fn rank(matches: &mut [TrialMatch]) {
 }
 
 /// Match one patient against many trials: keep the related ones (unless
-/// `all`), evaluate, rank.
+/// `all`), evaluate (on every core), rank.
 pub fn match_trials(
     trials: &[(Trial, CompiledCriteria)],
     facts: &PatientFacts,
     opts: &MatchOptions,
 ) -> Vec<TrialMatch> {
     let concepts = PatientConcepts::of(facts);
-    let mut out: Vec<TrialMatch> = trials
+    let chosen: Vec<&(Trial, CompiledCriteria)> = trials
         .iter()
         .filter(|(t, c)| {
             if !opts.trial_ids.is_empty() {
@@ -169,8 +180,28 @@ pub fn match_trials(
             }
             opts.all || (!t.partial && concepts.related(&TrialTargets::of(t, Some(c))))
         })
-        .map(|(t, c)| evaluate(t, c, facts, opts.as_of))
         .collect();
+    let mut out = parallel_map(&chosen, |(t, c)| evaluate(t, c, facts, opts.as_of));
     rank(&mut out);
     out
+}
+
+/// `f` over `items` on the machine's cores, in order. Small inputs stay on
+/// this thread.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("matching thread panicked"))
+            .collect()
+    })
 }

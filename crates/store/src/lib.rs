@@ -739,6 +739,9 @@ impl Writer {
     }
 }
 
+mod cache;
+pub mod server;
+
 #[cfg(test)]
 mod tests {
     use super::*;

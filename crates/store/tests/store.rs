@@ -141,6 +141,35 @@ async fn reimport_of_identical_data_changes_nothing() {
 }
 
 #[tokio::test]
+async fn criteria_cache_serves_only_current_compilations() {
+    let b = backends("ccache").await;
+    for (name, s) in &b.stores {
+        s.upsert_batch(&three()).await.unwrap();
+        let items = vec![
+            ("NCT00000001".to_string(), "{\"a\":1}".to_string()),
+            ("NCT00000002".to_string(), "{\"b\":2}".to_string()),
+        ];
+        s.put_criteria(&items, "c1").await.unwrap();
+        let ids = ["NCT00000001", "NCT00000002", "NCT00000003"];
+        let got = s.cached_criteria(&ids, "c1").await.unwrap();
+        assert_eq!(got.len(), 2, "{name}");
+        assert_eq!(got["NCT00000002"], "{\"b\":2}", "{name}");
+        // Another compiler: nothing.
+        assert!(s.cached_criteria(&ids, "c2").await.unwrap().is_empty(), "{name}");
+        // Replacing an entry, and a changed trial record invalidates its entry.
+        s.put_criteria(&[("NCT00000001".to_string(), "{\"a\":3}".to_string())], "c1")
+            .await
+            .unwrap();
+        let mut changed = three();
+        changed[1].0.brief_title = "A changed title".into();
+        s.upsert_batch(&changed).await.unwrap();
+        let got = s.cached_criteria(&ids, "c1").await.unwrap();
+        assert_eq!(got.get("NCT00000001").map(String::as_str), Some("{\"a\":3}"), "{name}");
+        assert!(!got.contains_key("NCT00000002"), "{name}: stale after the record changed");
+    }
+}
+
+#[tokio::test]
 async fn changed_record_is_updated_and_stamped() {
     let b = backends("update").await;
     for (name, s) in &b.stores {
@@ -355,3 +384,8 @@ async fn sqlite_store_reopens_with_its_identity_and_data() {
     assert_eq!(s.count().await.unwrap(), 3);
     assert_eq!(s.generation().await.unwrap(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Web app tables (issue 7): accounts, sessions, applications, audit trail.
+#[path = "store/server.rs"]
+mod server;

@@ -29,7 +29,9 @@ fn reproduces_every_expected_grade_vector() {
         }
         total += 1;
         let v: Value = serde_json::from_str(line).unwrap();
-        let expected = v["expected_grade"].as_str().map(|s| s.parse::<u8>().unwrap());
+        let expected = v["expected_grade"]
+            .as_str()
+            .map(|s| s.parse::<u8>().unwrap());
         let got = match dec(&v["value"]) {
             None => None,
             Some(value) => grade(
@@ -47,7 +49,12 @@ fn reproduces_every_expected_grade_vector() {
         }
     }
     assert_eq!(total, 409);
-    assert!(wrong.is_empty(), "{} of {total} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -57,7 +64,14 @@ fn every_term_of_the_table_loads_with_rules() {
     for t in &terms {
         assert!(!t.grades.is_empty(), "{} has no laboratory rule", t.term);
         // grading a plausible value never errors
-        let g = grade(&t.term, d("1"), t.unit.as_deref(), Some(d("0.5")), Some(d("2")), None);
+        let g = grade(
+            &t.term,
+            d("1"),
+            t.unit.as_deref(),
+            Some(d("0.5")),
+            Some(d("2")),
+            None,
+        );
         assert!(g.is_ok(), "{}: {g:?}", t.term);
     }
     for name in [
@@ -78,7 +92,15 @@ fn every_term_of_the_table_loads_with_rules() {
 fn unknown_term_is_an_error_and_names_match_case_insensitively() {
     assert!(grade("Not a term", d("1"), None, None, None, None).is_err());
     assert_eq!(
-        grade("platelet COUNT decreased", d("20"), Some("10*9/L"), Some(d("150")), None, None).unwrap(),
+        grade(
+            "platelet COUNT decreased",
+            d("20"),
+            Some("10*9/L"),
+            Some(d("150")),
+            None,
+            None
+        )
+        .unwrap(),
         Some(4)
     );
 }
@@ -92,7 +114,15 @@ fn alt_and_ast_by_uln_and_by_abnormal_baseline() {
         "Aspartate aminotransferase increased",
     ] {
         let g = |v: &str, baseline: Option<&str>| {
-            grade(term, d(v), Some("U/L"), None, Some(d("40")), baseline.map(d)).unwrap()
+            grade(
+                term,
+                d(v),
+                Some("U/L"),
+                None,
+                Some(d("40")),
+                baseline.map(d),
+            )
+            .unwrap()
         };
         assert_eq!(g("40", None), Some(0));
         assert_eq!(g("41", None), Some(1));
@@ -109,10 +139,7 @@ fn alt_and_ast_by_uln_and_by_abnormal_baseline() {
         assert_eq!(g("1201", Some("60")), Some(4));
         assert_eq!(g("80", Some("60")), Some(0));
         // no ULN: cannot grade
-        assert_eq!(
-            grade(term, d("100"), None, None, None, None).unwrap(),
-            None
-        );
+        assert_eq!(grade(term, d("100"), None, None, None, None).unwrap(), None);
     }
 }
 
@@ -142,7 +169,15 @@ fn alp_and_ggt() {
 fn bilirubin() {
     let term = "Blood bilirubin increased";
     let g = |v: &str, baseline: Option<&str>| {
-        grade(term, d(v), Some("mg/dL"), None, Some(d("1.2")), baseline.map(d)).unwrap()
+        grade(
+            term,
+            d(v),
+            Some("mg/dL"),
+            None,
+            Some(d("1.2")),
+            baseline.map(d),
+        )
+        .unwrap()
     };
     assert_eq!(g("1.2", None), Some(0));
     assert_eq!(g("1.3", None), Some(1));
@@ -161,7 +196,15 @@ fn bilirubin() {
 fn creatinine() {
     let term = "Creatinine increased";
     let g = |v: &str, baseline: Option<&str>| {
-        grade(term, d(v), Some("mg/dL"), None, Some(d("1.1")), baseline.map(d)).unwrap()
+        grade(
+            term,
+            d(v),
+            Some("mg/dL"),
+            None,
+            Some(d("1.1")),
+            baseline.map(d),
+        )
+        .unwrap()
     };
     assert_eq!(g("1.1", None), Some(0));
     assert_eq!(g("1.2", None), Some(1));
@@ -212,13 +255,28 @@ fn fibrinogen() {
 #[test]
 fn missing_limits_and_units() {
     let term = "Neutrophil count decreased";
-    assert_eq!(grade(term, d("1.8"), Some("10*9/L"), None, None, None).unwrap(), None);
-    assert_eq!(grade(term, d("0.4"), Some("10*9/L"), None, None, None).unwrap(), Some(4));
-    assert_eq!(grade(term, d("0.4"), None, Some(d("2")), None, None).unwrap(), None);
+    assert_eq!(
+        grade(term, d("1.8"), Some("10*9/L"), None, None, None).unwrap(),
+        None
+    );
+    assert_eq!(
+        grade(term, d("0.4"), Some("10*9/L"), None, None, None).unwrap(),
+        Some(4)
+    );
+    assert_eq!(
+        grade(term, d("0.4"), None, Some(d("2")), None, None).unwrap(),
+        None
+    );
     // /mm3 thresholds for a count in cells/uL (same unit as /mm3)
-    assert_eq!(grade(term, d("800"), Some("/uL"), Some(d("2000")), None, None).unwrap(), Some(3));
+    assert_eq!(
+        grade(term, d("800"), Some("/uL"), Some(d("2000")), None, None).unwrap(),
+        Some(3)
+    );
     // 10^3/uL is 10^9/L
-    assert_eq!(grade(term, d("0.8"), Some("10^3/uL"), Some(d("2")), None, None).unwrap(), Some(3));
+    assert_eq!(
+        grade(term, d("0.8"), Some("10^3/uL"), Some(d("2")), None, None).unwrap(),
+        Some(3)
+    );
     let detail = ctcae::grade_detail(term, d("1.8"), Some("10*9/L"), None, None, None).unwrap();
     assert!(detail.reason.contains("LLN"), "{}", detail.reason);
 }
@@ -227,8 +285,20 @@ fn missing_limits_and_units() {
 #[test]
 fn anemia_in_each_unit() {
     let term = "Anemia";
-    assert_eq!(grade(term, d("9.5"), Some("g/dL"), Some(d("12")), None, None).unwrap(), Some(2));
-    assert_eq!(grade(term, d("95"), Some("g/L"), Some(d("120")), None, None).unwrap(), Some(2));
-    assert_eq!(grade(term, d("4.8"), Some("mmol/L"), Some(d("7.4")), None, None).unwrap(), Some(3));
-    assert_eq!(grade(term, d("79"), Some("g/L"), None, None, None).unwrap(), Some(3));
+    assert_eq!(
+        grade(term, d("9.5"), Some("g/dL"), Some(d("12")), None, None).unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        grade(term, d("95"), Some("g/L"), Some(d("120")), None, None).unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        grade(term, d("4.8"), Some("mmol/L"), Some(d("7.4")), None, None).unwrap(),
+        Some(3)
+    );
+    assert_eq!(
+        grade(term, d("79"), Some("g/L"), None, None, None).unwrap(),
+        Some(3)
+    );
 }

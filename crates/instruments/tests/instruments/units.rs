@@ -188,7 +188,9 @@ fn incompatible_units_are_errors() {
     // cells are not moles
     assert!(convert(&q("4", "10*9/L"), "mmol/L", Some("creatinine")).is_err());
     assert!(convert(&q("4", "[IU]/mL"), "mg/dL", Some("creatinine")).is_err());
-    let e = convert(&q("1", "mg/dL"), "s", None).unwrap_err().to_string();
+    let e = convert(&q("1", "mg/dL"), "s", None)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("mg/dL") && e.contains('s'), "{e}");
 }
 

@@ -473,7 +473,11 @@ fn eular_example_3_no_entry_criterion() {
         "eular_acr_2019",
         eular_input(
             0,
-            &["seizure", "acute_cutaneous_lupus", "anti_dsdna_or_anti_smith"],
+            &[
+                "seizure",
+                "acute_cutaneous_lupus",
+                "anti_dsdna_or_anti_smith",
+            ],
         ),
     );
     assert_eq!(r["total"], 17);
@@ -722,7 +726,10 @@ fn unit_convert_examples() {
     close(&conv("glucose", 5.5, "mmol/L", "mg/dL"), 99.1);
     close(&conv("albumin", 35.0, "g/L", "g/dL"), 3.5);
     close(&conv("temperature", 38.3, "Cel", "[degF]"), 100.9);
-    close(&conv("urine_protein_24h", 0.62, "g/(24.h)", "mg/(24.h)"), 620.0);
+    close(
+        &conv("urine_protein_24h", 0.62, "g/(24.h)", "mg/(24.h)"),
+        620.0,
+    );
 }
 
 // §17 factor table rows without a worked example.
