@@ -1,13 +1,25 @@
-//! Criteria compiled per second: over the seed trials' texts, and over a
-//! synthetic registry of 100,000 trials made by varying real texts (numbers,
-//! windows, item order, dropped items). The synthetic set is generated
-//! deterministically on the fly; the benchmark measures a 1,000-trial sample
-//! of it and the throughput extrapolates to the whole set.
+//! Criteria compiled per second:
+//! - `sample_registry`: every trial of the embedded sample registry
+//!   (`eligo_ctgov::sample_registry()`: the seed trials and the real
+//!   ClinicalTrials.gov records), compiled as `eligo criteria` does
+//!   (`compile_trial`, with the registry's age and sex fields);
+//! - `synthetic_100k_sample_1000_trials`: a synthetic registry of 100,000
+//!   trials made by varying the real texts (sample registry and
+//!   `tests/data`: item order, dropped items, digits), generated
+//!   deterministically; criterion measures every 100th trial (1,000 trials).
+//!
+//! With `ELIGO_BENCH_FULL=1` the whole 100,000-trial registry is also
+//! compiled once and the throughput printed.
+//!
+//! `cargo bench -p eligo-criteria --bench compile -- --warm-up-time 1 --measurement-time 5`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Instant;
 
-fn texts() -> Vec<String> {
+const SYNTHETIC_TRIALS: u64 = 100_000;
+
+fn data_texts() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .expect("tests/data")
@@ -21,19 +33,11 @@ fn texts() -> Vec<String> {
         .collect()
 }
 
-fn seeds() -> Vec<String> {
-    [
-        "seed_NCT06946485.txt",
-        "seed_union_cd19_bcma.txt",
-        "seed_NCT07331467.txt",
-        "seed_NCT07031713.txt",
-    ]
-    .iter()
-    .map(|n| {
-        std::fs::read_to_string(format!("{}/tests/data/{n}", env!("CARGO_MANIFEST_DIR")))
-            .expect("seed text")
-    })
-    .collect()
+fn sample_trials() -> Vec<eligo_model::Trial> {
+    eligo_ctgov::sample_registry()
+        .into_iter()
+        .map(|r| r.trial)
+        .collect()
 }
 
 /// A small deterministic generator (xorshift), so runs compare.
@@ -47,8 +51,8 @@ impl Rng {
     }
 }
 
-/// Trial `i` of the synthetic registry: a real text with its lines reordered
-/// and thinned and its digits varied.
+/// Trial `i` of the synthetic registry: a real text with two lines swapped,
+/// one in three with a line dropped, and a quarter of its digits varied.
 fn synthetic(base: &[String], i: u64) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let text = &base[(rng.next() % base.len() as u64) as usize];
@@ -83,21 +87,32 @@ fn count_criteria(texts: &[String]) -> u64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let seeds = seeds();
-    let n = count_criteria(&seeds);
+    let trials = sample_trials();
+    let n: u64 = trials
+        .iter()
+        .map(|t| eligo_criteria::compile_trial(t).criteria.len() as u64)
+        .sum();
+    println!("sample registry: {} trials, {n} criteria", trials.len());
     let mut g = c.benchmark_group("compile");
     g.throughput(Throughput::Elements(n));
-    g.bench_function("seed_trials", |b| {
+    g.bench_function("sample_registry", |b| {
         b.iter(|| {
-            for t in &seeds {
-                black_box(eligo_criteria::compile("x", black_box(t)));
+            for t in &trials {
+                black_box(eligo_criteria::compile_trial(black_box(t)));
             }
         })
     });
-    let base = texts();
-    // A 1,000-trial sample of the 100,000-trial synthetic registry (every 100th trial).
-    let sample: Vec<String> = (0..1_000u64).map(|k| synthetic(&base, k * 100)).collect();
+
+    let mut base: Vec<String> = trials
+        .iter()
+        .filter_map(|t| t.eligibility.criteria.clone())
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    base.extend(data_texts());
+    let step = SYNTHETIC_TRIALS / 1_000;
+    let sample: Vec<String> = (0..1_000u64).map(|k| synthetic(&base, k * step)).collect();
     let n = count_criteria(&sample);
+    println!("synthetic sample: 1000 of {SYNTHETIC_TRIALS} trials, {n} criteria");
     g.throughput(Throughput::Elements(n));
     g.sample_size(10);
     g.bench_function("synthetic_100k_sample_1000_trials", |b| {
@@ -108,6 +123,21 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    if std::env::var_os("ELIGO_BENCH_FULL").is_some() {
+        let start = Instant::now();
+        let mut criteria = 0u64;
+        for i in 0..SYNTHETIC_TRIALS {
+            let t = synthetic(&base, i);
+            criteria += black_box(eligo_criteria::compile("x", &t)).criteria.len() as u64;
+        }
+        let s = start.elapsed().as_secs_f64();
+        println!(
+            "full synthetic registry: {SYNTHETIC_TRIALS} trials, {criteria} criteria in {s:.1} s: {:.0} criteria/s, {:.0} trials/s",
+            criteria as f64 / s,
+            SYNTHETIC_TRIALS as f64 / s
+        );
+    }
 }
 
 criterion_group!(benches, bench);

@@ -107,7 +107,18 @@ impl Ctx<'_> {
     }
 
     fn part(&mut self, a: usize, b: usize, reason: NotComputableReason) {
-        let (a, b) = trim_range(self.t, a, b);
+        let (a, mut b) = trim_range(self.t, a, b);
+        // A part ends on a word of its own, not on the connector to what follows.
+        loop {
+            let s = &self.t[a..b];
+            match [" with", " and", " or", " of"]
+                .iter()
+                .find(|w| s.ends_with(*w))
+            {
+                Some(w) => b = trim_range(self.t, a, b - w.len()).1,
+                None => break,
+            }
+        }
         if a >= b {
             return;
         }
@@ -473,7 +484,14 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     }
     // Vague severity: a condition qualified by "severe", "uncontrolled", ...
     // is not decidable, unless the clause defines it ("requiring ...").
-    let defines = patterns::requirement_follows(&lower);
+    // "... requiring hemodialysis", "infections ..., requiring antibiotic therapy":
+    // a named treatment defines the condition.
+    let defines = patterns::requirement_follows(&lower)
+        || patterns::requirement_at(&lower).is_some_and(|r| {
+            atoms
+                .iter()
+                .any(|x| x.s >= a + r && matches!(x.what, What::Med(_) | What::Proc(_)))
+        });
     let mut vague_atoms: Vec<(usize, usize)> = Vec::new();
     atoms.retain(|x| {
         if let What::Cond(_) = x.what
@@ -664,6 +682,13 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
             What::Med(_) => {
                 x.dose = patterns::dose(after).or_else(|| patterns::dose_before(before));
                 x.routes = patterns::routes_before(before);
+            }
+            // "donated blood for ≥ 400 mL": a procedure's amount no record codes.
+            What::Proc(_) => {
+                if let Some((qs, qe)) = patterns::amount_after(after) {
+                    let base = x.e;
+                    ctx.part(base + qs, base + qe, NotComputableReason::NotInRecord);
+                }
             }
             // "serum pregnancy must be negative": a negative test, not a pregnancy.
             What::Preg(PregnancyState::Pregnant)
@@ -1182,7 +1207,7 @@ fn composite(mut rules: Vec<Rule>, all: bool) -> Rule {
     // The same statement twice ("plasma exchange, plasma separation") is one rule.
     let mut dedup: Vec<Rule> = Vec::new();
     for r in flat {
-        if let Some(d) = dedup.iter_mut().find(|d| d.kind == r.kind) {
+        if let Some(d) = dedup.iter_mut().find(|d| same_statement(&d.kind, &r.kind)) {
             d.span = d.span.cover(r.span);
         } else {
             dedup.push(r);
@@ -1206,6 +1231,44 @@ fn composite(mut rules: Vec<Rule>, all: bool) -> Rule {
             }
         },
     )
+}
+
+/// The same statement, whatever the spans and the order of a composite's
+/// children ("RPR and TPHA positive" and "TPHA positive with RPR positive").
+fn same_statement(a: &RuleKind, b: &RuleKind) -> bool {
+    match (a, b) {
+        (
+            RuleKind::All {
+                label: la,
+                rules: ra,
+            },
+            RuleKind::All {
+                label: lb,
+                rules: rb,
+            },
+        )
+        | (
+            RuleKind::Any {
+                label: la,
+                rules: ra,
+            },
+            RuleKind::Any {
+                label: lb,
+                rules: rb,
+            },
+        ) => {
+            la == lb
+                && ra.len() == rb.len()
+                && ra
+                    .iter()
+                    .all(|x| rb.iter().any(|y| same_statement(&x.kind, &y.kind)))
+                && rb
+                    .iter()
+                    .all(|y| ra.iter().any(|x| same_statement(&x.kind, &y.kind)))
+        }
+        (RuleKind::Not { rule: x }, RuleKind::Not { rule: y }) => same_statement(&x.kind, &y.kind),
+        _ => a == b,
+    }
 }
 
 /// A unit of the connector grammar: a rule and where it sits.

@@ -1,1 +1,786 @@
-//! Entity extraction as the compiler sees it (Condition, Drug, Procedure, Measurement, Value, Temporal, Negation).
+//! Entity extraction as the compiler sees it (Condition, Drug, Procedure,
+//! Measurement, Value, Temporal, Negation).
+//!
+//! Two sources, both data:
+//! - the **concept vocabulary** (`eligo_vocab`): every synonym the compiler
+//!   recognises (one Aho-Corasick automaton, the same as the compiler's;
+//!   alternatives distributed as in "active or latent tuberculosis"); these
+//!   mentions carry the concept key;
+//! - the **term cues** (`eligo_vocab::terms`, `data/terms.json`): head nouns
+//!   ("disease", "inhibitors", "surgery", "count"), word endings (INN/USAN
+//!   stems `-mab`, `-pril`; medical suffixes `-itis`, `-ectomy`), with the
+//!   noun phrase they end (never across qualifiers, time words or function
+//!   words); and the phrase right before a comparison ("Karnofsky status
+//!   > 60") as a measurement.
+//!
+//! Values (comparisons, ranges, results), temporal expressions (windows,
+//! anchors, "history", "current") and negations are read by general
+//! patterns. Offsets are byte offsets into the text given; the text is read
+//! line by line (a criterion never spans lines here).
+
+use crate::chia::{Entity, EntityType};
+use crate::lexicon::{self, Target};
+use crate::normalize::normalize;
+use crate::patterns;
+use eligo_vocab::{TermClass, terms};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// An entity found in text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub kind: EntityType,
+    /// Byte range `[start, end)` in the text.
+    pub start: usize,
+    pub end: usize,
+    /// The vocabulary key, when a concept of the vocabulary was recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concept: Option<String>,
+}
+
+/// The entities of `text`, as [`crate::chia`] scores them.
+pub fn extract(text: &str) -> Vec<Entity> {
+    find(text)
+        .into_iter()
+        .map(|f| Entity::new(f.kind, f.start, f.end))
+        .collect()
+}
+
+/// The entities of `text`, sorted by position, with their concept keys.
+pub fn find(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut base = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.trim().is_empty() {
+            for mut f in find_line(body) {
+                f.start += base;
+                f.end += base;
+                out.push(f);
+            }
+        }
+        base += line.len();
+    }
+    out
+}
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        fn $name() -> &'static Regex {
+            static R: OnceLock<Regex> = OnceLock::new();
+            R.get_or_init(|| Regex::new($pat).expect(stringify!($name)))
+        }
+    };
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    s: usize,
+    e: usize,
+    lower: String,
+}
+
+re!(
+    token_re,
+    r"[A-Za-z0-9\u{80}-\u{10FFFF}]+(?:['\-][A-Za-z0-9\u{80}-\u{10FFFF}]+)*"
+);
+
+fn tokens(t: &str) -> Vec<Tok> {
+    token_re()
+        .find_iter(t)
+        .map(|m| Tok {
+            s: m.start(),
+            e: m.end(),
+            lower: m.as_str().to_lowercase(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    kind: EntityType,
+    s: usize,
+    e: usize,
+    prio: u8,
+    concept: Option<String>,
+    /// For a cue phrase: where its head word is.
+    head: Option<(usize, usize)>,
+}
+
+fn kind_of(t: &Target) -> (EntityType, String) {
+    match t {
+        Target::Condition(k) => (EntityType::Condition, k.clone()),
+        Target::Procedure(k) => (EntityType::Procedure, k.clone()),
+        Target::Analyte(k) => (EntityType::Measurement, k.clone()),
+        Target::Medication(k) => (EntityType::Drug, k.clone()),
+        Target::Vaccine(k) => (EntityType::Drug, format!("{k:?}").to_lowercase()),
+        Target::Instrument(i) => (EntityType::Measurement, format!("{i:?}").to_lowercase()),
+    }
+}
+
+fn class(kind: EntityType) -> &'static TermClass {
+    let t = terms();
+    match kind {
+        EntityType::Condition => &t.condition,
+        EntityType::Drug => &t.drug,
+        EntityType::Procedure => &t.procedure,
+        _ => &t.measurement,
+    }
+}
+
+const CONCEPT_KINDS: [EntityType; 4] = [
+    EntityType::Condition,
+    EntityType::Procedure,
+    EntityType::Drug,
+    EntityType::Measurement,
+];
+
+/// Words that never belong to a concept's name.
+fn blocked(w: &str) -> bool {
+    let t = terms();
+    t.stopwords.contains(w)
+        || t.qualifiers.contains(w)
+        || t.temporal_words.contains(w)
+        || w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The class a word heads, if any (singular form tried for plurals).
+fn head_kind(w: &str) -> Option<EntityType> {
+    if blocked(w) {
+        return None;
+    }
+    let sing = w.strip_suffix('s').filter(|s| s.len() >= 3);
+    CONCEPT_KINDS.into_iter().find(|&k| {
+        let c = class(k);
+        c.is_head(w) || sing.is_some_and(|s| c.heads.contains(s))
+    })
+}
+
+/// The class the word at `i` heads: "beta-blockers" by its last part,
+/// "immunodeficiency" by a head word it ends in, "folic acid" (an "-ic" acid).
+fn head_kind_at(toks: &[Tok], i: usize, w: &str) -> Option<EntityType> {
+    if blocked(w) {
+        return None;
+    }
+    if matches!(w, "acid" | "acids") {
+        return (i > 0 && toks[i - 1].lower.ends_with("ic")).then_some(EntityType::Drug);
+    }
+    if let Some(k) = head_kind(w) {
+        return Some(k);
+    }
+    if let Some((_, last)) = w.rsplit_once('-')
+        && last.len() >= 4
+        && let Some(k) = head_kind(last)
+    {
+        return Some(k);
+    }
+    CONCEPT_KINDS.into_iter().find(|&k| {
+        class(k)
+            .heads
+            .iter()
+            .any(|h| h.len() >= 7 && w.len() > h.len() + 2 && w.ends_with(h.as_str()))
+    })
+}
+
+/// A word that names a drug (not a class word such as "drug" or "agents").
+fn drug_name(w: &str) -> bool {
+    let d = &terms().drug;
+    !blocked(w) && !d.generic.contains(w) && d.is_head(w)
+}
+
+/// The word before the conjunction at `c` ("drug or", "drug and/or").
+fn alternative_before(t: &str, toks: &[Tok], c: usize) -> Option<usize> {
+    let mut c = c;
+    if toks[c].lower == "or"
+        && c >= 1
+        && toks[c - 1].lower == "and"
+        && t[toks[c - 1].e..toks[c].s].trim() == "/"
+    {
+        c -= 1;
+    }
+    (c >= 1 && t[toks[c - 1].e..toks[c].s].trim().is_empty()).then(|| c - 1)
+}
+
+/// The class of an abbreviation written exactly so ("COPD").
+fn abbreviation(word: &str) -> Option<EntityType> {
+    CONCEPT_KINDS
+        .into_iter()
+        .find(|&k| class(k).is_abbreviation(word))
+}
+
+/// Only spaces (or a hyphen) between two tokens: they belong to one phrase.
+fn joined(t: &str, a: &Tok, b: &Tok) -> bool {
+    let gap = &t[a.e..b.s];
+    gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2
+}
+
+fn find_line(line: &str) -> Vec<Found> {
+    let norm = normalize(line);
+    let t = norm.text.as_str();
+    let toks = tokens(t);
+    let mut cands: Vec<Cand> = Vec::new();
+
+    // 1. Concepts of the vocabulary.
+    let mut ms = lexicon::mentions(t);
+    patterns::distribute(t, &mut ms);
+    for m in ms {
+        let (mut kind, key) = kind_of(&m.target);
+        // "vaccination", "immunization": the act, not the product.
+        let word = t[m.start..m.end].to_ascii_lowercase();
+        // Breast-feeding is a behaviour (an observation), not a condition;
+        // "become pregnant" is an intention, not a state.
+        if word.starts_with("breast") && word.ends_with("feeding")
+            || kind == EntityType::Condition && future_re().is_match(&t[..m.start])
+        {
+            continue;
+        }
+        if kind == EntityType::Drug
+            && (word.ends_with("vaccination") || word.ends_with("immunization"))
+        {
+            kind = EntityType::Procedure;
+        }
+        cands.push(Cand {
+            kind,
+            s: m.start,
+            e: m.end,
+            prio: 3,
+            concept: Some(key),
+            head: None,
+        });
+    }
+
+    // 2. Noun phrases ended by a head word or a marked ending. A phrase is a
+    // run of adjacent words none of which is a function, time or qualifier
+    // word; its last head names its class ("HIV infection", "alcohol abuse",
+    // "hepatitis B vaccine", "pregnancy test").
+    let heads: Vec<Option<EntityType>> = toks
+        .iter()
+        .enumerate()
+        .map(|(i, tk)| head_kind_at(&toks, i, &tk.lower).or_else(|| abbreviation(&t[tk.s..tk.e])))
+        .collect();
+    let mut i = 0;
+    while i < toks.len() {
+        if blocked(&toks[i].lower) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < toks.len()
+            && joined(t, &toks[j], &toks[j + 1])
+            && !blocked(&toks[j + 1].lower)
+        {
+            j += 1;
+        }
+        // Within the run [i, j]: phrases end at a head not followed by another head.
+        let mut from = i;
+        let mut k = i;
+        while k <= j {
+            if let Some(kind) = heads[k] {
+                let mut last = k;
+                while last < j && heads[last + 1].is_some() {
+                    last += 1;
+                }
+                let kind = heads[last].unwrap_or(kind);
+                let mut s = from.max(k.saturating_sub(3));
+                // "type 2 diabetes": a type number belongs to the name.
+                if s >= 2
+                    && s == from
+                    && toks[s - 1].lower.chars().all(|c| c.is_ascii_digit())
+                    && matches!(
+                        toks[s - 2].lower.as_str(),
+                        "type" | "stage" | "grade" | "class"
+                    )
+                    && joined(t, &toks[s - 2], &toks[s - 1])
+                    && joined(t, &toks[s - 1], &toks[s])
+                {
+                    s -= 2;
+                }
+                // "study drug", "investigational product": the trial's own intervention.
+                let own = kind == EntityType::Drug
+                    && (toks[s].lower == "investigational"
+                        || s == last
+                            && s > 0
+                            && matches!(
+                                toks[s - 1].lower.as_str(),
+                                "study" | "trial" | "protocol" | "investigational"
+                            ));
+                // "treatment", "tests" alone name nothing.
+                let bare = s == last && class(kind).not_alone.contains(&toks[s].lower);
+                if !own && !bare {
+                    cands.push(Cand {
+                        kind,
+                        s: toks[s].s,
+                        e: toks[last].e,
+                        prio: 2,
+                        concept: None,
+                        head: Some((toks[last].s, toks[last].e)),
+                    });
+                }
+                // "cardiac or renal disease", "drug or alcohol abuse": the first
+                // alternative shares the head.
+                if kind == EntityType::Condition
+                    && s == from
+                    && s == i
+                    && s >= 2
+                    && matches!(toks[s - 1].lower.as_str(), "or" | "and")
+                    && let Some(a) = alternative_before(t, &toks, s - 1)
+                    && !blocked(&toks[a].lower)
+                    && heads[a] != Some(EntityType::Condition)
+                {
+                    cands.push(Cand {
+                        kind,
+                        s: toks[a].s,
+                        e: toks[a].e,
+                        prio: 3,
+                        concept: None,
+                        head: Some((toks[a].s, toks[a].e)),
+                    });
+                }
+                from = last + 1;
+                k = last + 1;
+            } else {
+                k += 1;
+            }
+        }
+        i = j + 1;
+    }
+
+    // 3. Values, and the phrase measured right before a comparison.
+    let values = values(t);
+    for &(vs, _) in &values {
+        if let Some((s, e)) = measured_before(t, &toks, vs) {
+            cands.push(Cand {
+                kind: EntityType::Measurement,
+                s,
+                e,
+                prio: 1,
+                concept: None,
+                head: None,
+            });
+        }
+    }
+
+    let mut out: Vec<Found> = Vec::new();
+    let mut resolved = resolve(cands);
+    // "HIV positive", "positive for hepatitis B": the test of the condition.
+    for c in resolved.iter_mut() {
+        if c.kind == EntityType::Condition
+            && (result_after_re().is_match(&t[c.e..]) || result_before_re().is_match(&t[..c.s]))
+        {
+            c.kind = EntityType::Measurement;
+        }
+    }
+    // A drug named inside a phrase of another class ("pregabalin treatment",
+    // "aspirin-induced asthma", "warfarin allergy") is a drug mention too.
+    let mut nested: Vec<Cand> = Vec::new();
+    for c in &resolved {
+        if c.kind == EntityType::Drug {
+            continue;
+        }
+        for tk in toks.iter().filter(|tk| tk.s >= c.s && tk.e <= c.e) {
+            if c.head.is_some_and(|h| h.0 == tk.s) {
+                continue;
+            }
+            let first = tk.lower.split('-').next().unwrap_or("");
+            let (w, e) = if drug_name(&tk.lower) {
+                (tk.lower.as_str(), tk.e)
+            } else if first.len() < tk.lower.len() && drug_name(first) {
+                (first, tk.s + first.len())
+            } else {
+                continue;
+            };
+            let _ = w;
+            nested.push(Cand {
+                kind: EntityType::Drug,
+                s: tk.s,
+                e,
+                prio: 2,
+                concept: None,
+                head: None,
+            });
+        }
+    }
+    resolved.extend(nested);
+    for c in resolved {
+        let (s, e) = norm.source_span(c.s, c.e);
+        out.push(Found {
+            kind: c.kind,
+            start: s,
+            end: e,
+            concept: c.concept,
+        });
+    }
+    let mut push = |kind: EntityType, spans: Vec<(usize, usize)>| {
+        for (a, b) in merge(spans) {
+            let (s, e) = norm.source_span(a, b);
+            if s < e {
+                out.push(Found {
+                    kind,
+                    start: s,
+                    end: e,
+                    concept: None,
+                });
+            }
+        }
+    };
+    push(EntityType::Value, values);
+    push(EntityType::Temporal, temporals(t, &toks));
+    push(EntityType::Negation, negations(t, &toks));
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+/// One entity per stretch of text: same-type candidates that overlap merge;
+/// across types the higher priority (vocabulary, then cue, then position), then the longer, wins.
+fn resolve(mut cands: Vec<Cand>) -> Vec<Cand> {
+    // A phrase whose head lies past a vocabulary term of another class is
+    // named by its head: the term only modifies it ("hepatitis B vaccine").
+    let phrases: Vec<(usize, usize, EntityType, (usize, usize))> = cands
+        .iter()
+        .filter_map(|c| c.head.map(|h| (c.s, c.e, c.kind, h)))
+        .collect();
+    cands.retain(|m| {
+        m.prio < 3
+            || !phrases
+                .iter()
+                .any(|&(s, e, k, h)| k != m.kind && s <= m.s && m.e <= e && h.0 >= m.e)
+    });
+    cands.sort_by(|a, b| {
+        b.prio
+            .cmp(&a.prio)
+            .then((b.e - b.s).cmp(&(a.e - a.s)))
+            .then(a.s.cmp(&b.s))
+    });
+    let mut kept: Vec<Cand> = Vec::new();
+    for c in cands {
+        let mut absorbed = false;
+        let mut conflict = false;
+        for k in kept.iter_mut() {
+            if c.s < k.e && k.s < c.e {
+                if k.kind == c.kind {
+                    // A cue phrase around a vocabulary term keeps the term's key and takes the longer extent.
+                    k.s = k.s.min(c.s);
+                    k.e = k.e.max(c.e);
+                    absorbed = true;
+                } else {
+                    conflict = true;
+                }
+                break;
+            }
+        }
+        if !absorbed && !conflict {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|c| c.s);
+    kept
+}
+
+re!(
+    future_re,
+    r"(?i)\b(?:become|becoming|get|getting|plan(?:s|ning)?\s+(?:to\s+)?(?:become\s+)?|intend(?:s|ing)?\s+to\s+(?:become\s+)?)\s*$"
+);
+re!(
+    result_after_re,
+    r"(?i)^\s*(?:\([^)]{1,12}\)\s*)?(?:-\s*)?(?:positive|negative|seropositive|seronegative|positivity|serology|antibod(?:y|ies)|antigen|test(?:ing)?|screen(?:ing)?|status|viral load|titers?)\b"
+);
+re!(
+    result_before_re,
+    r"(?i)\b(?:positive|negative|tested|test(?:ing)?|screen(?:ing)?|seropositive|seronegative)\s+(?:test\s+)?(?:for|to)\s+(?:the\s+)?$"
+);
+
+fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        if a >= b {
+            continue;
+        }
+        match out.last_mut() {
+            Some(l) if a < l.1 => l.1 = l.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// The noun phrase (up to four words) right before a comparison at `vs`,
+/// skipping "of", "is", ":" and the like.
+fn measured_before(t: &str, toks: &[Tok], vs: usize) -> Option<(usize, usize)> {
+    let mut idx: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].e <= vs).collect();
+    // Link words between the phrase and the comparison.
+    while let Some(&last) = idx.last() {
+        let w = toks[last].lower.as_str();
+        if matches!(
+            w,
+            "of" | "is"
+                | "are"
+                | "be"
+                | "was"
+                | "level"
+                | "levels"
+                | "value"
+                | "values"
+                | "must"
+                | "should"
+                | "with"
+                | "a"
+                | "an"
+                | "the"
+                | "at"
+                | "to"
+                | "equal"
+                | "or"
+        ) && idx.len() > 1
+        {
+            // "level(s)"/"value(s)" belong to the phrase when nothing precedes them.
+            if matches!(w, "level" | "levels" | "value" | "values") {
+                break;
+            }
+            idx.pop();
+        } else {
+            break;
+        }
+    }
+    let &end_i = idx.last()?;
+    let gap = &t[toks[end_i].e..vs];
+    if gap.contains([';', '.', ',']) || gap.len() > 24 {
+        return None;
+    }
+    if blocked(&toks[end_i].lower) && !matches!(toks[end_i].lower.as_str(), "time") {
+        return None;
+    }
+    let mut k = end_i;
+    while k > 0
+        && end_i - k < 3
+        && joined(t, &toks[k - 1], &toks[k])
+        && !blocked(&toks[k - 1].lower)
+    {
+        k -= 1;
+    }
+    // Something measured: a measurement word ends it, or it is written as a
+    // symbol ("FSH", "FEV1", "HbA1c"); a verb or an adverb never is.
+    let last = &toks[end_i];
+    let word = &t[last.s..last.e];
+    let symbol = word.len() >= 2
+        && word.chars().any(|c| c.is_ascii_uppercase())
+        && word
+            .chars()
+            .skip(1)
+            .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let head = class(EntityType::Measurement).is_head(&last.lower);
+    if !(head || symbol) {
+        return None;
+    }
+    Some((toks[k].s, toks[end_i].e))
+}
+
+// ---------------------------------------------------------------- values
+
+const UNIT: &str = r"(?:x\s*10\s*(?:\^|\*)?\s*\d+\s*/\s*[a-z]+|%|mg/dl|mg/l|g/dl|g/l|mmol/l|umol/l|micromol/l|mmol/mol|meq/l|iu/l|u/l|iu/ml|u/ml|ng/ml|ng/dl|ng/l|pg/ml|ug/l|ug/dl|mcg/dl|mcg/l|mm\s*hg|mmhg|kg/m2|kg/m\^2|kg|g|mg|mcg|ug|ml/min/1\.73\s*m2|ml/min|ml|l|cm|mm|m|bpm|beats per minute|cells/(?:ul|mm3|mm\^3)|/ul|/mm3|/mm\^3|copies/ml|points?|years?(?:\s+old|\s+of\s+age)?|months?|weeks?|days?|hours?|seconds?|ms|msec|sec|degrees?|°c|°f|c|f|units?|mg/kg(?:/d(?:ay)?)?|mg/d(?:ay)?|mg/m2|pack[- ]years?)";
+
+fn value_res() -> &'static Vec<Regex> {
+    static R: OnceLock<Vec<Regex>> = OnceLock::new();
+    R.get_or_init(|| {
+        let num = r"\d+(?:[.,]\d+)?";
+        let cmp = r"(?:>=|<=|=>|=<|>|<|=|\bnot (?:less|more|greater|lower|higher) than\b|\bno (?:less|more|greater) than\b|\bat least\b|\bat most\b|\bup to\b|\bmore than\b|\bgreater than\b|\bhigher than\b|\bless than\b|\blower than\b|\bfewer than\b|\bolder than\b|\byounger than\b|\bover\b|\bunder\b|\babove\b|\bbelow\b|\bexceeding\b|\bexceeds?\b|\bminimum of\b|\bmaximum of\b|\bin excess of\b)";
+        let uln = r"(?:\s*(?:x|times)?\s*(?:the\s+)?(?:uln|lln|upper limits? of (?:the\s+)?normal(?:\s+range)?|lower limits? of (?:the\s+)?normal|institutional (?:uln|upper limit of normal)|normal))";
+        let pats = [
+            // comparison: "> 1.5 x ULN", "≥ 18 years", "less than 30 mL/min"
+            format!(
+                r"(?i){cmp}(?:\s*or\s*equal\s*(?:to)?)?\s*{num}(?:{uln}|\s*{UNIT}\b)?(?:\s*(?:or|and)\s*(?:older|more|greater|higher|above|over|less|lower|fewer))?"
+            ),
+            // range: "18-65 years", "18 to 65", "between 18 and 65 years"
+            format!(
+                r"(?i)(?:\bbetween\s+)?\b{num}\s*(?:{UNIT}\s*)?(?:-|to|and)\s*{num}(?:\s*{UNIT}\b)?"
+            ),
+            // "18 years or older", "60 or more"
+            format!(
+                r"(?i)\b{num}\s*(?:{UNIT}\s*)?(?:or|and)\s+(?:older|more|greater|higher|above|over|less|lower|fewer|younger)\b"
+            ),
+            // a number with a (non-time) unit: "5 mg/dL", "30%"
+            format!(
+                r"(?i)\b{num}\s*(?:%|mg/dl|g/dl|mmol/l|umol/l|mm\s*hg|mmhg|kg/m2|kg|mg|mcg|ug|ml/min|ml|cm|mm|bpm|iu/l|u/l|ng/ml|pg/ml|copies/ml|cells/(?:ul|mm3)|/mm3|/ul|x\s*10\s*(?:\^|\*)?\s*\d+\s*/\s*[a-z]+|x\s*(?:uln|lln))\b|\b{num}\s*%"
+            ),
+            // results and qualitative values
+            r"(?i)\b(?:positive|negative|abnormal|elevated|normal|detectable|undetectable|reactive|non-?reactive|within normal limits|within (?:the )?normal range|outside (?:the )?normal range)\b".to_string(),
+            // grades, stages and classes: "stage III", "class II-IV", "grade 2 or higher"
+            r"(?i)\b(?:grade|stage|class|classes|tanner)\s+(?:[0-4]|I{1,3}|IV|V|[A-D])\b(?:\s*(?:-|to|or|and|,)\s*(?:[0-4]|I{1,3}|IV|V|[A-D])\b)*(?:\s*(?:or|and)\s+(?:higher|above|greater|more|worse|lower|less))?".to_string(),
+            // roman class ranges on their own: "I-III"
+            r"\b(?:I{1,3}|IV)\s*(?:-|to)\s*(?:I{1,3}|IV|V)\b".to_string(),
+        ];
+        pats.iter()
+            .map(|p| Regex::new(p).expect("value pattern"))
+            .collect()
+    })
+}
+
+re!(
+    time_amount_re,
+    r"(?i)\d\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+);
+re!(
+    age_before_re,
+    r"(?i)\b(?:age[ds]?|older|younger|aged between)\b[^;,.]{0,12}$"
+);
+re!(
+    age_after_re,
+    r"(?i)^\s*(?:old|of age|or older|or younger|and older|and over|of age or older)\b"
+);
+
+/// "≥ 18 years" of a person's age (a value), not a stretch of time.
+fn age_context(t: &str, s: usize, e: usize) -> bool {
+    age_before_re().is_match(&t[..s]) || age_after_re().is_match(&t[e..])
+}
+
+fn values(t: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for r in value_res() {
+        for m in r.find_iter(t) {
+            let (s, e) = (m.start(), m.end());
+            // An amount of time is a temporal expression, unless it is an age.
+            if time_amount_re().is_match(m.as_str()) && !age_context(t, s, e) {
+                continue;
+            }
+            let e = s + t[s..e].trim_end().len();
+            if s < e {
+                out.push((s, e));
+            }
+        }
+    }
+    merge(out)
+}
+
+// ---------------------------------------------------------------- temporal
+
+fn temporal_res() -> &'static Vec<Regex> {
+    static R: OnceLock<Vec<Regex>> = OnceLock::new();
+    R.get_or_init(|| {
+        let n = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|several|few)";
+        let unit = r"(?:hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?|minutes?|mins?|half[- ]?lives|cycles?)";
+        let anchor = r"(?:(?:the\s+)?(?:start|beginning|end|initiation|time)\s+of\s+)?(?:the\s+)?(?:first\s+(?:dose|administration|day)\s+(?:of\s+)?)?(?:(?:study|trial|investigational|protocol)\s+)?(?:screening(?:\s+visit)?|enrol+ment|randomi[sz]ation|baseline|entry|inclusion|registration|(?:signing\s+(?:of\s+)?(?:the\s+)?)?(?:informed\s+)?consent|dos(?:e|ing)|drug|treatment|therapy|medication|surgery|admission|visit(?:\s+\d+)?|day\s+\d+|study|trial|delivery|diagnosis|onset|transplant(?:ation)?|procedure|injection|infusion|intervention|participation)";
+        let rel = r"(?:prior\s+to|before|after|following|from|since|of|preceding|post)";
+        let pats = [
+            // "within the past 6 months prior to screening", "in the last year"
+            format!(
+                r"(?i)\b(?:within|in|during|over|for|throughout)\s+(?:the\s+)?(?:past|last|previous|prior|preceding|first|next|following|recent)?\s*{n}?\s*{unit}\b(?:\s*{rel}\s+{anchor})?"
+            ),
+            // "at least 3 months prior to screening", "> 6 months", "6 weeks before"
+            format!(
+                r"(?i)(?:\b(?:at least|more than|less than|greater than|no less than|not less than|minimum of|up to|over|under)\s+|(?:>=|<=|>|<)\s*)?\b{n}\s*{unit}\b\s*(?:{rel}\s+{anchor}|ago|earlier|before|prior|previously)"
+            ),
+            format!(
+                r"(?i)(?:\b(?:at least|more than|less than|greater than|no less than|not less than|minimum of)\s+|(?:>=|<=|>|<)\s*){n}\s*{unit}\b"
+            ),
+            // "prior to screening", "before randomization", "since diagnosis"
+            format!(r"(?i)\b(?:prior\s+to|before|after|following|since|preceding)\s+{anchor}\b"),
+            // "at screening", "at the time of enrollment", "at baseline"
+            format!(r"(?i)\bat\s+(?:the\s+)?(?:time\s+of\s+)?{anchor}\b"),
+            // "during the study (period)", "during pregnancy"
+            r"(?i)\bduring\s+(?:the\s+)?(?:course\s+of\s+(?:the\s+)?)?(?:study|trial|treatment|pregnancy|participation)(?:\s+period)?\b".to_string(),
+            // "on day 1", "day -7"
+            r"(?i)\b(?:on\s+)?day\s+-?\d+\b".to_string(),
+            r"(?i)\b(?:medical|personal|past)\s+history\b".to_string(),
+        ];
+        pats.iter()
+            .map(|p| Regex::new(p).expect("temporal pattern"))
+            .collect()
+    })
+}
+
+fn temporals(t: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for r in temporal_res() {
+        for m in r.find_iter(t) {
+            if !age_context(t, m.start(), m.end()) {
+                out.push((m.start(), m.end()));
+            }
+        }
+    }
+    for w in patterns::windows(t) {
+        out.push((w.s, w.e));
+    }
+    let words = &terms().temporal_words;
+    for (i, tk) in toks.iter().enumerate() {
+        // "prior to ..." is read above; "prior" alone ("prior surgery") is a word of time.
+        if words.contains(&tk.lower)
+            && !(tk.lower == "prior" && toks.get(i + 1).is_some_and(|n| n.lower == "to"))
+        {
+            out.push((tk.s, tk.e));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- negation
+
+fn negation_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut words: Vec<&str> = terms().negation_words.iter().map(String::as_str).collect();
+        // Longest first, so "other than" wins over "other".
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let alts: Vec<String> = words
+            .iter()
+            .map(|w| regex::escape(w).replace("\\ ", r"\s+").replace(' ', r"\s+"))
+            .collect();
+        Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).expect("negation pattern")
+    })
+}
+
+fn negations(t: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
+    let out: Vec<(usize, usize)> = negation_re()
+        .find_iter(t)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let _ = toks;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(EntityType, &str)> {
+        find(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.start..f.end]))
+            .collect()
+    }
+
+    #[test]
+    fn vocabulary_cues_and_patterns() {
+        let t = "History of chronic kidney disease or hepatitis; ALT ≥ 3 × ULN; no pembrolizumab within 6 months prior to screening";
+        let k = kinds(t);
+        for want in [
+            (EntityType::Temporal, "History"),
+            // "chronic" qualifies in time; it is not part of the name.
+            (EntityType::Condition, "kidney disease"),
+            (EntityType::Condition, "hepatitis"),
+            (EntityType::Measurement, "ALT"),
+            (EntityType::Value, "≥ 3 × ULN"),
+            (EntityType::Negation, "no"),
+            (EntityType::Drug, "pembrolizumab"),
+            (EntityType::Temporal, "within 6 months prior to screening"),
+        ] {
+            assert!(k.contains(&want), "missing {want:?} in {k:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_are_per_line_bytes() {
+        let t = "Karnofsky status > 60\nµ-opioids ≥ 2";
+        let f = find(t);
+        assert!(
+            f.iter()
+                .all(|x| t.is_char_boundary(x.start) && t.is_char_boundary(x.end))
+        );
+        let k = kinds(t);
+        assert!(
+            k.contains(&(EntityType::Measurement, "Karnofsky status")),
+            "{k:?}"
+        );
+        assert!(k.contains(&(EntityType::Value, "> 60")), "{k:?}");
+    }
+}

@@ -244,11 +244,11 @@ const CUES: &[(&str, NotComputableReason)] = &[
         NotComputableReason::FutureAnchor,
     ),
     (
-        r"(?i)fail\w* to respond|lack (?:of )?efficacy|\brelapse after remission|intoleran\w* to (?:standard|conventional)|standardi[sz]ed treatment|stable dose|disease (?:is )?still active|half[- ]?lives|disease-free survival|meet the standards|contraindication|medications prohibited|histologically|organ involvement|study drugs|\bCT\d{3,}\b|reconfirmed|\blupus crisis\b|requir\w* systemic (?:therapy|treatment)|requiring (?:antibiotic|treatment)",
+        r"(?i)fail\w* to respond|lack (?:of )?efficacy|\brelapse after remission|intoleran\w* to (?:standard|conventional)|standardi[sz]ed treatment|stable dose|disease (?:is )?still active|half[- ]?lives|disease-free survival|meet the standards|contraindication|medications prohibited|histologically|organ involvement|study drugs|\bCT\d{3,}\b|reconfirmed|\blupus crisis\b|requir\w* systemic (?:therapy|treatment)|requiring treatment",
         NotComputableReason::NotInRecord,
     ),
     (
-        r"(?i)\b(?:moderate to severe|moderate-to-severe|severe|serious|clinically significant|significant|uncontroll\w*|unstable|obvious(?:ly)?|abnormalit(?:y|ies)|major chronic|moderate to massive|poor|poorly)\b",
+        r"(?i)\b(?:moderate to severe|moderate-to-severe|severe|serious|clinically significant|significant|uncontroll\w*|unstable|obvious(?:ly)?|abnormalit(?:y|ies)|major chronic|moderate to massive|poor|poorly)\b|\bhemodynamic(?:ally)?\s+stab\w*|\bhaemodynamic(?:ally)?\s+stab\w*",
         NotComputableReason::VagueSeverity,
     ),
 ];
@@ -794,6 +794,11 @@ pub fn requirement_follows(lower: &str) -> bool {
         && (lower.contains("dialysis") || lower.contains("mg") || lower.contains("prednisone"))
 }
 
+/// Where a requirement word ("requiring", "needs to undergo") begins, if any.
+pub fn requirement_at(lower: &str) -> Option<usize> {
+    requirement_re().find(lower).map(|m| m.start())
+}
+
 re!(
     severity_before_re,
     r"(?i)\b(severe|serious|significant|clinically significant|uncontroll\w*|unstable|moderate to (?:massive|severe)|symptomatic|obvious|poorly controlled|poor)\s+(?:(?:or|and)\s+\w+\s+)?(?:\w+\s+){0,1}$"
@@ -1164,6 +1169,18 @@ pub fn nyha_class(cl: &str) -> Option<Decimal> {
     };
     let a = roman(c.get(1)?.as_str())?;
     Some(Decimal::from(a))
+}
+
+re!(
+    amount_re,
+    r"(?i)^\s*(?:of\s+|for\s+)?(?:>=|<=|>|<|\bat least\b|\bmore than\b|\bover\b)\s*\d+(?:\.\d+)?\s*(?:mL|ml|L|g|units?)\b"
+);
+
+/// An amount right after a procedure ("for ≥ 400mL"), as a relative range.
+pub fn amount_after(after: &str) -> Option<(usize, usize)> {
+    let m = amount_re().find(after)?;
+    let s = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+    Some((s, m.end()))
 }
 
 /// A daily dose right after a medication ("(≥1 mg/kg/day)", "≥ 100 mg/d").

@@ -53,6 +53,24 @@ fn heading_re() -> &'static Regex {
     )
 }
 
+fn trailing_heading_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // "Subjects must meet all of the following inclusion criteria:"
+    re(
+        &R,
+        r"(?i)\b(inclusion|exclusion)\s+(?:criteria|criterion)\b[^.;]{0,40}:\s*$",
+    )
+}
+
+fn letter_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // Sub-item labels: "a.", "b)", "(c)", "ii.", "(iv)".
+    re(
+        &R,
+        r"^(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)])\s+",
+    )
+}
+
 fn future_heading_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
@@ -69,7 +87,7 @@ fn number_re() -> &'static Regex {
 
 fn runon_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r";\s*(\d{1,2})\.\s+")
+    re(&R, r"(?:;\s*|\.\s+)(\d{1,2})\.\s+")
 }
 
 const BULLETS: &[char] = &['*', '-', '•', '·', '○', '▪', '◦', '►', '■', '●', '–', '+'];
@@ -82,6 +100,9 @@ pub fn segment(text: &str) -> Vec<Segment> {
     let mut last_top: Option<u32> = None;
     let mut parent_open = false;
     let mut base_indent: Option<usize> = None;
+    // An unmarked line ending in ':' ("For parent participants:"), which
+    // becomes a sub-heading if marked items follow it.
+    let mut lead: Option<usize> = None;
 
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -99,6 +120,7 @@ pub fn segment(text: &str) -> Vec<Segment> {
             pos += c.len_utf8();
         }
         // Stacked bullets ("- • ").
+        let bullet_start = pos;
         loop {
             let rest = &body[pos..];
             let Some(c) = rest.chars().next() else { break };
@@ -111,7 +133,9 @@ pub fn segment(text: &str) -> Vec<Segment> {
                 break;
             }
         }
+        let had_bullet = pos > bullet_start;
         let mut number = None;
+        let mut lettered = false;
         if let Some(m) = number_re().captures(&body[pos..]) {
             let end = m.get(0).map_or(0, |g| g.end());
             // "1.5 x ULN" is a number, not a label.
@@ -125,18 +149,29 @@ pub fn segment(text: &str) -> Vec<Segment> {
                 pos += end;
             }
         }
+        if number.is_none()
+            && let Some(m) = letter_re().find(&body[pos..])
+        {
+            lettered = true;
+            pos += m.end();
+        }
         let content = body[pos..].trim_end();
         if content.trim().is_empty() {
             continue;
         }
+        let marked = had_bullet || number.is_some() || lettered;
         let cstart = ls + pos + (content.len() - content.trim_start().len());
         let content = content.trim_start();
         let cend = cstart + content.len();
 
-        if content.len() < 100
-            && number.is_none()
-            && let Some(c) = heading_re().captures(content)
-        {
+        let heading = if content.len() < 100 && number.is_none() && !lettered {
+            heading_re()
+                .captures(content)
+                .or_else(|| trailing_heading_re().captures(content))
+        } else {
+            None
+        };
+        if let Some(c) = heading {
             let word = c.get(1).map_or("", |g| g.as_str()).to_ascii_lowercase();
             section = match word.as_str() {
                 "inclusion" => Some(CriterionKind::Inclusion),
@@ -147,6 +182,7 @@ pub fn segment(text: &str) -> Vec<Segment> {
             last_top = None;
             parent_open = false;
             base_indent = None;
+            lead = None;
             out.push(Segment {
                 kind: SegmentKind::Heading,
                 section,
@@ -165,6 +201,7 @@ pub fn segment(text: &str) -> Vec<Segment> {
             last_top = None;
             parent_open = false;
             base_indent = None;
+            lead = None;
             out.push(Segment {
                 kind: SegmentKind::Heading,
                 section,
@@ -205,8 +242,22 @@ pub fn segment(text: &str) -> Vec<Segment> {
                 continue;
             }
             let e = s + t.len();
+            // Marked items under an unmarked lead-in line: the line is a
+            // sub-heading ("For parent participants:"), the items criteria.
+            if i == 0
+                && marked
+                && indent <= base
+                && let Some(li) = lead.take()
+            {
+                out[li].kind = SegmentKind::Heading;
+                parent_open = false;
+                last_top = None;
+            }
             let child = if i == 0 && indent > base {
                 true
+            } else if i == 0 && lettered {
+                // "a." under a numbered item (or under a lead-in) is a sub-item.
+                parent_open || last_top.is_some()
             } else {
                 match num {
                     Some(n) => parent_open && last_top.is_none_or(|l| n != l + 1),
@@ -218,6 +269,10 @@ pub fn segment(text: &str) -> Vec<Segment> {
                 if num.is_some() {
                     last_top = num;
                 }
+            }
+            if i == 0 {
+                lead =
+                    (!marked && !child && t.ends_with(':') && t.len() < 100).then_some(out.len());
             }
             out.push(Segment {
                 kind: SegmentKind::Item,

@@ -1,5 +1,7 @@
 //! Integration tests of the criteria compiler (one test binary; one module per area).
 
+#[path = "criteria/chia.rs"]
+mod chia;
 #[path = "criteria/common.rs"]
 mod common;
 #[path = "criteria/patterns.rs"]
@@ -8,3 +10,5 @@ mod patterns;
 mod robustness;
 #[path = "criteria/seeds.rs"]
 mod seeds;
+#[path = "criteria/segment.rs"]
+mod segment;

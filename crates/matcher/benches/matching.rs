@@ -16,8 +16,12 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 fn patient() -> eligo_model::PatientFacts {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/patients/01-base.json");
-    eligo_fhir::read_bundle(&std::fs::read_to_string(path).expect("example patient")).expect("bundle")
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/patients/01-base.json"
+    );
+    eligo_fhir::read_bundle(&std::fs::read_to_string(path).expect("example patient"))
+        .expect("bundle")
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -35,13 +39,16 @@ fn main() {
             (r.trial, cc)
         })
         .collect();
-    c.bench_function("evaluate one patient × sample registry (precompiled)", |b| {
-        b.iter(|| {
-            for (t, cc) in &sample {
-                black_box(evaluate(t, cc, &facts, as_of));
-            }
-        })
-    });
+    c.bench_function(
+        "evaluate one patient × sample registry (precompiled)",
+        |b| {
+            b.iter(|| {
+                for (t, cc) in &sample {
+                    black_box(evaluate(t, cc, &facts, as_of));
+                }
+            })
+        },
+    );
 
     let n: u64 = std::env::var("ELIGO_BENCH_TRIALS")
         .ok()
@@ -50,14 +57,21 @@ fn main() {
     let synth = synth::Synth::new(sample.iter().map(|(t, _)| t.clone()).collect());
     let started = Instant::now();
     let trials: Vec<_> = (0..n).map(|i| synth.trial(i)).collect();
-    println!("generated {n} synthetic trials in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "generated {n} synthetic trials in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     c.bench_function(&format!("prefilter {n} trials"), |b| {
         b.iter(|| black_box(prefilter(&trials, &facts)))
     });
 
     // End to end, as `eligo match` does it: prefilter, compile, evaluate, rank.
-    let opts = MatchOptions { as_of, all: false, trial_ids: vec![] };
+    let opts = MatchOptions {
+        as_of,
+        all: false,
+        trial_ids: vec![],
+    };
     let mut times = Vec::new();
     let mut kept = 0;
     let mut results = 0;
@@ -77,6 +91,27 @@ fn main() {
     println!(
         "match one patient × {n} trials end to end: {kept} kept by the prefilter, {results} ranked; \
          p50 {:.0} ms, p95 {:.0} ms over {} runs",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.95).as_secs_f64() * 1e3,
+        times.len()
+    );
+    // With compiled criteria cached (as `eligo match` keeps them in the
+    // store): prefilter and evaluate only.
+    let keep = prefilter(&trials, &facts);
+    let precompiled = eligo_matcher::parallel_map(&keep, |&i| {
+        (trials[i].clone(), eligo_criteria::compile_trial(&trials[i]))
+    });
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let t0 = Instant::now();
+        let keep = prefilter(&trials, &facts);
+        let m = match_trials(&precompiled, &facts, &opts);
+        times.push(t0.elapsed());
+        black_box((keep, m));
+    }
+    times.sort();
+    println!(
+        "match one patient × {n} trials, criteria precompiled: p50 {:.0} ms, p95 {:.0} ms over {} runs",
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.95).as_secs_f64() * 1e3,
         times.len()

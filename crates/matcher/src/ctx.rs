@@ -2,11 +2,25 @@
 //! vocabulary, and small shared helpers (windows, age, latest values).
 
 use eligo_model::evidence::Evidence;
+use eligo_model::fact::{ConditionFact, MedicationFact, ProcedureFact};
 use eligo_model::fact::{Gender, ObservationFact, ObservationValue, SourceRef};
 use eligo_model::rule::{Period, TimeUnit};
 use eligo_model::{Date, PatientFacts, Quantity};
 use eligo_vocab::Vocabulary;
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Which list of facts a cached concept match is over.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum List {
+    Conditions,
+    Medications,
+    Procedures,
+    Observations,
+}
+
+type MatchCache = HashMap<(List, String), Rc<[usize]>>;
 
 /// The evaluation context of one patient at one as-of date.
 pub struct Ctx<'a> {
@@ -16,6 +30,10 @@ pub struct Ctx<'a> {
     /// Things a person should confirm that came up while evaluating
     /// (e.g. a classification taken from a coded diagnosis).
     notes: RefCell<Vec<String>>,
+    /// (list, vocabulary key) → indexes of the facts that belong to the key.
+    /// Vocabulary matching is the costly part of evaluation and the same
+    /// keys recur across trials, so one context serves many trials.
+    matches: RefCell<MatchCache>,
 }
 
 impl<'a> Ctx<'a> {
@@ -25,6 +43,7 @@ impl<'a> Ctx<'a> {
             as_of,
             vocab: eligo_vocab::vocabulary(),
             notes: RefCell::new(Vec::new()),
+            matches: RefCell::new(HashMap::new()),
         }
     }
 
@@ -37,6 +56,86 @@ impl<'a> Ctx<'a> {
 
     pub fn take_notes(&self) -> Vec<String> {
         std::mem::take(&mut *self.notes.borrow_mut())
+    }
+
+    fn indexes(&self, list: List, key: &str) -> Rc<[usize]> {
+        if let Some(v) = self.matches.borrow().get(&(list, key.to_string())) {
+            return v.clone();
+        }
+        let v = self.vocab;
+        let f = self.facts;
+        let idx: Vec<usize> = match list {
+            List::Conditions => (0..f.conditions.len())
+                .filter(|&i| {
+                    v.condition_matches(
+                        key,
+                        &f.conditions[i].codes,
+                        f.conditions[i].text.as_deref(),
+                    )
+                })
+                .collect(),
+            List::Medications => (0..f.medications.len())
+                .filter(|&i| {
+                    v.medication_matches(
+                        key,
+                        &f.medications[i].codes,
+                        f.medications[i].text.as_deref(),
+                    )
+                })
+                .collect(),
+            List::Procedures => (0..f.procedures.len())
+                .filter(|&i| {
+                    v.procedure_matches(
+                        key,
+                        &f.procedures[i].codes,
+                        f.procedures[i].text.as_deref(),
+                    )
+                })
+                .collect(),
+            List::Observations => (0..f.observations.len())
+                .filter(|&i| {
+                    v.analyte_matches(
+                        key,
+                        &f.observations[i].codes,
+                        f.observations[i].text.as_deref(),
+                    )
+                })
+                .collect(),
+        };
+        let rc: Rc<[usize]> = idx.into();
+        self.matches
+            .borrow_mut()
+            .insert((list, key.to_string()), rc.clone());
+        rc
+    }
+
+    /// Conditions that belong to a vocabulary concept (or a narrower one).
+    pub fn conditions_of(&self, key: &str) -> Vec<&'a ConditionFact> {
+        self.indexes(List::Conditions, key)
+            .iter()
+            .map(|&i| &self.facts.conditions[i])
+            .collect()
+    }
+
+    /// Is this condition (one of `facts.conditions`) in the concept?
+    pub fn condition_is(&self, key: &str, c: &ConditionFact) -> bool {
+        self.indexes(List::Conditions, key)
+            .iter()
+            .any(|&i| std::ptr::eq(&self.facts.conditions[i], c))
+    }
+
+    pub fn medications_of(&self, key: &str) -> Vec<&'a MedicationFact> {
+        self.indexes(List::Medications, key)
+            .iter()
+            .map(|&i| &self.facts.medications[i])
+            .collect()
+    }
+
+    pub fn procedures_of(&self, key: &str) -> Vec<&'a ProcedureFact> {
+        self.indexes(List::Procedures, key)
+            .iter()
+            .map(|&i| &self.facts.procedures[i])
+            .collect()
     }
 
     /// The first day of a look-back window ending at the as-of date.
@@ -82,19 +181,15 @@ impl<'a> Ctx<'a> {
     /// newest first. Undated ones are kept only when no window applies.
     pub fn observations(&self, analyte: &str, window: Option<Period>) -> Vec<&'a ObservationFact> {
         let mut v: Vec<&ObservationFact> = self
-            .facts
-            .observations
+            .indexes(List::Observations, analyte)
             .iter()
-            .filter(|o| {
-                self.vocab
-                    .analyte_matches(analyte, &o.codes, o.text.as_deref())
-            })
+            .map(|&i| &self.facts.observations[i])
             .filter(|o| match o.effective {
                 Some(d) => self.in_window(d, window),
                 None => window.is_none(),
             })
             .collect();
-        v.sort_by(|a, b| b.effective.cmp(&a.effective));
+        v.sort_by_key(|o| std::cmp::Reverse(o.effective));
         v
     }
 
@@ -110,16 +205,16 @@ impl<'a> Ctx<'a> {
             .observations
             .iter()
             .filter(|o| {
-                o.codes
-                    .iter()
-                    .any(|c| c.system == system && codes.iter().any(|k| c.code.eq_ignore_ascii_case(k)))
+                o.codes.iter().any(|c| {
+                    c.system == system && codes.iter().any(|k| c.code.eq_ignore_ascii_case(k))
+                })
             })
             .filter(|o| match o.effective {
                 Some(d) => self.in_window(d, window),
                 None => window.is_none(),
             })
             .collect();
-        v.sort_by(|a, b| b.effective.cmp(&a.effective));
+        v.sort_by_key(|o| std::cmp::Reverse(o.effective));
         v
     }
 

@@ -39,7 +39,12 @@ pub fn criterion(ctx: &Ctx<'_>, c: &Criterion) -> CriterionResult {
 }
 
 /// Gather evidence and missing facts from the results that matter.
-fn collect(results: &[RuleResult], ev: &mut Vec<Evidence>, missing: &mut Vec<String>, status: Status) {
+fn collect(
+    results: &[RuleResult],
+    ev: &mut Vec<Evidence>,
+    missing: &mut Vec<String>,
+    status: Status,
+) {
     for r in results {
         for e in &r.evidence {
             if !ev.contains(e) {
@@ -67,7 +72,16 @@ pub fn all(it: impl Iterator<Item = Status>) -> Status {
             Status::Met => {}
         }
     }
-    if unknown { Status::Unknown } else { Status::Met }
+    if unknown {
+        Status::Unknown
+    } else {
+        Status::Met
+    }
+}
+
+/// Kleene "or" of two statuses: one fact that meets a history criterion is enough.
+pub fn or(a: Status, b: Status) -> Status {
+    any([a, b].into_iter())
 }
 
 /// Kleene disjunction.
@@ -80,7 +94,11 @@ pub fn any(it: impl Iterator<Item = Status>) -> Status {
             Status::NotMet => {}
         }
     }
-    if unknown { Status::Unknown } else { Status::NotMet }
+    if unknown {
+        Status::Unknown
+    } else {
+        Status::NotMet
+    }
 }
 
 pub fn result(r: &Rule, status: Status, explanation: impl Into<String>) -> RuleResult {
@@ -116,7 +134,12 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             let mut res = result(
                 r,
                 s,
-                format!("{}: all of {} ({})", label.as_deref().unwrap_or("all of"), children.len(), status_word(s)),
+                format!(
+                    "{}: all of {} ({})",
+                    label.as_deref().unwrap_or("all of"),
+                    children.len(),
+                    status_word(s)
+                ),
             );
             res.children = children;
             res
@@ -127,7 +150,12 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             let mut res = result(
                 r,
                 s,
-                format!("{}: any of {} ({})", label.as_deref().unwrap_or("any of"), children.len(), status_word(s)),
+                format!(
+                    "{}: any of {} ({})",
+                    label.as_deref().unwrap_or("any of"),
+                    children.len(),
+                    status_word(s)
+                ),
             );
             res.children = children;
             res
@@ -135,7 +163,10 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         RuleKind::AtLeast { min, rules } => {
             let children: Vec<RuleResult> = rules.iter().map(|c| rule(ctx, c)).collect();
             let met = children.iter().filter(|c| c.status == Status::Met).count() as u32;
-            let unk = children.iter().filter(|c| c.status == Status::Unknown).count() as u32;
+            let unk = children
+                .iter()
+                .filter(|c| c.status == Status::Unknown)
+                .count() as u32;
             let s = if met >= *min {
                 Status::Met
             } else if met + unk < *min {
@@ -146,7 +177,11 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             let mut res = result(
                 r,
                 s,
-                format!("at least {min} of {}: {met} met, {unk} unknown ({})", children.len(), status_word(s)),
+                format!(
+                    "at least {min} of {}: {met} met, {unk} unknown ({})",
+                    children.len(),
+                    status_word(s)
+                ),
             );
             res.children = children;
             res
@@ -158,7 +193,11 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
                 Status::NotMet => Status::Met,
                 Status::Unknown => Status::Unknown,
             };
-            let mut res = result(r, s, format!("not ({}) ({})", child.explanation, status_word(s)));
+            let mut res = result(
+                r,
+                s,
+                format!("not ({}) ({})", child.explanation, status_word(s)),
+            );
             res.missing = child.missing.clone();
             res.children = vec![child];
             res
@@ -166,14 +205,22 @@ pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         RuleKind::Age { min, max } => age(ctx, r, *min, *max),
         RuleKind::Sex { sex } => sex_rule(ctx, r, *sex),
         RuleKind::Lab { .. } => labs::lab(ctx, r),
-        RuleKind::LabResult { analyte, result: want, window } => labs::lab_result(ctx, r, analyte, *want, *window),
+        RuleKind::LabResult {
+            analyte,
+            result: want,
+            window,
+        } => labs::lab_result(ctx, r, analyte, *want, *window),
         RuleKind::Score { .. } => scores::score(ctx, r),
         RuleKind::GradePattern { .. } => scores::grade_pattern(ctx, r),
         RuleKind::Diagnosis { .. } => history::diagnosis(ctx, r),
         RuleKind::Medication { .. } => history::medication(ctx, r),
         RuleKind::Procedure { concept, window } => history::procedure(ctx, r, concept, *window),
-        RuleKind::Vaccination { vaccine, window } => history::vaccination(ctx, r, *vaccine, *window),
-        RuleKind::Allergy { substance, severe } => history::allergy(ctx, r, substance.as_deref(), *severe),
+        RuleKind::Vaccination { vaccine, window } => {
+            history::vaccination(ctx, r, *vaccine, *window)
+        }
+        RuleKind::Allergy { substance, severe } => {
+            history::allergy(ctx, r, substance.as_deref(), *severe)
+        }
         RuleKind::TrialParticipation { window } => history::trial_participation(ctx, r, *window),
         RuleKind::Pregnancy { state, window } => pregnancy(ctx, r, *state, *window),
     }
@@ -192,13 +239,37 @@ fn age(
         (None, None) => "any age".into(),
     };
     let Some(age) = ctx.age() else {
-        return unknown(r, format!("age {range}: birth date not recorded"), "birth date");
+        return unknown(
+            r,
+            format!("age {range}: birth date not recorded"),
+            "birth date",
+        );
     };
-    let lo_ok = min.is_none_or(|b| if b.inclusive { age >= b.years } else { age > b.years });
-    let hi_ok = max.is_none_or(|b| if b.inclusive { age <= b.years } else { age < b.years });
-    let s = if lo_ok && hi_ok { Status::Met } else { Status::NotMet };
+    let lo_ok = min.is_none_or(|b| {
+        if b.inclusive {
+            age >= b.years
+        } else {
+            age > b.years
+        }
+    });
+    let hi_ok = max.is_none_or(|b| {
+        if b.inclusive {
+            age <= b.years
+        } else {
+            age < b.years
+        }
+    });
+    let s = if lo_ok && hi_ok {
+        Status::Met
+    } else {
+        Status::NotMet
+    };
     let birth = ctx.facts.birth_date.expect("age implies a birth date");
-    let mut res = result(r, s, format!("age {age} years, required {range} ({})", status_word(s)));
+    let mut res = result(
+        r,
+        s,
+        format!("age {age} years, required {range} ({})", status_word(s)),
+    );
     res.evidence.push(Evidence {
         source: Some(eligo_model::fact::SourceRef {
             resource_type: "Patient".into(),
@@ -208,23 +279,54 @@ fn age(
         value: Some(eligo_model::Quantity::new(age.into(), "a")),
         text: None,
         date: Some(ctx.as_of),
-        computation: Some(format!("completed years from birth date {birth} to as-of {}", ctx.as_of)),
+        computation: Some(format!(
+            "completed years from birth date {birth} to as-of {}",
+            ctx.as_of
+        )),
     });
     res
 }
 
 fn sex_rule(ctx: &Ctx<'_>, r: &Rule, sex: Sex) -> RuleResult {
     let Some(female) = ctx.female() else {
-        return unknown(r, format!("sex must be {}: not recorded", sex.label()), "sex");
+        return unknown(
+            r,
+            format!("sex must be {}: not recorded", sex.label()),
+            "sex",
+        );
     };
     let s = match sex {
         Sex::All => Status::Met,
-        Sex::Female => if female { Status::Met } else { Status::NotMet },
-        Sex::Male => if female { Status::NotMet } else { Status::Met },
+        Sex::Female => {
+            if female {
+                Status::Met
+            } else {
+                Status::NotMet
+            }
+        }
+        Sex::Male => {
+            if female {
+                Status::NotMet
+            } else {
+                Status::Met
+            }
+        }
     };
-    let mut res = result(r, s, format!("sex {}, required {} ({})", if female { "female" } else { "male" }, sex.label(), status_word(s)));
+    let mut res = result(
+        r,
+        s,
+        format!(
+            "sex {}, required {} ({})",
+            if female { "female" } else { "male" },
+            sex.label(),
+            status_word(s)
+        ),
+    );
     res.evidence.push(Evidence {
-        source: Some(eligo_model::fact::SourceRef { resource_type: "Patient".into(), id: ctx.facts.id.clone() }),
+        source: Some(eligo_model::fact::SourceRef {
+            resource_type: "Patient".into(),
+            id: ctx.facts.id.clone(),
+        }),
         label: "Sex".into(),
         value: None,
         text: Some(if female { "female" } else { "male" }.into()),
@@ -258,7 +360,11 @@ fn pregnancy(
     };
     if !female {
         let s = Status::NotMet;
-        let mut res = result(r, s, format!("{}: male patient (not met)", state_label(state)));
+        let mut res = result(
+            r,
+            s,
+            format!("{}: male patient (not met)", state_label(state)),
+        );
         res.evidence.push(note_evidence("Sex", "male"));
         return res;
     }
@@ -269,16 +375,27 @@ fn pregnancy(
         .filter(|c| c.verification_status.is_none_or(|v| v.counts()))
         .map(|c| (&c.codes, &c.source))
         .chain(ctx.facts.procedures.iter().map(|p| (&p.codes, &p.source)))
-        .find(|(codes, _)| codes.iter().any(|c| c.system == SNOMED && NOT_CHILDBEARING_SNOMED.contains(&c.code.as_str())));
+        .find(|(codes, _)| {
+            codes
+                .iter()
+                .any(|c| c.system == SNOMED && NOT_CHILDBEARING_SNOMED.contains(&c.code.as_str()))
+        });
     match state {
         PregnancyState::ChildbearingPotential => {
             if let Some((codes, src)) = ended {
-                let mut res = result(r, Status::NotMet, "childbearing potential: ended (menopause or surgery recorded) (not met)");
+                let mut res = result(
+                    r,
+                    Status::NotMet,
+                    "childbearing potential: ended (menopause or surgery recorded) (not met)",
+                );
                 res.evidence.push(Evidence {
                     source: Some(src.clone()),
                     label: "Childbearing potential".into(),
                     value: None,
-                    text: codes.first().and_then(|c| c.display.clone()).or(Some("recorded".into())),
+                    text: codes
+                        .first()
+                        .and_then(|c| c.display.clone())
+                        .or(Some("recorded".into())),
                     date: None,
                     computation: None,
                 });
@@ -286,90 +403,189 @@ fn pregnancy(
             }
             match ctx.age() {
                 Some(a) if a >= 60 => {
-                    let mut res = result(r, Status::NotMet, format!("childbearing potential: female aged {a} (not met)"));
-                    res.evidence.push(note_evidence("Childbearing potential", format!("female aged {a}: taken as post-menopausal")));
+                    let mut res = result(
+                        r,
+                        Status::NotMet,
+                        format!("childbearing potential: female aged {a} (not met)"),
+                    );
+                    res.evidence.push(note_evidence(
+                        "Childbearing potential",
+                        format!("female aged {a}: taken as post-menopausal"),
+                    ));
                     res
                 }
                 Some(a) => {
-                    let mut res = result(r, Status::Met, format!("childbearing potential: female aged {a}, no menopause or sterilisation recorded (met)"));
-                    res.evidence.push(note_evidence("Childbearing potential", format!("female aged {a}")));
+                    let mut res = result(
+                        r,
+                        Status::Met,
+                        format!(
+                            "childbearing potential: female aged {a}, no menopause or sterilisation recorded (met)"
+                        ),
+                    );
+                    res.evidence.push(note_evidence(
+                        "Childbearing potential",
+                        format!("female aged {a}"),
+                    ));
                     res
                 }
-                None => unknown(r, "childbearing potential: birth date not recorded", "birth date"),
+                None => unknown(
+                    r,
+                    "childbearing potential: birth date not recorded",
+                    "birth date",
+                ),
             }
         }
         PregnancyState::Pregnant => {
             // Pregnancy status observations, then hCG tests, newest first.
-            let status = ctx.coded_observations(LOINC, PREGNANCY_STATUS_LOINC, window.or(Some(eligo_model::rule::Period::new(30, eligo_model::rule::TimeUnit::Days))));
-            if let Some(o) = status.first() {
-                if let Some(p) = coded_pregnant(o) {
+            let status = ctx.coded_observations(
+                LOINC,
+                PREGNANCY_STATUS_LOINC,
+                window.or(Some(eligo_model::rule::Period::new(
+                    30,
+                    eligo_model::rule::TimeUnit::Days,
+                ))),
+            );
+            if let Some(o) = status.first()
+                && let Some(p) = coded_pregnant(o)
+            {
+                {
                     let s = if p { Status::Met } else { Status::NotMet };
-                    let mut res = result(r, s, format!("pregnancy status: {} ({})", if p { "pregnant" } else { "not pregnant" }, status_word(s)));
+                    let mut res = result(
+                        r,
+                        s,
+                        format!(
+                            "pregnancy status: {} ({})",
+                            if p { "pregnant" } else { "not pregnant" },
+                            status_word(s)
+                        ),
+                    );
                     res.evidence.push(obs_evidence(o, "Pregnancy status"));
                     return res;
                 }
             }
-            let cond = ctx.facts.conditions.iter().find(|c| {
+            let cond = ctx.conditions_of("pregnancy").into_iter().find(|c| {
                 c.verification_status.is_none_or(|v| v.counts())
                     && c.clinical_status.is_none_or(|s| s.is_active())
-                    && ctx.vocab.condition_matches("pregnancy", &c.codes, c.text.as_deref())
             });
             if let Some(c) = cond {
-                let mut res = result(r, Status::Met, "pregnancy recorded as an active condition (met)");
-                res.evidence.push(Evidence { source: Some(c.source.clone()), label: "Pregnancy".into(), value: None, text: Some("active".into()), date: c.onset, computation: None });
+                let mut res = result(
+                    r,
+                    Status::Met,
+                    "pregnancy recorded as an active condition (met)",
+                );
+                res.evidence.push(Evidence {
+                    source: Some(c.source.clone()),
+                    label: "Pregnancy".into(),
+                    value: None,
+                    text: Some("active".into()),
+                    date: c.onset,
+                    computation: None,
+                });
                 return res;
             }
-            let tests = ctx.observations("hcg", window.or(Some(eligo_model::rule::Period::new(30, eligo_model::rule::TimeUnit::Days))));
-            if let Some(o) = tests.first() {
-                if let Some(pos) = labs::qualitative(o) {
+            let tests = ctx.observations(
+                "hcg",
+                window.or(Some(eligo_model::rule::Period::new(
+                    30,
+                    eligo_model::rule::TimeUnit::Days,
+                ))),
+            );
+            if let Some(o) = tests.first()
+                && let Some(pos) = labs::qualitative(o)
+            {
+                {
                     let positive = matches!(pos, Qualitative::Positive | Qualitative::Detectable);
-                    let s = if positive { Status::Met } else { Status::NotMet };
-                    let mut res = result(r, s, format!("pregnancy test {} ({})", if positive { "positive" } else { "negative" }, status_word(s)));
+                    let s = if positive {
+                        Status::Met
+                    } else {
+                        Status::NotMet
+                    };
+                    let mut res = result(
+                        r,
+                        s,
+                        format!(
+                            "pregnancy test {} ({})",
+                            if positive { "positive" } else { "negative" },
+                            status_word(s)
+                        ),
+                    );
                     res.evidence.push(obs_evidence(o, "Pregnancy test (hCG)"));
                     return res;
                 }
             }
             if ended.is_some() || ctx.age().is_some_and(|a| a >= 60) {
                 let mut res = result(r, Status::NotMet, "not of childbearing potential (not met)");
-                res.evidence.push(note_evidence("Childbearing potential", "none"));
+                res.evidence
+                    .push(note_evidence("Childbearing potential", "none"));
                 return res;
             }
-            unknown(r, "pregnancy status not recorded in the last 30 days", "pregnancy status or pregnancy test")
+            unknown(
+                r,
+                "pregnancy status not recorded in the last 30 days",
+                "pregnancy status or pregnancy test",
+            )
         }
         PregnancyState::Lactating => {
             // Closed world: lactation is a state recorded as a condition or finding.
-            let cond = ctx.facts.conditions.iter().find(|c| {
+            let cond = ctx.conditions_of("lactation").into_iter().find(|c| {
                 c.verification_status.is_none_or(|v| v.counts())
                     && c.clinical_status.is_none_or(|s| s.is_active())
-                    && ctx.vocab.condition_matches("lactation", &c.codes, c.text.as_deref())
             });
             match cond {
                 Some(c) => {
                     let mut res = result(r, Status::Met, "lactation recorded (met)");
-                    res.evidence.push(Evidence { source: Some(c.source.clone()), label: "Lactation".into(), value: None, text: Some("active".into()), date: c.onset, computation: None });
+                    res.evidence.push(Evidence {
+                        source: Some(c.source.clone()),
+                        label: "Lactation".into(),
+                        value: None,
+                        text: Some("active".into()),
+                        date: c.onset,
+                        computation: None,
+                    });
                     res
                 }
                 None => {
                     let mut res = result(r, Status::NotMet, "no lactation recorded (not met)");
-                    res.evidence.push(note_evidence("Lactation", "not in the record"));
+                    res.evidence
+                        .push(note_evidence("Lactation", "not in the record"));
                     res
                 }
             }
         }
         PregnancyState::NegativeTest => {
-            let w = window.or(Some(eligo_model::rule::Period::new(30, eligo_model::rule::TimeUnit::Days)));
+            let w = window.or(Some(eligo_model::rule::Period::new(
+                30,
+                eligo_model::rule::TimeUnit::Days,
+            )));
             let tests = ctx.observations("hcg", w);
             let label = format!("pregnancy test (hCG) {}", crate::ctx::window_words(w));
             match tests.first() {
                 Some(o) => match labs::qualitative(o) {
                     Some(q) => {
-                        let negative = matches!(q, Qualitative::Negative | Qualitative::Undetectable);
-                        let s = if negative { Status::Met } else { Status::NotMet };
-                        let mut res = result(r, s, format!("{label}: {} ({})", if negative { "negative" } else { "positive" }, status_word(s)));
+                        let negative =
+                            matches!(q, Qualitative::Negative | Qualitative::Undetectable);
+                        let s = if negative {
+                            Status::Met
+                        } else {
+                            Status::NotMet
+                        };
+                        let mut res = result(
+                            r,
+                            s,
+                            format!(
+                                "{label}: {} ({})",
+                                if negative { "negative" } else { "positive" },
+                                status_word(s)
+                            ),
+                        );
                         res.evidence.push(obs_evidence(o, "Pregnancy test (hCG)"));
                         res
                     }
-                    None => unknown(r, format!("{label}: result not readable as negative or positive"), label.clone()),
+                    None => unknown(
+                        r,
+                        format!("{label}: result not readable as negative or positive"),
+                        label.clone(),
+                    ),
                 },
                 None => unknown(r, format!("{label}: none recorded"), label.clone()),
             }
@@ -381,13 +597,22 @@ fn coded_pregnant(o: &eligo_model::fact::ObservationFact) -> Option<bool> {
     use eligo_model::fact::ObservationValue;
     match &o.value {
         Some(ObservationValue::Code { coding, text }) => {
-            if coding.iter().any(|c| SNOMED_PREGNANT.contains(&c.code.as_str())) {
+            if coding
+                .iter()
+                .any(|c| SNOMED_PREGNANT.contains(&c.code.as_str()))
+            {
                 return Some(true);
             }
-            if coding.iter().any(|c| SNOMED_NOT_PREGNANT.contains(&c.code.as_str())) {
+            if coding
+                .iter()
+                .any(|c| SNOMED_NOT_PREGNANT.contains(&c.code.as_str()))
+            {
                 return Some(false);
             }
-            let t = text.as_deref().or(coding.first().and_then(|c| c.display.as_deref()))?.to_lowercase();
+            let t = text
+                .as_deref()
+                .or(coding.first().and_then(|c| c.display.as_deref()))?
+                .to_lowercase();
             if t.contains("not pregnant") {
                 Some(false)
             } else if t.contains("pregnant") {

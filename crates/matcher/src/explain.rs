@@ -82,11 +82,28 @@ pub fn explain(m: &TrialMatch) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            if kind == CriterionKind::Inclusion { "Inclusion criteria" } else { "Exclusion criteria" }
+            if kind == CriterionKind::Inclusion {
+                "Inclusion criteria"
+            } else {
+                "Exclusion criteria"
+            }
         );
-        for (i, c) in m.criteria.iter().enumerate().filter(|(_, c)| c.kind == kind) {
-            let status = if c.to_confirm { "to confirm".to_string() } else { mark(c.status).to_string() };
-            let flag = if m.deciding.contains(&i) { " <= decides" } else { "" };
+        for (i, c) in m
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == kind)
+        {
+            let status = if c.to_confirm {
+                "to confirm".to_string()
+            } else {
+                mark(c.status).to_string()
+            };
+            let flag = if m.deciding.contains(&i) {
+                " <= decides"
+            } else {
+                ""
+            };
             let text: String = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
             let _ = writeln!(out, "  [{status}]{flag} {text}");
             if c.to_confirm {
@@ -115,7 +132,11 @@ pub fn deciding(m: &TrialMatch) -> String {
         .map(|c| {
             let t: String = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
             let short: String = t.chars().take(70).collect();
-            let k = if c.kind == CriterionKind::Inclusion { "inclusion" } else { "exclusion" };
+            let k = if c.kind == CriterionKind::Inclusion {
+                "inclusion"
+            } else {
+                "exclusion"
+            };
             if short.len() < t.len() {
                 format!("{k} \"{short}…\"")
             } else {

@@ -40,7 +40,9 @@ fn cond_evidence(c: &ConditionFact, label: &str) -> Evidence {
                 .clone()
                 .or_else(|| c.codes.first().and_then(|k| k.display.clone()))
                 .unwrap_or_else(|| "condition".into()),
-            c.abatement.map(|d| format!(", abated {d}")).unwrap_or_default()
+            c.abatement
+                .map(|d| format!(", abated {d}"))
+                .unwrap_or_default()
         )),
         date: c.onset.or(c.recorded),
         computation: None,
@@ -84,20 +86,15 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     let name = condition_label(ctx, concept);
     let lifelong = ctx.vocab.condition(concept).is_some_and(|c| c.lifelong);
     let candidates: Vec<&ConditionFact> = ctx
-        .facts
-        .conditions
-        .iter()
+        .conditions_of(concept)
+        .into_iter()
         .filter(|c| c.verification_status.is_none_or(|v| v.counts()))
-        .filter(|c| ctx.vocab.condition_matches(concept, &c.codes, c.text.as_deref()))
         .filter(|c| c.onset.is_none_or(|d| d <= ctx.as_of))
         .collect();
     // Exceptions ("except non-melanoma skin cancer") are set aside, and said so.
-    let (excepted, candidates): (Vec<&ConditionFact>, Vec<&ConditionFact>) =
-        candidates.into_iter().partition(|c| {
-            exceptions
-                .iter()
-                .any(|e| ctx.vocab.condition_matches(e, &c.codes, c.text.as_deref()))
-        });
+    let (excepted, candidates): (Vec<&ConditionFact>, Vec<&ConditionFact>) = candidates
+        .into_iter()
+        .partition(|c| exceptions.iter().any(|e| ctx.condition_is(e, c)));
     let what = match presence {
         Presence::Active => format!("active {name}"),
         Presence::Ever => format!("{name} (ever)"),
@@ -176,11 +173,7 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         if !note.is_empty() && why.is_empty() {
             why = note;
         }
-        best = match (best, s) {
-            (Status::Met, _) | (_, Status::Met) => Status::Met,
-            (Status::Unknown, _) | (_, Status::Unknown) => Status::Unknown,
-            _ => Status::NotMet,
-        };
+        best = crate::eval::or(best, s);
     }
     for c in &excepted {
         let mut e = cond_evidence(c, &name);
@@ -202,13 +195,20 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         Status::Met => format!("{what}: recorded ({})", status_word(best)),
         Status::NotMet if candidates.is_empty() => format!(
             "{what}: not in the record{} (not met)",
-            if window.is_some() { format!(" {}", window_words(*window)) } else { String::new() }
+            if window.is_some() {
+                format!(" {}", window_words(*window))
+            } else {
+                String::new()
+            }
         ),
         _ => format!("{what}: {why} ({})", status_word(best)),
     };
     let mut res = result(r, best, explanation);
     if candidates.is_empty() && excepted.is_empty() {
-        res_ev.push(note_evidence(&name, "not in the record (closed world for history)"));
+        res_ev.push(note_evidence(
+            &name,
+            "not in the record (closed world for history)",
+        ));
     }
     res.evidence = res_ev;
     if best == Status::Unknown {
@@ -255,11 +255,9 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         .map(|m| m.label.clone())
         .unwrap_or_else(|| agent.replace('_', " "));
     let meds: Vec<&MedicationFact> = ctx
-        .facts
-        .medications
-        .iter()
+        .medications_of(agent)
+        .into_iter()
         .filter(|m| counts_med(m))
-        .filter(|m| ctx.vocab.medication_matches(agent, &m.codes, m.text.as_deref()))
         .filter(|m| m.start.is_none_or(|d| d <= ctx.as_of))
         .collect();
     let mut best = Status::NotMet;
@@ -276,10 +274,20 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             value: m.dose.clone(),
             text: Some(format!(
                 "{}{}: {} to {}",
-                m.text.clone().or_else(|| m.codes.first().and_then(|c| c.display.clone())).unwrap_or_else(|| "medication".into()),
-                m.route.as_ref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                m.text
+                    .clone()
+                    .or_else(|| m.codes.first().and_then(|c| c.display.clone()))
+                    .unwrap_or_else(|| "medication".into()),
+                m.route
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default(),
                 start.map_or("start not given".into(), |d| d.to_string()),
-                if m.end.is_none() && end == ctx.as_of { "ongoing".to_string() } else { end.to_string() }
+                if m.end.is_none() && end == ctx.as_of {
+                    "ongoing".to_string()
+                } else {
+                    end.to_string()
+                }
             )),
             date: start,
             computation: None,
@@ -292,7 +300,10 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
                 missing.push(format!("dates of {name}"));
             } else if end < ws {
                 s = Status::NotMet;
-                note = format!("last taken {end}, before the window ({ws} to {})", ctx.as_of);
+                note = format!(
+                    "last taken {end}, before the window ({ws} to {})",
+                    ctx.as_of
+                );
             }
         }
         if s == Status::Met && !routes.is_empty() {
@@ -318,9 +329,7 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
                 Some(st) => {
                     let needed = ctx.window_start(*d);
                     // Taken from `st` to `end`: long enough if `end - d >= st`.
-                    let span_ok = end
-                        .checked_sub(period_span(*d))
-                        .is_ok_and(|x| x >= st);
+                    let span_ok = end.checked_sub(period_span(*d)).is_ok_and(|x| x >= st);
                     let _ = needed;
                     if !span_ok {
                         s = Status::NotMet;
@@ -362,17 +371,19 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         if !note.is_empty() && why.is_empty() {
             why = note;
         }
-        best = match (best, s) {
-            (Status::Met, _) | (_, Status::Met) => Status::Met,
-            (Status::Unknown, _) | (_, Status::Unknown) => Status::Unknown,
-            _ => Status::NotMet,
-        };
+        best = crate::eval::or(best, s);
     }
     let explanation = match best {
         Status::Met => format!("{name} {}: recorded (met)", window_words(*window)),
         Status::NotMet if meds.is_empty() => {
-            evidence.push(note_evidence(&name, "not in the record (closed world for history)"));
-            format!("{name} {}: not in the record (not met)", window_words(*window))
+            evidence.push(note_evidence(
+                &name,
+                "not in the record (closed world for history)",
+            ));
+            format!(
+                "{name} {}: not in the record (not met)",
+                window_words(*window)
+            )
         }
         _ => format!("{name}: {why} ({})", status_word(best)),
     };
@@ -407,8 +418,18 @@ fn daily_dose(
     let dose = m.dose.as_ref().ok_or("dose")?;
     let (per_admin_mg, mut how) = match dose.unit.as_str() {
         "mg" => (dose.value, format!("{} mg", dose.value.normalize())),
-        "g" => (dose.value * Decimal::from(1000), format!("{} g = {} mg", dose.value.normalize(), (dose.value * Decimal::from(1000)).normalize())),
-        "ug" | "mcg" => (dose.value / Decimal::from(1000), format!("{} ug", dose.value.normalize())),
+        "g" => (
+            dose.value * Decimal::from(1000),
+            format!(
+                "{} g = {} mg",
+                dose.value.normalize(),
+                (dose.value * Decimal::from(1000)).normalize()
+            ),
+        ),
+        "ug" | "mcg" => (
+            dose.value / Decimal::from(1000),
+            format!("{} ug", dose.value.normalize()),
+        ),
         "mg/d" | "mg/(24.h)" => (dose.value, format!("{} mg/d", dose.value.normalize())),
         other => return Err(format!("a dose in mg (recorded unit {other:?})")),
     };
@@ -437,7 +458,11 @@ fn daily_dose(
             return Err("a positive body weight".into());
         }
         value /= kg;
-        how = format!("{how} ÷ {} kg = {} mg/kg/d", kg.normalize(), value.round_dp(3).normalize());
+        how = format!(
+            "{how} ÷ {} kg = {} mg/kg/d",
+            kg.normalize(),
+            value.round_dp(3).normalize()
+        );
     }
     Ok((value, how))
 }
@@ -450,50 +475,73 @@ pub fn procedure(ctx: &Ctx<'_>, r: &Rule, concept: &str, window: Option<Period>)
         .unwrap_or_else(|| concept.replace('_', " "));
     let mut evidence = Vec::new();
     let mut best = Status::NotMet;
-    for p in &ctx.facts.procedures {
-        if p.status.as_deref().is_some_and(|s| matches!(s, "entered-in-error" | "not-done" | "preparation")) {
-            continue;
-        }
-        if !ctx.vocab.procedure_matches(concept, &p.codes, p.text.as_deref()) {
+    for p in ctx.procedures_of(concept) {
+        if p.status
+            .as_deref()
+            .is_some_and(|s| matches!(s, "entered-in-error" | "not-done" | "preparation"))
+        {
             continue;
         }
         let date = p.end.or(p.start);
         let s = match (date, window) {
             (_, None) => Status::Met,
-            (Some(d), Some(w)) => if ctx.in_window(d, Some(w)) { Status::Met } else { Status::NotMet },
+            (Some(d), Some(w)) => {
+                if ctx.in_window(d, Some(w)) {
+                    Status::Met
+                } else {
+                    Status::NotMet
+                }
+            }
             (None, Some(_)) => Status::Unknown,
         };
         evidence.push(Evidence {
             source: Some(p.source.clone()),
             label: name.clone(),
             value: None,
-            text: p.text.clone().or_else(|| p.codes.first().and_then(|c| c.display.clone())),
+            text: p
+                .text
+                .clone()
+                .or_else(|| p.codes.first().and_then(|c| c.display.clone())),
             date,
             computation: None,
         });
-        best = match (best, s) {
-            (Status::Met, _) | (_, Status::Met) => Status::Met,
-            (Status::Unknown, _) | (_, Status::Unknown) => Status::Unknown,
-            _ => Status::NotMet,
-        };
+        best = crate::eval::or(best, s);
     }
     // Dialysis and transplant status can also stand as a condition (Z99.2, Z94.84).
     if best != Status::Met {
-        for c in ctx.facts.conditions.iter().filter(|c| c.verification_status.is_none_or(|v| v.counts())) {
-            if ctx.vocab.procedure_matches(concept, &c.codes, None) && (window.is_none() || active(ctx, c)) {
+        for c in ctx
+            .facts
+            .conditions
+            .iter()
+            .filter(|c| c.verification_status.is_none_or(|v| v.counts()))
+        {
+            if ctx.vocab.procedure_matches(concept, &c.codes, None)
+                && (window.is_none() || active(ctx, c))
+            {
                 evidence.push(cond_evidence(c, &name));
                 best = Status::Met;
             }
         }
     }
     if evidence.is_empty() {
-        evidence.push(note_evidence(&name, "not in the record (closed world for history)"));
+        evidence.push(note_evidence(
+            &name,
+            "not in the record (closed world for history)",
+        ));
     }
-    let mut res = result(r, best, format!("{name} {}: {}", window_words(window), match best {
-        Status::Met => "recorded (met)",
-        Status::NotMet => "not in the record (not met)",
-        Status::Unknown => "recorded without a date (unknown)",
-    }));
+    let mut res = result(
+        r,
+        best,
+        format!(
+            "{name} {}: {}",
+            window_words(window),
+            match best {
+                Status::Met => "recorded (met)",
+                Status::NotMet => "not in the record (not met)",
+                Status::Unknown => "recorded without a date (unknown)",
+            }
+        ),
+    );
     res.evidence = evidence;
     if best == Status::Unknown {
         res.missing.push(format!("date of {name}"));
@@ -501,7 +549,12 @@ pub fn procedure(ctx: &Ctx<'_>, r: &Rule, concept: &str, window: Option<Period>)
     res
 }
 
-pub fn vaccination(ctx: &Ctx<'_>, r: &Rule, kind: VaccineKind, window: Option<Period>) -> RuleResult {
+pub fn vaccination(
+    ctx: &Ctx<'_>,
+    r: &Rule,
+    kind: VaccineKind,
+    window: Option<Period>,
+) -> RuleResult {
     let want = match kind {
         VaccineKind::Live => "live vaccine",
         VaccineKind::Inactivated => "inactivated vaccine",
@@ -512,7 +565,10 @@ pub fn vaccination(ctx: &Ctx<'_>, r: &Rule, kind: VaccineKind, window: Option<Pe
     let mut best = Status::NotMet;
     let mut missing = Vec::new();
     for i in &ctx.facts.immunizations {
-        if i.status.as_deref().is_some_and(|s| matches!(s, "entered-in-error" | "not-done")) {
+        if i.status
+            .as_deref()
+            .is_some_and(|s| matches!(s, "entered-in-error" | "not-done"))
+        {
             continue;
         }
         let got = ctx.vocab.vaccine_kind(&i.codes, i.text.as_deref());
@@ -541,7 +597,11 @@ pub fn vaccination(ctx: &Ctx<'_>, r: &Rule, kind: VaccineKind, window: Option<Pe
             source: Some(i.source.clone()),
             label: "Immunization".into(),
             value: None,
-            text: i.text.clone().or_else(|| i.codes.first().and_then(|c| c.display.clone().or(Some(c.code.clone())))),
+            text: i.text.clone().or_else(|| {
+                i.codes
+                    .first()
+                    .and_then(|c| c.display.clone().or(Some(c.code.clone())))
+            }),
             date: i.date,
             computation: None,
         };
@@ -549,16 +609,19 @@ pub fn vaccination(ctx: &Ctx<'_>, r: &Rule, kind: VaccineKind, window: Option<Pe
             e.computation = Some(format!("{g:?} vaccine by eligo's vocabulary").to_lowercase());
         }
         evidence.push(e);
-        best = match (best, s) {
-            (Status::Met, _) | (_, Status::Met) => Status::Met,
-            (Status::Unknown, _) | (_, Status::Unknown) => Status::Unknown,
-            _ => Status::NotMet,
-        };
+        best = crate::eval::or(best, s);
     }
     if evidence.is_empty() {
-        evidence.push(note_evidence("Immunization", "none in the record (closed world for history)"));
+        evidence.push(note_evidence(
+            "Immunization",
+            "none in the record (closed world for history)",
+        ));
     }
-    let mut res = result(r, best, format!("{want} {}: {}", window_words(window), status_word(best)));
+    let mut res = result(
+        r,
+        best,
+        format!("{want} {}: {}", window_words(window), status_word(best)),
+    );
     res.evidence = evidence;
     if best == Status::Unknown {
         missing.dedup();
@@ -585,12 +648,16 @@ pub fn allergy(ctx: &Ctx<'_>, r: &Rule, substance: Option<&str>, severe: bool) -
         let subject_ok = match substance {
             None => true,
             Some("drug") => {
-                a.category.iter().any(|c| c == "medication" || c == "biologic")
+                a.category
+                    .iter()
+                    .any(|c| c == "medication" || c == "biologic")
                     || ctx.vocab.medications().iter().any(|m| {
                         m.vaccine.is_none() && ctx.vocab.medication_matches(&m.key, &a.codes, None)
                     })
             }
-            Some(key) => ctx.vocab.medication_matches(key, &a.codes, a.text.as_deref()),
+            Some(key) => ctx
+                .vocab
+                .medication_matches(key, &a.codes, a.text.as_deref()),
         };
         if !subject_ok {
             continue;
@@ -610,21 +677,27 @@ pub fn allergy(ctx: &Ctx<'_>, r: &Rule, substance: Option<&str>, severe: bool) -
             value: None,
             text: Some(format!(
                 "{} (criticality {}, reactions {})",
-                a.text.clone().or_else(|| a.codes.first().and_then(|c| c.display.clone())).unwrap_or_else(|| "allergy".into()),
+                a.text
+                    .clone()
+                    .or_else(|| a.codes.first().and_then(|c| c.display.clone()))
+                    .unwrap_or_else(|| "allergy".into()),
                 a.criticality.as_deref().unwrap_or("not given"),
-                if a.reaction_severity.is_empty() { "not given".into() } else { a.reaction_severity.join(", ") }
+                if a.reaction_severity.is_empty() {
+                    "not given".into()
+                } else {
+                    a.reaction_severity.join(", ")
+                }
             )),
             date: a.onset,
             computation: None,
         });
-        best = match (best, s) {
-            (Status::Met, _) | (_, Status::Met) => Status::Met,
-            (Status::Unknown, _) | (_, Status::Unknown) => Status::Unknown,
-            _ => Status::NotMet,
-        };
+        best = crate::eval::or(best, s);
     }
     if evidence.is_empty() {
-        evidence.push(note_evidence("Allergy", "none matching in the record (closed world for history)"));
+        evidence.push(note_evidence(
+            "Allergy",
+            "none matching in the record (closed world for history)",
+        ));
     }
     let mut res = result(r, best, format!("{what}: {}", status_word(best)));
     res.evidence = evidence;
@@ -641,15 +714,22 @@ const TRIAL_SNOMED: &[&str] = &["428024001"];
 pub fn trial_participation(ctx: &Ctx<'_>, r: &Rule, window: Option<Period>) -> RuleResult {
     use eligo_model::fact::systems::SNOMED;
     let coded = |codes: &[eligo_model::Coding], text: Option<&str>| {
-        codes.iter().any(|c| c.system == SNOMED && TRIAL_SNOMED.contains(&c.code.as_str()))
+        codes
+            .iter()
+            .any(|c| c.system == SNOMED && TRIAL_SNOMED.contains(&c.code.as_str()))
             || text.is_some_and(|t| eligo_vocab::contains_phrase(t, "clinical trial"))
     };
     let mut hits: Vec<(Evidence, bool)> = Vec::new();
     for c in &ctx.facts.conditions {
-        if c.verification_status.is_some_and(|v| !v.counts()) || !coded(&c.codes, c.text.as_deref()) {
+        if c.verification_status.is_some_and(|v| !v.counts()) || !coded(&c.codes, c.text.as_deref())
+        {
             continue;
         }
-        let last = if active(ctx, c) { Some(ctx.as_of) } else { c.abatement.or(c.onset) };
+        let last = if active(ctx, c) {
+            Some(ctx.as_of)
+        } else {
+            c.abatement.or(c.onset)
+        };
         let inside = match (last, window) {
             (_, None) => true,
             (Some(d), Some(w)) => d >= ctx.window_start(w),
@@ -683,12 +763,18 @@ pub fn trial_participation(ctx: &Ctx<'_>, r: &Rule, window: Option<Period>) -> R
     let mut res = result(
         r,
         s,
-        format!("participation in another clinical trial {}: {}", window_words(window), status_word(s)),
+        format!(
+            "participation in another clinical trial {}: {}",
+            window_words(window),
+            status_word(s)
+        ),
     );
     res.evidence = hits.into_iter().map(|(e, _)| e).collect();
     if res.evidence.is_empty() {
-        res.evidence.push(note_evidence("Clinical trial participation", "none in the record (closed world for history)"));
+        res.evidence.push(note_evidence(
+            "Clinical trial participation",
+            "none in the record (closed world for history)",
+        ));
     }
     res
 }
-

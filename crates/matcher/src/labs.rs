@@ -30,7 +30,9 @@ fn label(ctx: &Ctx<'_>, analyte: &str) -> String {
 
 /// The substance key the unit converter needs for molar <-> mass.
 fn substance(ctx: &Ctx<'_>, analyte: &str) -> Option<String> {
-    ctx.vocab.analyte(analyte).and_then(|a| a.conversion_analyte.clone())
+    ctx.vocab
+        .analyte(analyte)
+        .and_then(|a| a.conversion_analyte.clone())
 }
 
 /// An observation's quantity with its unit spelled in UCUM.
@@ -56,7 +58,10 @@ fn measured<'a>(ctx: &Ctx<'a>, analyte: &str, window: Option<Period>) -> Option<
 }
 
 /// Serum creatinine in mg/dL (converted from any unit), latest in the window.
-fn creatinine_mg_dl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<(Decimal, Evidence), String> {
+fn creatinine_mg_dl<'a>(
+    ctx: &Ctx<'a>,
+    window: Option<Period>,
+) -> Result<(Decimal, Evidence), String> {
     let Some(f) = measured(ctx, "creatinine", window) else {
         return Err("serum creatinine".into());
     };
@@ -76,7 +81,9 @@ fn crcl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<Stri
         return Ok(f);
     }
     let mut missing = Vec::new();
-    let creat = creatinine_mg_dl(ctx, window).map_err(|m| missing.push(m)).ok();
+    let creat = creatinine_mg_dl(ctx, window)
+        .map_err(|m| missing.push(m))
+        .ok();
     let weight = ctx.weight_kg();
     if weight.is_none() {
         missing.push("body weight".into());
@@ -89,7 +96,9 @@ fn crcl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<Stri
     if female.is_none() {
         missing.push("sex".into());
     }
-    let (Some((cr, cr_ev)), Some((kg, kg_ev)), Some(age), Some(female)) = (creat, weight, age, female) else {
+    let (Some((cr, cr_ev)), Some((kg, kg_ev)), Some(age), Some(female)) =
+        (creat, weight, age, female)
+    else {
         return Err(missing);
     };
     if cr <= Decimal::ZERO {
@@ -120,7 +129,9 @@ fn egfr<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<Stri
         return Ok(f);
     }
     let mut missing = Vec::new();
-    let creat = creatinine_mg_dl(ctx, window).map_err(|m| missing.push(m)).ok();
+    let creat = creatinine_mg_dl(ctx, window)
+        .map_err(|m| missing.push(m))
+        .ok();
     let age = ctx.age();
     if age.is_none() {
         missing.push("birth date".into());
@@ -169,12 +180,17 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     let found = match analyte.as_str() {
         "crcl" => crcl(ctx, *window),
         "egfr" => egfr(ctx, *window),
-        _ => measured(ctx, analyte, *window).ok_or_else(|| vec![format!("{name} {}", window_words(*window))]),
+        _ => measured(ctx, analyte, *window)
+            .ok_or_else(|| vec![format!("{name} {}", window_words(*window))]),
     };
     let found = match found {
         Ok(f) => f,
         Err(missing) => {
-            let mut res = result(r, Status::Unknown, format!("{name}: no value {}", window_words(*window)));
+            let mut res = result(
+                r,
+                Status::Unknown,
+                format!("{name}: no value {}", window_words(*window)),
+            );
             res.missing = missing;
             return res;
         }
@@ -185,10 +201,10 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     let mut threshold = threshold.clone();
     let mut extra = Vec::new();
     for ex in exceptions {
-        let has = ctx.facts.conditions.iter().find(|c| {
-            c.verification_status.is_none_or(|v| v.counts())
-                && ctx.vocab.condition_matches(&ex.condition, &c.codes, c.text.as_deref())
-        });
+        let has = ctx
+            .conditions_of(&ex.condition)
+            .into_iter()
+            .find(|c| c.verification_status.is_none_or(|v| v.counts()));
         if let Some(c) = has {
             comparator = ex.comparator;
             threshold = ex.threshold.clone();
@@ -208,7 +224,10 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         Err(e) => {
             return unknown(
                 r,
-                format!("{name}: unit {:?} is not a unit eligo can read ({e})", found.quantity.unit),
+                format!(
+                    "{name}: unit {:?} is not a unit eligo can read ({e})",
+                    found.quantity.unit
+                ),
                 format!("{name} in a known unit"),
             );
         }
@@ -239,7 +258,14 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
                 Err(missing) => {
                     return unknown(
                         r,
-                        format!("{name}: no {} known", if upper { "upper limit of normal" } else { "lower limit of normal" }),
+                        format!(
+                            "{name}: no {} known",
+                            if upper {
+                                "upper limit of normal"
+                            } else {
+                                "lower limit of normal"
+                            }
+                        ),
                         missing,
                     );
                 }
@@ -259,16 +285,27 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         }
     };
     let v = converted.quantity.value;
-    let s = if comparator.holds(v, limit.value) { Status::Met } else { Status::NotMet };
+    let s = if comparator.holds(v, limit.value) {
+        Status::Met
+    } else {
+        Status::NotMet
+    };
     let shown = Quantity::new(v.round_dp(3).normalize(), limit.unit.clone());
     let mut res = result(
         r,
         s,
-        format!("{name} {shown} {} {limit_words} ({})", comparator.symbol(), status_word(s)),
+        format!(
+            "{name} {shown} {} {limit_words} ({})",
+            comparator.symbol(),
+            status_word(s)
+        ),
     );
     res.evidence = found.evidence;
     if !converted.explanation.is_empty()
-        && let Some(first) = res.evidence.iter_mut().find(|e| e.source.is_some() && e.computation.is_none())
+        && let Some(first) = res
+            .evidence
+            .iter_mut()
+            .find(|e| e.source.is_some() && e.computation.is_none())
     {
         first.computation = Some(converted.explanation.clone());
     }
@@ -289,11 +326,19 @@ fn normal_limit(
 ) -> Result<(Quantity, String), String> {
     let which = if upper { "ULN" } else { "LLN" };
     if let Some(rr) = obs.and_then(|o| o.reference_range.as_ref()) {
-        let lim = if upper { rr.high.as_ref() } else { rr.low.as_ref() };
+        let lim = if upper {
+            rr.high.as_ref()
+        } else {
+            rr.low.as_ref()
+        };
         if let Some(l) = lim {
             let l = ucum(l).map_err(|e| format!("{which} of {analyte} in a known unit ({e})"))?;
-            let c = units::convert(&l, unit, sub).map_err(|e| format!("{which} of {analyte} convertible ({e})"))?;
-            return Ok((c.quantity, format!("{which} {l} from the Observation's referenceRange")));
+            let c = units::convert(&l, unit, sub)
+                .map_err(|e| format!("{which} of {analyte} convertible ({e})"))?;
+            return Ok((
+                c.quantity,
+                format!("{which} {l} from the Observation's referenceRange"),
+            ));
         }
     }
     let a = ctx.vocab.analyte(analyte);
@@ -302,13 +347,20 @@ fn normal_limit(
     match (d, lim) {
         (Some(d), Some(v)) => {
             let q = Quantity::new(v, d.unit.clone());
-            let c = units::convert(&q, unit, sub).map_err(|e| format!("{which} of {analyte} convertible ({e})"))?;
+            let c = units::convert(&q, unit, sub)
+                .map_err(|e| format!("{which} of {analyte} convertible ({e})"))?;
             Ok((
                 c.quantity,
-                format!("{which} {q} from eligo's default reference table ({}): the Observation has no referenceRange", d.source),
+                format!(
+                    "{which} {q} from eligo's default reference table ({}): the Observation has no referenceRange",
+                    d.source
+                ),
             ))
         }
-        _ => Err(format!("{which} (referenceRange) of {}", a.map_or(analyte, |a| a.label.as_str()))),
+        _ => Err(format!(
+            "{which} (referenceRange) of {}",
+            a.map_or(analyte, |a| a.label.as_str())
+        )),
     }
 }
 
@@ -320,11 +372,27 @@ const NEGATIVE: &[&str] = &["260385009", "260415000", "131194007", "2667000"];
 pub fn qualitative(o: &ObservationFact) -> Option<Qualitative> {
     fn words(t: &str) -> Option<Qualitative> {
         let t = t.to_lowercase();
-        let neg = ["negative", "non-reactive", "nonreactive", "not detected", "undetectable", "undetected", "absent", "neg"];
+        let neg = [
+            "negative",
+            "non-reactive",
+            "nonreactive",
+            "not detected",
+            "undetectable",
+            "undetected",
+            "absent",
+            "neg",
+        ];
         if neg.iter().any(|w| t.contains(w)) {
             return Some(Qualitative::Negative);
         }
-        let pos = ["positive", "reactive", "detected", "detectable", "present", "pos"];
+        let pos = [
+            "positive",
+            "reactive",
+            "detected",
+            "detectable",
+            "present",
+            "pos",
+        ];
         if pos.iter().any(|w| t.contains(w)) {
             return Some(Qualitative::Positive);
         }
@@ -332,26 +400,41 @@ pub fn qualitative(o: &ObservationFact) -> Option<Qualitative> {
     }
     let from_value = match &o.value {
         Some(ObservationValue::Code { coding, text }) => {
-            if coding.iter().any(|c| c.system == SNOMED && POSITIVE.contains(&c.code.as_str())) {
+            if coding
+                .iter()
+                .any(|c| c.system == SNOMED && POSITIVE.contains(&c.code.as_str()))
+            {
                 Some(Qualitative::Positive)
-            } else if coding.iter().any(|c| c.system == SNOMED && NEGATIVE.contains(&c.code.as_str())) {
+            } else if coding
+                .iter()
+                .any(|c| c.system == SNOMED && NEGATIVE.contains(&c.code.as_str()))
+            {
                 Some(Qualitative::Negative)
             } else {
-                text.as_deref()
-                    .and_then(words)
-                    .or_else(|| coding.iter().filter_map(|c| c.display.as_deref()).find_map(words))
+                text.as_deref().and_then(words).or_else(|| {
+                    coding
+                        .iter()
+                        .filter_map(|c| c.display.as_deref())
+                        .find_map(words)
+                })
             }
         }
-        Some(ObservationValue::Boolean { value }) => Some(if *value { Qualitative::Positive } else { Qualitative::Negative }),
+        Some(ObservationValue::Boolean { value }) => Some(if *value {
+            Qualitative::Positive
+        } else {
+            Qualitative::Negative
+        }),
         Some(ObservationValue::Text { value }) => words(value),
         Some(ObservationValue::Quantity { quantity }) => {
             let high = o.reference_range.as_ref().and_then(|r| r.high.as_ref());
             match high {
-                Some(h) if h.unit == quantity.unit || h.unit.is_empty() => Some(if quantity.value > h.value {
-                    Qualitative::Detectable
-                } else {
-                    Qualitative::Undetectable
-                }),
+                Some(h) if h.unit == quantity.unit || h.unit.is_empty() => {
+                    Some(if quantity.value > h.value {
+                        Qualitative::Detectable
+                    } else {
+                        Qualitative::Undetectable
+                    })
+                }
                 _ if quantity.value.is_zero() => Some(Qualitative::Undetectable),
                 _ => None,
             }
@@ -359,15 +442,23 @@ pub fn qualitative(o: &ObservationFact) -> Option<Qualitative> {
         None => None,
     };
     from_value.or_else(|| {
-        o.interpretation.iter().find_map(|i| match i.to_ascii_uppercase().as_str() {
-            "POS" | "DET" | "A" | "AA" | "H" | "HH" | "R" => Some(Qualitative::Positive),
-            "NEG" | "ND" | "N" | "NR" => Some(Qualitative::Negative),
-            _ => None,
-        })
+        o.interpretation
+            .iter()
+            .find_map(|i| match i.to_ascii_uppercase().as_str() {
+                "POS" | "DET" | "A" | "AA" | "H" | "HH" | "R" => Some(Qualitative::Positive),
+                "NEG" | "ND" | "N" | "NR" => Some(Qualitative::Negative),
+                _ => None,
+            })
     })
 }
 
-pub fn lab_result(ctx: &Ctx<'_>, r: &Rule, analyte: &str, want: Qualitative, window: Option<Period>) -> RuleResult {
+pub fn lab_result(
+    ctx: &Ctx<'_>,
+    r: &Rule,
+    analyte: &str,
+    want: Qualitative,
+    window: Option<Period>,
+) -> RuleResult {
     let name = label(ctx, analyte);
     let want_pos = matches!(want, Qualitative::Positive | Qualitative::Detectable);
     let word = |pos: bool| match (want, pos) {
@@ -379,11 +470,20 @@ pub fn lab_result(ctx: &Ctx<'_>, r: &Rule, analyte: &str, want: Qualitative, win
     for o in ctx.observations(analyte, window) {
         if let Some(q) = qualitative(o) {
             let pos = matches!(q, Qualitative::Positive | Qualitative::Detectable);
-            let s = if pos == want_pos { Status::Met } else { Status::NotMet };
+            let s = if pos == want_pos {
+                Status::Met
+            } else {
+                Status::NotMet
+            };
             let mut res = result(
                 r,
                 s,
-                format!("{name} {}, required {} ({})", word(pos), word(want_pos), status_word(s)),
+                format!(
+                    "{name} {}, required {} ({})",
+                    word(pos),
+                    word(want_pos),
+                    status_word(s)
+                ),
             );
             res.evidence.push(obs_evidence(o, &name));
             return res;
@@ -391,7 +491,15 @@ pub fn lab_result(ctx: &Ctx<'_>, r: &Rule, analyte: &str, want: Qualitative, win
     }
     // A pregnancy test cannot be positive for a man: not applicable, not missing.
     if analyte == "hcg" && ctx.female() == Some(false) {
-        let mut res = result(r, if want_pos { Status::NotMet } else { Status::Met }, format!("{name}: not applicable to a male patient"));
+        let mut res = result(
+            r,
+            if want_pos {
+                Status::NotMet
+            } else {
+                Status::Met
+            },
+            format!("{name}: not applicable to a male patient"),
+        );
         res.evidence.push(crate::ctx::note_evidence("Sex", "male"));
         return res;
     }
@@ -401,4 +509,3 @@ pub fn lab_result(ctx: &Ctx<'_>, r: &Rule, analyte: &str, want: Qualitative, win
         format!("{name} result {}", window_words(window)),
     )
 }
-

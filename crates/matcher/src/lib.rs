@@ -49,11 +49,16 @@ pub fn evaluate(
     facts: &PatientFacts,
     as_of: Date,
 ) -> TrialMatch {
-    let ctx = Ctx::new(facts, as_of);
+    evaluate_in(&Ctx::new(facts, as_of), trial, compiled)
+}
+
+/// [`evaluate`] in a context that may be reused for many trials of the same
+/// patient and as-of date (it caches the patient's vocabulary matches).
+pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) -> TrialMatch {
     let mut criteria: Vec<CriterionResult> = Vec::with_capacity(compiled.criteria.len());
     let mut to_confirm: Vec<String> = Vec::new();
     for c in &compiled.criteria {
-        let r = eval::criterion(&ctx, c);
+        let r = eval::criterion(ctx, c);
         if r.to_confirm {
             let why = c.reason.as_deref().unwrap_or("not computable");
             to_confirm.push(format!("{} ({why})", c.text.trim()));
@@ -160,7 +165,9 @@ pub fn rank(matches: &mut [TrialMatch]) {
             Verdict::Unknown => (1, m.missing.len().max(1)),
             Verdict::Ineligible => (2, m.deciding.len()),
         };
-        key(a).cmp(&key(b)).then_with(|| a.trial_id.cmp(&b.trial_id))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.trial_id.cmp(&b.trial_id))
     });
 }
 
@@ -176,12 +183,26 @@ pub fn match_trials(
         .iter()
         .filter(|(t, c)| {
             if !opts.trial_ids.is_empty() {
-                return opts.trial_ids.iter().any(|id| id.eq_ignore_ascii_case(&t.id));
+                return opts
+                    .trial_ids
+                    .iter()
+                    .any(|id| id.eq_ignore_ascii_case(&t.id));
             }
             opts.all || (!t.partial && concepts.related(&TrialTargets::of(t, Some(c))))
         })
         .collect();
-    let mut out = parallel_map(&chosen, |(t, c)| evaluate(t, c, facts, opts.as_of));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = chosen.len().div_ceil(threads).max(1);
+    let parts: Vec<&[&(Trial, CompiledCriteria)]> = chosen.chunks(chunk).collect();
+    let mut out: Vec<TrialMatch> = parallel_map(&parts, |part| {
+        let ctx = Ctx::new(facts, opts.as_of);
+        part.iter()
+            .map(|(t, c)| evaluate_in(&ctx, t, c))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     rank(&mut out);
     out
 }
@@ -190,7 +211,7 @@ pub fn match_trials(
 /// this thread.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 64 {
+    if threads < 2 || items.len() < 2 {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);

@@ -85,9 +85,17 @@ impl TrialTargets {
             named_conditions(c, &mut set);
         }
         if let Some(c) = compiled {
-            for crit in c.criteria.iter().filter(|c| c.kind == CriterionKind::Inclusion) {
+            for crit in c
+                .criteria
+                .iter()
+                .filter(|c| c.kind == CriterionKind::Inclusion)
+            {
                 for r in &crit.rules {
-                    if let RuleKind::Diagnosis { concept, presence: Presence::Ever | Presence::Active, .. } = &r.kind
+                    if let RuleKind::Diagnosis {
+                        concept,
+                        presence: Presence::Ever | Presence::Active,
+                        ..
+                    } = &r.kind
                         && !NEVER_TARGET.contains(&concept.as_str())
                     {
                         set.insert(concept.clone());

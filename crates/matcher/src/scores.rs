@@ -76,11 +76,15 @@ pub fn score(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     let (eligo_codes, loinc) = codes(*instrument);
     let mut obs = ctx.coded_observations(ELIGO_SCORE, eligo_codes, *window);
     obs.extend(ctx.coded_observations(LOINC, loinc, *window));
-    obs.sort_by(|a, b| b.effective.cmp(&a.effective));
+    obs.sort_by_key(|o| std::cmp::Reverse(o.effective));
     let name = instrument.label();
     for o in obs {
         if let Some(v) = numeric(o) {
-            let s = if comparator.holds(v, *value) { Status::Met } else { Status::NotMet };
+            let s = if comparator.holds(v, *value) {
+                Status::Met
+            } else {
+                Status::NotMet
+            };
             let mut res = result(
                 r,
                 s,
@@ -99,19 +103,29 @@ pub fn score(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     // A NYHA class above I presupposes heart failure, which is history
     // (closed world): with none recorded, no such class.
     if *instrument == Instrument::Nyha
-        && matches!(comparator, eligo_model::rule::Comparator::Ge | eligo_model::rule::Comparator::Gt)
+        && matches!(
+            comparator,
+            eligo_model::rule::Comparator::Ge | eligo_model::rule::Comparator::Gt
+        )
         && *value > Decimal::ONE
-        && !ctx.facts.conditions.iter().any(|c| {
-            c.verification_status.is_none_or(|v| v.counts())
-                && ctx.vocab.condition_matches("heart_failure", &c.codes, c.text.as_deref())
-        })
+        && !ctx
+            .conditions_of("heart_failure")
+            .iter()
+            .any(|c| c.verification_status.is_none_or(|v| v.counts()))
     {
         let mut res = result(
             r,
             Status::NotMet,
-            format!("{name} {} {}: no heart failure in the record, so no such class (not met)", comparator.symbol(), value.normalize()),
+            format!(
+                "{name} {} {}: no heart failure in the record, so no such class (not met)",
+                comparator.symbol(),
+                value.normalize()
+            ),
         );
-        res.evidence.push(crate::ctx::note_evidence("Heart failure", "not in the record (closed world for history)"));
+        res.evidence.push(crate::ctx::note_evidence(
+            "Heart failure",
+            "not in the record (closed world for history)",
+        ));
         return res;
     }
     let other = match instrument {
@@ -127,7 +141,11 @@ pub fn score(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     };
     unknown(
         r,
-        format!("{name}: not recorded {}{}", window_words(*window), other.unwrap_or("")),
+        format!(
+            "{name}: not recorded {}{}",
+            window_words(*window),
+            other.unwrap_or("")
+        ),
         format!("{name} score {}", window_words(*window)),
     )
 }
@@ -172,16 +190,26 @@ pub fn grade_pattern(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     };
     let want = format!("at least {min_a} A or {min_b} B");
     if *instrument != Instrument::Bilag2004 {
-        return unknown(r, format!("{}: grade pattern not readable", instrument.label()), instrument.label());
+        return unknown(
+            r,
+            format!("{}: grade pattern not readable", instrument.label()),
+            instrument.label(),
+        );
     }
     // Domain observations in the window; the latest assessment date decides.
-    let codes: Vec<String> = BILAG_DOMAINS.iter().map(|d| format!("bilag-2004-{d}")).collect();
+    let codes: Vec<String> = BILAG_DOMAINS
+        .iter()
+        .map(|d| format!("bilag-2004-{d}"))
+        .collect();
     let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let obs = ctx.coded_observations(ELIGO_SCORE, &refs, *window);
     let Some(latest) = obs.first().map(|o| o.effective) else {
         return unknown(
             r,
-            format!("BILAG-2004 ({want}): no domain grades {}", window_words(*window)),
+            format!(
+                "BILAG-2004 ({want}): no domain grades {}",
+                window_words(*window)
+            ),
             format!("BILAG-2004 domain grades {}", window_words(*window)),
         );
     };
@@ -190,7 +218,9 @@ pub fn grade_pattern(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         let code = format!("bilag-2004-{d}");
         if let Some(o) = obs.iter().find(|o| {
             o.effective == latest
-                && o.codes.iter().any(|c| c.system == ELIGO_SCORE && c.code.eq_ignore_ascii_case(&code))
+                && o.codes
+                    .iter()
+                    .any(|c| c.system == ELIGO_SCORE && c.code.eq_ignore_ascii_case(&code))
         }) && let Some(g) = bilag_grade(o)
         {
             graded.push((d, g, o));

@@ -34,7 +34,11 @@ fn patient(file: &str) -> PatientFacts {
 }
 
 fn as_of() -> Date {
-    expected()["patients"][0]["as_of"].as_str().unwrap().parse().unwrap()
+    expected()["patients"][0]["as_of"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -69,7 +73,10 @@ fn every_example_patient_gets_its_expected_verdicts() {
                     p["reasons"],
                     eligo_matcher::explain::explain(&m)
                         .lines()
-                        .filter(|l| l.contains("<= decides") || l.starts_with("verdict") || l.starts_with("undecided") || l.starts_with("facts"))
+                        .filter(|l| l.contains("<= decides")
+                            || l.starts_with("verdict")
+                            || l.starts_with("undecided")
+                            || l.starts_with("facts"))
                         .collect::<Vec<_>>()
                         .join("\n")
                 ));
@@ -77,7 +84,12 @@ fn every_example_patient_gets_its_expected_verdicts() {
         }
     }
     assert!(checked >= 60, "{checked} verdicts checked");
-    assert!(wrong.is_empty(), "{} wrong verdicts:\n\n{}", wrong.len(), wrong.join("\n\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdicts:\n\n{}",
+        wrong.len(),
+        wrong.join("\n\n")
+    );
 }
 
 fn criterion<'a>(m: &'a TrialMatch, starts: &str) -> &'a CriterionResult {
@@ -102,14 +114,33 @@ fn cockcroft_gault_evidence_shows_its_computation() {
     // (140-52) x 61 / (72 x 1.1538) x 0.85 = 54.9
     let v = crcl.value.as_ref().unwrap();
     assert_eq!(v.unit, "mL/min");
-    assert!((v.value - rust_decimal::Decimal::new(549, 1)).abs() <= rust_decimal::Decimal::new(1, 1), "{v}");
+    assert!(
+        (v.value - rust_decimal::Decimal::new(549, 1)).abs() <= rust_decimal::Decimal::new(1, 1),
+        "{v}"
+    );
     let how = crcl.computation.as_deref().unwrap();
-    assert!(how.contains("140") && how.contains("61") && how.contains("0.85"), "{how}");
+    assert!(
+        how.contains("140") && how.contains("61") && how.contains("0.85"),
+        "{how}"
+    );
     // The creatinine evidence cites the Observation and its conversion from umol/L.
-    let creat = c.evidence.iter().find(|e| e.label.contains("creatinine") || e.label.contains("Creatinine")).unwrap();
-    assert!(creat.source.as_ref().is_some_and(|s| s.id == "creat"), "{creat:?}");
+    let creat = c
+        .evidence
+        .iter()
+        .find(|e| e.label.contains("creatinine") || e.label.contains("Creatinine"))
+        .unwrap();
+    assert!(
+        creat.source.as_ref().is_some_and(|s| s.id == "creat"),
+        "{creat:?}"
+    );
     assert_eq!(creat.value.as_ref().unwrap().unit, "umol/L");
-    assert!(creat.computation.as_deref().is_some_and(|c| c.contains("88.4")), "{creat:?}");
+    assert!(
+        creat
+            .computation
+            .as_deref()
+            .is_some_and(|c| c.contains("88.4")),
+        "{creat:?}"
+    );
 }
 
 #[test]
@@ -131,7 +162,13 @@ fn a_missing_measurement_is_unknown_and_named() {
     let reg = registry();
     let m = one(&reg, &patient("18-no-lvef.json"), "NCT06946485");
     assert_eq!(m.verdict, Verdict::Unknown);
-    assert!(m.missing.iter().any(|f| f.contains("LVEF") || f.contains("ejection")), "{:?}", m.missing);
+    assert!(
+        m.missing
+            .iter()
+            .any(|f| f.contains("LVEF") || f.contains("ejection")),
+        "{:?}",
+        m.missing
+    );
     let c = &m.criteria[m.deciding[0]];
     assert!(c.text.contains("Adequate organ function"));
     assert_eq!(c.status, Status::Unknown);
@@ -142,9 +179,18 @@ fn uln_multiples_come_from_the_reference_range() {
     let reg = registry();
     let m = one(&reg, &patient("06-alt-3.1-uln.json"), "NCT06946485");
     let c = criterion(&m, "Adequate organ function");
-    let uln = c.evidence.iter().find(|e| e.label.contains("ALT") && e.label.contains("ULN")).expect("ULN evidence");
+    let uln = c
+        .evidence
+        .iter()
+        .find(|e| e.label.contains("ALT") && e.label.contains("ULN"))
+        .expect("ULN evidence");
     assert_eq!(uln.value.as_ref().unwrap().to_string(), "40 U/L");
-    assert!(uln.computation.as_deref().unwrap().contains("referenceRange"));
+    assert!(
+        uln.computation
+            .as_deref()
+            .unwrap()
+            .contains("referenceRange")
+    );
 }
 
 #[test]
@@ -152,8 +198,16 @@ fn not_computable_criteria_are_listed_to_confirm() {
     let reg = registry();
     let m = one(&reg, &patient("01-base.json"), "NCT06946485");
     assert_eq!(m.verdict, Verdict::Eligible);
-    assert!(m.to_confirm.iter().any(|t| t.contains("informed consent")), "{:?}", m.to_confirm);
-    assert!(m.to_confirm.iter().any(|t| t.contains("investigator")), "{:?}", m.to_confirm);
+    assert!(
+        m.to_confirm.iter().any(|t| t.contains("informed consent")),
+        "{:?}",
+        m.to_confirm
+    );
+    assert!(
+        m.to_confirm.iter().any(|t| t.contains("investigator")),
+        "{:?}",
+        m.to_confirm
+    );
     for c in m.criteria.iter().filter(|c| c.to_confirm) {
         assert_eq!(c.status, Status::Unknown);
     }
@@ -163,15 +217,34 @@ fn not_computable_criteria_are_listed_to_confirm() {
 fn ranking_and_relatedness() {
     let reg = registry();
     let facts = patient("18-no-lvef.json");
-    let opts = MatchOptions { as_of: as_of(), all: false, trial_ids: vec![] };
+    let opts = MatchOptions {
+        as_of: as_of(),
+        all: false,
+        trial_ids: vec![],
+    };
     let ranked = match_trials(&reg, &facts, &opts);
     let ids: Vec<&str> = ranked.iter().map(|m| m.trial_id.as_str()).collect();
     // Only the SLE trials (the four seeds; the partial related records are left out).
     assert_eq!(ranked.len(), 4, "{ids:?}");
     let verdicts: Vec<Verdict> = ranked.iter().map(|m| m.verdict).collect();
-    assert_eq!(verdicts, [Verdict::Eligible, Verdict::Eligible, Verdict::Unknown, Verdict::Unknown]);
+    assert_eq!(
+        verdicts,
+        [
+            Verdict::Eligible,
+            Verdict::Eligible,
+            Verdict::Unknown,
+            Verdict::Unknown
+        ]
+    );
     // Unrelated trials come back with --all, and are never eligible by accident of empty criteria.
-    let all = match_trials(&reg, &facts, &MatchOptions { all: true, ..opts.clone() });
+    let all = match_trials(
+        &reg,
+        &facts,
+        &MatchOptions {
+            all: true,
+            ..opts.clone()
+        },
+    );
     assert_eq!(all.len(), reg.len());
     for m in &all {
         if let Some((t, _)) = reg.iter().find(|(t, _)| t.id == m.trial_id && t.partial) {
@@ -184,7 +257,10 @@ fn ranking_and_relatedness() {
         Verdict::Unknown => 1,
         Verdict::Ineligible => 2,
     };
-    assert!(all.windows(2).all(|w| rank(w[0].verdict) <= rank(w[1].verdict)));
+    assert!(
+        all.windows(2)
+            .all(|w| rank(w[0].verdict) <= rank(w[1].verdict))
+    );
 }
 
 #[test]
@@ -200,7 +276,11 @@ fn every_rule_result_points_into_the_criteria_text() {
             }
             assert_eq!(cr.span.slice(text), Some(cr.text.as_str()), "{}", t.id);
             for r in &cr.results {
-                assert!(r.rule.span.end <= text.len() && r.rule.span.start >= cr.span.start, "{}", t.id);
+                assert!(
+                    r.rule.span.end <= text.len() && r.rule.span.start >= cr.span.start,
+                    "{}",
+                    t.id
+                );
             }
         }
     }

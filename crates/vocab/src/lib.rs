@@ -8,6 +8,7 @@
 //! `data/*.json`, documented in `data/README.md`.
 
 mod matching;
+mod terms;
 
 use eligo_model::Coding;
 use eligo_model::rule::VaccineKind;
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use matching::contains_phrase;
+pub use terms::{TermClass, Terms, terms};
 
 /// A diagnosis or procedure concept.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -508,3 +508,28 @@ proptest::proptest! {
         let _ = contains_phrase(&pre, &post);
     }
 }
+
+#[test]
+fn term_cues_parse_and_are_lowercase() {
+    let t = eligo_vocab::Terms::load().expect("data/terms.json");
+    for class in [&t.condition, &t.drug, &t.procedure, &t.measurement] {
+        assert!(!class.heads.is_empty());
+        for w in class
+            .heads
+            .iter()
+            .chain(&class.suffixes)
+            .chain(&class.suffix_exceptions)
+        {
+            assert_eq!(w, &w.to_lowercase(), "{w:?} is not lowercase");
+            assert_eq!(w.trim(), w);
+        }
+    }
+    assert!(t.condition.is_head("hepatitis") && t.condition.is_head("disease"));
+    assert!(!t.condition.is_head("diagnosis"), "an exception");
+    assert!(t.drug.is_head("pembrolizumab") && t.drug.is_head("lisinopril"));
+    assert!(!t.drug.is_head("mab"), "an ending alone is no word");
+    assert!(t.procedure.is_head("appendectomy") && t.measurement.is_head("count"));
+    assert!(t.stopwords.contains("of") && t.qualifiers.contains("severe"));
+    assert!(t.temporal_words.contains("history"));
+    assert!(t.negation_words.iter().any(|w| w == "without"));
+}

@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         (None, None) => return Err(Coded::usage("give a trial id or --text FILE")),
     };
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&compiled)? + "\n",
+        Format::Json => serde_json::to_string_pretty(&json(&compiled)?)? + "\n",
         Format::Table => table(&compiled),
     };
     let mut stdout = std::io::stdout().lock();
@@ -61,6 +61,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The `CompiledCriteria` object, with `reason` on every criterion (null
+/// when the criterion is computable), as docs/criteria.md documents it.
+fn json(c: &CompiledCriteria) -> anyhow::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(c)?;
+    if let Some(list) = v.get_mut("criteria").and_then(|l| l.as_array_mut()) {
+        for cr in list {
+            if let Some(o) = cr.as_object_mut() {
+                o.entry("reason").or_insert(serde_json::Value::Null);
+            }
+        }
+    }
+    Ok(v)
 }
 
 fn read_text(path: &PathBuf) -> anyhow::Result<String> {

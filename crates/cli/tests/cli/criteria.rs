@@ -119,3 +119,198 @@ fn unknown_trial_id_exits_4() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn json_contract_every_criterion_has_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = text_file(&dir, TEXT.as_bytes());
+    let out = eligo()
+        .args(["criteria", "--format", "json", "--text"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["trial_id", "computable_fraction", "criteria"] {
+        assert!(j.get(key).is_some(), "missing {key}");
+    }
+    for c in j["criteria"].as_array().unwrap() {
+        for key in ["kind", "text", "span", "computable", "rules", "reason"] {
+            assert!(c.get(key).is_some(), "criterion without {key}: {c}");
+        }
+        let computable = c["computable"].as_bool().unwrap();
+        assert_eq!(computable, !c["rules"].as_array().unwrap().is_empty());
+        // reason: null exactly when computable
+        assert_eq!(c["reason"].is_null(), computable, "{c}");
+        let span = c["span"].as_array().unwrap();
+        assert_eq!(span.len(), 2);
+    }
+}
+
+#[test]
+fn a_seed_trial_from_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("eligo.db");
+    let out = eligo()
+        .arg("--db")
+        .arg(&db)
+        .args(["criteria", "NCT06946485", "--format", "json"])
+        .env_remove("DATABASE_URL")
+        .env("ELIGO_INDEX_DIR", dir.path().join("index"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["trial_id"], "NCT06946485");
+    // The seed page lists 8 inclusion and 14 exclusion criteria.
+    let crit = j["criteria"].as_array().unwrap();
+    assert_eq!(crit.len(), 22);
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../criteria/tests/data/seed_NCT06946485.txt"
+    ))
+    .unwrap();
+    for c in crit {
+        let (s, e) = (
+            c["span"][0].as_u64().unwrap() as usize,
+            c["span"][1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&seed[s..e], c["text"].as_str().unwrap());
+    }
+    let sledai = crit
+        .iter()
+        .find(|c| c["text"] == "SLEDAI-2000 score \\>6.")
+        .unwrap();
+    assert_eq!(sledai["rules"][0]["type"], "score");
+    assert_eq!(sledai["rules"][0]["instrument"], "sledai2k");
+    assert_eq!(sledai["rules"][0]["comparator"], ">");
+    let n = crit.iter().filter(|c| c["computable"] == true).count();
+    assert!((j["computable_fraction"].as_f64().unwrap() - n as f64 / 22.0).abs() < 1e-9);
+    // The table prints the same fraction.
+    let out = eligo()
+        .arg("--db")
+        .arg(&db)
+        .args(["criteria", "NCT06946485"])
+        .env_remove("DATABASE_URL")
+        .env("ELIGO_INDEX_DIR", dir.path().join("index"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains(&format!("computable: {n}/22")), "{s}");
+}
+
+fn chia_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../criteria/tests/data/chia")
+}
+
+#[test]
+fn eval_chia_json_is_keyed_by_entity_type() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database path that cannot be created: eval must never open the registry.
+    let out = eligo()
+        .arg("--db")
+        .arg(dir.path().join("missing/dir/eligo.db"))
+        .args(["eval", "chia"])
+        .arg(chia_dir())
+        .args(["--format", "json", "--limit", "10"])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("missing").exists());
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let obj = j.as_object().unwrap();
+    let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "Condition",
+            "Drug",
+            "Measurement",
+            "Negation",
+            "Procedure",
+            "Temporal",
+            "Value"
+        ]
+    );
+    for (t, s) in obj {
+        for k in ["precision", "recall", "f1_exact", "f1_overlap"] {
+            let x = s[k].as_f64().unwrap_or_else(|| panic!("{t}.{k}"));
+            assert!((0.0..=1.0).contains(&x), "{t}.{k} = {x}");
+        }
+        assert!(s["f1_exact"].as_f64() <= s["f1_overlap"].as_f64(), "{t}");
+        assert!(s["support"].as_u64().is_some(), "{t}.support");
+    }
+    assert!(j["Condition"]["support"].as_u64().unwrap() > 50);
+    // --limit: fewer trials, less support.
+    let all = eligo()
+        .args(["eval", "chia"])
+        .arg(chia_dir())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(all["Condition"]["support"].as_u64() > j["Condition"]["support"].as_u64());
+}
+
+#[test]
+fn eval_chia_table_and_errors() {
+    let out = eligo()
+        .args(["eval", "chia"])
+        .arg(chia_dir())
+        .args(["--limit", "5"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("10 annotated texts"), "{s}");
+    for w in ["Condition", "Negation", "F1 exact", "F1 overlap", "support"] {
+        assert!(s.contains(w), "{w} missing in {s}");
+    }
+    // A directory that does not exist: I/O failure (1), naming it.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let out = eligo()
+        .args(["eval", "chia"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+    // A directory without Chia files, or with a malformed .ann: invalid input (3).
+    let out = eligo()
+        .args(["eval", "chia"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    std::fs::write(dir.path().join("NCT00000001_inc.txt"), "Diabetes\n").unwrap();
+    std::fs::write(
+        dir.path().join("NCT00000001_inc.ann"),
+        "T1\tCondition 0 99\tDiabetes\n",
+    )
+    .unwrap();
+    let out = eligo()
+        .args(["eval", "chia"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the text"));
+    // An unknown corpus is a usage error (2).
+    let out = eligo()
+        .args(["eval", "n2c2"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

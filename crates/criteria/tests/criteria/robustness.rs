@@ -39,6 +39,24 @@ fn a_100_kb_text_compiles() {
 }
 
 #[test]
+fn a_100_kb_single_criterion_compiles() {
+    // One bullet with no line break at all: every clause-level pass sees it whole.
+    let seeds = seed_texts();
+    let flat: String = seeds.concat().replace('\n', " ");
+    let mut big = String::from("Exclusion Criteria:\n* ");
+    while big.len() < 100_000 {
+        big.push_str(&flat);
+    }
+    let c = compile("big", &big);
+    check_invariants(&big, &c);
+    assert_eq!(c.criteria.len(), 1);
+    assert!(!c.criteria[0].rules.is_empty());
+    // Entity extraction reads it too.
+    let found = eligo_criteria::entities::find(&big);
+    assert!(found.len() > 1_000);
+}
+
+#[test]
 fn real_registry_texts_keep_invariants() {
     let dir = format!("{}/tests/data", env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
@@ -107,5 +125,16 @@ proptest! {
     fn never_panics_on_mutated_seeds(s in mutated()) {
         let c = compile("t", &s);
         check_invariants(&s, &c);
+    }
+
+    #[test]
+    fn entity_extraction_never_panics(s in prop_oneof![
+        "\\PC{0,300}".boxed(),
+        mutated().boxed(),
+    ]) {
+        for f in eligo_criteria::entities::find(&s) {
+            prop_assert!(f.start < f.end && f.end <= s.len());
+            prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end));
+        }
     }
 }

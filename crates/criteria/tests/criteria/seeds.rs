@@ -66,6 +66,33 @@ fn seed_000_nct06946485() {
     ] {
         assert!(organ.iter().any(|x| x == r), "missing {r:?} in {organ:#?}");
     }
+    // "Hemodynamic stability" has no threshold: left to a person, not dropped.
+    let organ_cr = c
+        .criteria
+        .iter()
+        .find(|cr| cr.text.starts_with("Adequate organ function"))
+        .unwrap();
+    assert!(
+        organ_cr
+            .not_computable
+            .iter()
+            .any(|p| p.text == "Hemodynamic stability"
+                && p.reason == NotComputableReason::VagueSeverity),
+        "{:#?}",
+        organ_cr.not_computable
+    );
+    // "RPR and TPHA positive, or TPHA positive with RPR ..." is one statement, once.
+    let syph = rules_of(&c, "Participants meeting any of the following");
+    assert_eq!(
+        syph[0]
+            .matches("all of [RPR positive; Treponema pallidum antibody positive]")
+            .count()
+            + syph[0]
+                .matches("all of [Treponema pallidum antibody positive; RPR positive]")
+                .count(),
+        1,
+        "{syph:#?}"
+    );
     assert_eq!(
         reasons_of(&c, "Voluntarily participate"),
         [NotComputableReason::ConsentOrCompliance]
@@ -130,6 +157,27 @@ fn seed_002_union_cd19_bcma() {
     assert_eq!(
         rules_of(&c, "Have received a biologic agent other than"),
         Vec::<String>::new()
+    );
+    // "requiring antibiotic therapy" defines the uncontrolled infection.
+    assert_eq!(
+        rules_of(&c, "Presence of uncontrollable infections"),
+        ["all of [active Infection; Antibacterials for systemic use (antibiotics)]"]
+    );
+    // The donated volume is not in a record: kept as a part to confirm.
+    let donation = c
+        .criteria
+        .iter()
+        .find(|cr| cr.text.starts_with("Subjects that have donated blood"))
+        .unwrap();
+    assert!(
+        donation
+            .not_computable
+            .iter()
+            .any(|p| p.text == "for ≥ 400mL" && p.reason == NotComputableReason::NotInRecord)
+    );
+    assert_eq!(
+        rules_of(&c, "Subjects that have donated blood"),
+        ["any of [Blood donation within 4 weeks; Blood transfusion within 8 weeks]"]
     );
     insta::assert_json_snapshot!("seed_002_union_cd19_bcma", c);
 }

@@ -1,0 +1,185 @@
+//! Chia evaluation: the metric on hand-computed cases, the brat reader, and
+//! the entity extraction's scores on the copied part of the corpus
+//! (`tests/data/chia`, 100 trials; attribution in its README).
+
+use crate::common::check_invariants;
+use eligo_criteria::chia::{self, Entity, EntityType};
+use eligo_criteria::{compile, entities};
+
+fn dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/chia")
+}
+
+fn e(kind: EntityType, s: usize, t: usize) -> Entity {
+    Entity::new(kind, s, t)
+}
+
+#[test]
+fn metric_on_hand_computed_cases() {
+    use EntityType::*;
+    let gold = [e(Condition, 0, 5), e(Condition, 10, 15), e(Drug, 20, 25)];
+    let pred = [
+        e(Condition, 0, 5),   // exact
+        e(Condition, 11, 14), // overlap only
+        e(Condition, 30, 35), // false positive
+        e(Drug, 21, 30),      // overlap only
+    ];
+    let c = chia::count(&gold, &pred);
+    let cond = c[&Condition];
+    assert_eq!(
+        (cond.gold, cond.predicted, cond.exact, cond.overlap),
+        (2, 3, 1, 2)
+    );
+    let s = chia::Score::from(cond);
+    // exact: P = 1/3, R = 1/2, F1 = 2·(1/3)(1/2)/(5/6) = 0.4
+    assert!((s.precision_exact - 1.0 / 3.0).abs() < 1e-12);
+    assert!((s.recall_exact - 0.5).abs() < 1e-12);
+    assert!((s.f1_exact - 0.4).abs() < 1e-12);
+    // overlap: P = 2/3, R = 1, F1 = 0.8
+    assert!((s.precision - 2.0 / 3.0).abs() < 1e-12);
+    assert!((s.recall - 1.0).abs() < 1e-12);
+    assert!((s.f1_overlap - 0.8).abs() < 1e-12);
+    assert_eq!(s.support, 2);
+    let d = chia::Score::from(c[&Drug]);
+    assert_eq!((d.f1_exact, d.f1_overlap), (0.0, 1.0));
+    // Types with nothing predicted and nothing annotated score 0, not NaN.
+    let v = chia::Score::from(c[&Value]);
+    assert_eq!(
+        (v.precision, v.recall, v.f1_overlap, v.support),
+        (0.0, 0.0, 0.0, 0)
+    );
+    // A type mismatch is no match.
+    let c = chia::count(&[e(Drug, 0, 5)], &[e(Condition, 0, 5)]);
+    assert_eq!((c[&Drug].overlap, c[&Condition].overlap), (0, 0));
+}
+
+#[test]
+fn overlap_matching_is_one_to_one() {
+    use EntityType::*;
+    // One long prediction over two gold entities matches one of them.
+    let c = chia::count(
+        &[e(Condition, 0, 5), e(Condition, 6, 10)],
+        &[e(Condition, 0, 10)],
+    );
+    let s = chia::Score::from(c[&Condition]);
+    assert_eq!(
+        (c[&Condition].overlap, s.precision, s.recall),
+        (1, 1.0, 0.5)
+    );
+    // Exact pairs are matched first: the exact prediction takes its gold
+    // entity, the overlapping one takes the other.
+    let c = chia::count(
+        &[e(Condition, 0, 10), e(Condition, 8, 20)],
+        &[e(Condition, 5, 12), e(Condition, 0, 10)],
+    );
+    assert_eq!((c[&Condition].exact, c[&Condition].overlap), (1, 2));
+    // Duplicates count once.
+    let c = chia::count(
+        &[e(Drug, 0, 3), e(Drug, 0, 3)],
+        &[e(Drug, 0, 3), e(Drug, 0, 3)],
+    );
+    assert_eq!(
+        (c[&Drug].gold, c[&Drug].predicted, c[&Drug].exact),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn discontinuous_entities() {
+    let text = "major impairment of renal or hepatic function";
+    // brat: "major impairment of renal function" = 0..25 ; 37..45
+    let g = chia::parse_ann(
+        text,
+        "T1\tCondition 0 25;37 45\tmajor impairment of renal function\n",
+    )
+    .unwrap();
+    assert_eq!(g[0].fragments, vec![(0, 25), (37, 45)]);
+    let c = chia::count(&g, &[e(EntityType::Condition, 37, 45)]);
+    let cond = c[&EntityType::Condition];
+    assert_eq!((cond.exact, cond.overlap), (0, 1));
+    let c = chia::count(&g, &[e(EntityType::Condition, 26, 36)]);
+    assert_eq!(
+        c[&EntityType::Condition].overlap,
+        0,
+        "the gap is not the entity"
+    );
+}
+
+#[test]
+fn reads_the_copied_corpus() {
+    let docs = chia::load_dir(&dir(), None).unwrap();
+    assert_eq!(docs.len(), 200, "100 trials, inclusion and exclusion each");
+    let first = &docs[0];
+    assert_eq!(first.id, "NCT00050349_exc");
+    let inc = docs.iter().find(|d| d.id == "NCT00050349_inc").unwrap();
+    // "T1	Condition 28 55	metastatic carcinoid tumors" in the .ann file.
+    assert!(inc.gold.iter().any(|g| g.kind == EntityType::Condition
+        && g.fragments.len() == 1
+        && &inc.text[g.fragments[0].0..g.fragments[0].1] == "metastatic carcinoid tumors"));
+    // Every gold fragment lies on character boundaries of its text.
+    for d in &docs {
+        for g in &d.gold {
+            for &(a, b) in &g.fragments {
+                assert!(
+                    d.text.is_char_boundary(a) && d.text.is_char_boundary(b),
+                    "{}",
+                    d.id
+                );
+            }
+        }
+    }
+    let limited = chia::load_dir(&dir(), Some(3)).unwrap();
+    assert_eq!(limited.len(), 6);
+    assert!(chia::load_dir(&dir().join("missing"), None).is_err());
+}
+
+/// Overlap F1 measured on the copied 100 trials when this test was written
+/// (Condition 0.777, Drug 0.731, Procedure 0.627, Measurement 0.636, Value
+/// 0.717, Temporal 0.718, Negation 0.645), minus a margin of about 0.02.
+#[test]
+fn extraction_reaches_its_measured_floor() {
+    let docs = chia::load_dir(&dir(), None).unwrap();
+    let r = chia::evaluate(&docs);
+    for (t, floor) in [
+        (EntityType::Condition, 0.755),
+        (EntityType::Drug, 0.71),
+        (EntityType::Procedure, 0.60),
+        (EntityType::Measurement, 0.615),
+        (EntityType::Value, 0.69),
+        (EntityType::Temporal, 0.695),
+        (EntityType::Negation, 0.625),
+    ] {
+        let s = r.score(t);
+        assert!(
+            s.f1_overlap >= floor,
+            "{t}: overlap F1 {:.3} below the floor {floor} ({s:?})",
+            s.f1_overlap
+        );
+        assert!(
+            s.f1_exact <= s.f1_overlap + 1e-12,
+            "{t}: exact can never beat overlap"
+        );
+    }
+}
+
+#[test]
+fn extraction_spans_lie_in_the_text() {
+    for d in chia::load_dir(&dir(), Some(20)).unwrap() {
+        for f in entities::find(&d.text) {
+            assert!(f.start < f.end && f.end <= d.text.len(), "{}", d.id);
+            assert!(d.text.is_char_boundary(f.start) && d.text.is_char_boundary(f.end));
+            let s = &d.text[f.start..f.end];
+            assert!(!s.contains('\n') && s.trim() == s, "{}: {s:?}", d.id);
+        }
+    }
+}
+
+#[test]
+fn every_chia_text_compiles_with_invariants() {
+    for d in chia::load_dir(&dir(), None).unwrap() {
+        let c = compile(&d.id, &d.text);
+        check_invariants(&d.text, &c);
+        // (one exclusion text of the sample is blank)
+        assert_eq!(c.criteria.is_empty(), d.text.trim().is_empty(), "{}", d.id);
+    }
+}
