@@ -9,13 +9,10 @@
 use anyhow::Context as _;
 use eligo_model::Trial;
 use eligo_search::{SearchIndex, SyncReport};
-use eligo_store::{ImportLogEntry, Location, Store, UpsertCounts};
+use eligo_store::Store;
 use std::cell::OnceCell;
 use std::future::Future;
-use std::path::{Path, PathBuf};
-
-/// Source name recorded in the import log for the embedded sample.
-pub const SAMPLE_SOURCE: &str = "(embedded sample registry)";
+use std::path::PathBuf;
 
 pub struct Context {
     /// `--db` / `ELIGO_DB`.
@@ -64,48 +61,6 @@ pub fn compiler_id() -> String {
     format!("eligo-{}-{exe}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Where the registry lives: `DATABASE_URL` (PostgreSQL) wins, then
-/// `--db`/`ELIGO_DB`, then `eligo/eligo.db` in the user's data directory.
-pub fn resolve_location(db: Option<&Path>) -> anyhow::Result<Location> {
-    if let Some(loc) = std::env::var("DATABASE_URL")
-        .ok()
-        .as_deref()
-        .and_then(Location::from_database_url)
-    {
-        return Ok(loc);
-    }
-    if let Some(p) = db {
-        return Ok(Location::Sqlite(p.to_path_buf()));
-    }
-    let dir = dirs::data_dir()
-        .context("no data directory for this user: pass --db PATH or set ELIGO_DB")?;
-    Ok(Location::Sqlite(dir.join("eligo").join("eligo.db")))
-}
-
-/// The index directory: next to an SQLite file (`<file>-index`); for
-/// PostgreSQL `ELIGO_INDEX_DIR` or a per-database folder in the data dir.
-pub fn index_dir(loc: &Location) -> anyhow::Result<PathBuf> {
-    if let Some(d) = std::env::var_os("ELIGO_INDEX_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d));
-    }
-    match loc {
-        Location::Sqlite(p) => {
-            let mut name = p
-                .file_name()
-                .map(|n| n.to_os_string())
-                .unwrap_or_else(|| "eligo.db".into());
-            name.push("-index");
-            Ok(p.with_file_name(name))
-        }
-        Location::Postgres { .. } => {
-            let dir = dirs::data_dir()
-                .context("no data directory for the search index: set ELIGO_INDEX_DIR")?;
-            let key = eligo_store::content_hash(&[loc.to_string().as_bytes()]);
-            Ok(dir.join("eligo").join(format!("pg-index-{}", &key[..12])))
-        }
-    }
-}
-
 impl Context {
     pub fn new(db: Option<PathBuf>) -> Self {
         Context {
@@ -124,26 +79,19 @@ impl Context {
     }
 
     fn open(&self) -> anyhow::Result<Registry> {
-        let location = resolve_location(self.db.as_deref())?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("starting the async runtime")?;
-        let store = rt
-            .block_on(Store::open(&location))
-            .with_context(|| format!("opening the registry {location}"))?;
-        let index_dir = index_dir(&location)?;
-        let index = SearchIndex::open(&index_dir)
-            .with_context(|| format!("opening the search index {}", index_dir.display()))?;
-        let reg = Registry {
+        // One way to open a registry for every front end (resolution,
+        // migrations, first-run fill from the sample, index sync).
+        let opened = rt.block_on(eligo_server::registry::open(self.db.as_deref()))?;
+        Ok(Registry {
             rt,
-            store,
-            index,
-            index_dir,
-        };
-        seed_if_empty(&reg)?;
-        reg.sync_index(|_| {})?;
-        Ok(reg)
+            store: opened.store,
+            index: opened.index,
+            index_dir: opened.index_dir,
+        })
     }
 
     /// Every trial in the registry (filled from the embedded sample on first use).
@@ -167,41 +115,4 @@ impl Context {
         }
         Ok(None)
     }
-}
-
-/// A store that has never held a trial nor seen an import gets the sample.
-fn seed_if_empty(reg: &Registry) -> anyhow::Result<()> {
-    let empty = reg.block_on(async {
-        Ok::<_, eligo_store::StoreError>(
-            reg.store.count().await? == 0 && reg.store.import_log(1).await?.is_empty(),
-        )
-    })?;
-    if !empty {
-        return Ok(());
-    }
-    let started_at = jiff::Timestamp::now().to_string();
-    let records = eligo_ctgov::sample_registry();
-    let counts: UpsertCounts = reg
-        .block_on(async {
-            let mut w = reg.store.begin().await?;
-            for r in &records {
-                w.upsert(&r.trial, &r.raw).await?;
-            }
-            w.commit().await
-        })
-        .context("filling the registry with the embedded sample")?;
-    let entry = ImportLogEntry {
-        started_at,
-        finished_at: jiff::Timestamp::now().to_string(),
-        sources: vec![SAMPLE_SOURCE.to_string()],
-        strict: false,
-        outcome: "committed".into(),
-        read: records.len() as u64,
-        inserted: counts.inserted,
-        updated: counts.updated,
-        unchanged: counts.unchanged,
-        failed: 0,
-    };
-    reg.block_on(reg.store.log_import(&entry))?;
-    Ok(())
 }

@@ -45,6 +45,10 @@ enum Command {
     Grade(cmd::grade::Args),
     /// Match a patient (FHIR R4 Bundle) against the registry's trials.
     Match(cmd::matching::Args),
+    /// Serve the web app and HTTP API.
+    Serve(cmd::serve::Args),
+    /// Manage coordinator accounts of the web app.
+    User(cmd::user::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd::score::run(&ctx, a),
         Command::Grade(a) => cmd::grade::run(&ctx, a),
         Command::Match(a) => cmd::matching::run(&ctx, a),
+        Command::Serve(a) => cmd::serve::run(&ctx, a),
+        Command::User(a) => cmd::user::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

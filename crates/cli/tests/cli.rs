@@ -3,7 +3,7 @@
 mod criteria;
 #[path = "cli/instruments.rs"]
 mod instruments;
-#[path = "cli/registry.rs"]
-mod registry;
 #[path = "cli/matching.rs"]
 mod matching;
+#[path = "cli/registry.rs"]
+mod registry;

@@ -49,14 +49,24 @@ impl Store {
             Backend::Sqlite(p) => {
                 let mut tx = p.begin().await?;
                 for (id, json) in items {
-                    sqlx::query(SQL).bind(id).bind(compiler).bind(json).execute(&mut *tx).await?;
+                    sqlx::query(SQL)
+                        .bind(id)
+                        .bind(compiler)
+                        .bind(json)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
             }
             Backend::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 for (id, json) in items {
-                    sqlx::query(SQL).bind(id).bind(compiler).bind(json).execute(&mut *tx).await?;
+                    sqlx::query(SQL)
+                        .bind(id)
+                        .bind(compiler)
+                        .bind(json)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
             }

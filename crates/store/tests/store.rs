@@ -155,17 +155,30 @@ async fn criteria_cache_serves_only_current_compilations() {
         assert_eq!(got.len(), 2, "{name}");
         assert_eq!(got["NCT00000002"], "{\"b\":2}", "{name}");
         // Another compiler: nothing.
-        assert!(s.cached_criteria(&ids, "c2").await.unwrap().is_empty(), "{name}");
+        assert!(
+            s.cached_criteria(&ids, "c2").await.unwrap().is_empty(),
+            "{name}"
+        );
         // Replacing an entry, and a changed trial record invalidates its entry.
-        s.put_criteria(&[("NCT00000001".to_string(), "{\"a\":3}".to_string())], "c1")
-            .await
-            .unwrap();
+        s.put_criteria(
+            &[("NCT00000001".to_string(), "{\"a\":3}".to_string())],
+            "c1",
+        )
+        .await
+        .unwrap();
         let mut changed = three();
         changed[1].0.brief_title = "A changed title".into();
         s.upsert_batch(&changed).await.unwrap();
         let got = s.cached_criteria(&ids, "c1").await.unwrap();
-        assert_eq!(got.get("NCT00000001").map(String::as_str), Some("{\"a\":3}"), "{name}");
-        assert!(!got.contains_key("NCT00000002"), "{name}: stale after the record changed");
+        assert_eq!(
+            got.get("NCT00000001").map(String::as_str),
+            Some("{\"a\":3}"),
+            "{name}"
+        );
+        assert!(
+            !got.contains_key("NCT00000002"),
+            "{name}: stale after the record changed"
+        );
     }
 }
 

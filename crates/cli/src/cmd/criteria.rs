@@ -124,10 +124,10 @@ fn table(c: &CompiledCriteria) -> String {
                 shorten(&p.text, 90)
             ));
         }
-        if lines.is_empty() {
-            if let Some(r) = &cr.reason {
-                lines.push(format!("? {r}"));
-            }
+        if lines.is_empty()
+            && let Some(r) = &cr.reason
+        {
+            lines.push(format!("? {r}"));
         }
         table.add_row(vec![
             (i + 1).to_string(),

@@ -46,7 +46,9 @@ fn parse_as_of(s: Option<&str>) -> anyhow::Result<Date> {
     match s {
         None => Ok(jiff::ZonedDateTime::now().date()),
         Some(s) => s.trim().parse::<Date>().map_err(|e| {
-            Coded::usage(format!("--as-of {s:?} is not a date (expected YYYY-MM-DD): {e}"))
+            Coded::usage(format!(
+                "--as-of {s:?} is not a date (expected YYYY-MM-DD): {e}"
+            ))
         }),
     }
 }
@@ -123,7 +125,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         r => r?,
     }
@@ -160,14 +165,24 @@ fn compile_cached(
     {
         eprintln!("note: could not cache the compiled criteria ({e}); matching goes on");
     }
-    Ok(trials.into_iter().zip(done).map(|(t, (c, _))| (t, c)).collect())
+    Ok(trials
+        .into_iter()
+        .zip(done)
+        .map(|(t, (c, _))| (t, c))
+        .collect())
 }
 
 fn table(matches: &[TrialMatch], as_of: Date, patient: &str) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec!["#", "trial", "verdict", "why / what to collect next", "title"]);
+        .set_header(vec![
+            "#",
+            "trial",
+            "verdict",
+            "why / what to collect next",
+            "title",
+        ]);
     if let Some((w, _)) = crossterm_width() {
         t.set_width(w);
     } else {

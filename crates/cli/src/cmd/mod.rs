@@ -8,5 +8,7 @@ pub mod matching;
 pub mod related;
 pub mod score;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod user;

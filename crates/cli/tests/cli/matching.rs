@@ -50,10 +50,22 @@ fn entry_mut<'a>(b: &'a mut Value, id: &str) -> &'a mut Value {
 }
 
 fn matches(reg: &Reg, patient: &str, extra: &[&str]) -> (Vec<Value>, String) {
-    let mut args = vec!["match", "--patient", patient, "--as-of", "2026-11-25", "--format", "json"];
+    let mut args = vec![
+        "match",
+        "--patient",
+        patient,
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     let out = reg.run(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     (
         v.as_array().unwrap().clone(),
@@ -67,7 +79,12 @@ fn example_patients_get_their_expected_verdicts_from_the_cli() {
     let exp: Value =
         serde_json::from_slice(&std::fs::read(patients().join("expected.json")).unwrap()).unwrap();
     // A few patients through the whole CLI (the matcher's own tests check all).
-    for file in ["01-base.json", "07-crcl-55-umol.json", "13-pregnant.json", "18-no-lvef.json"] {
+    for file in [
+        "01-base.json",
+        "07-crcl-55-umol.json",
+        "13-pregnant.json",
+        "18-no-lvef.json",
+    ] {
         let p = exp["patients"]
             .as_array()
             .unwrap()
@@ -88,14 +105,30 @@ fn example_patients_get_their_expected_verdicts_from_the_cli() {
 #[test]
 fn json_carries_criteria_evidence_and_what_to_confirm() {
     let reg = Reg::new();
-    let (list, _) = matches(&reg, &patients().join("18-no-lvef.json").display().to_string(), &[]);
+    let (list, _) = matches(
+        &reg,
+        &patients().join("18-no-lvef.json").display().to_string(),
+        &[],
+    );
     // Ranked: eligible before unknown.
-    let verdicts: Vec<&str> = list.iter().map(|m| m["verdict"].as_str().unwrap()).collect();
+    let verdicts: Vec<&str> = list
+        .iter()
+        .map(|m| m["verdict"].as_str().unwrap())
+        .collect();
     assert_eq!(verdicts, ["eligible", "eligible", "unknown", "unknown"]);
-    let m = list.iter().find(|m| m["trial_id"] == "NCT06946485").unwrap();
+    let m = list
+        .iter()
+        .find(|m| m["trial_id"] == "NCT06946485")
+        .unwrap();
     assert!(m["title"].as_str().unwrap().contains("CHT101"));
     assert!(m["to_confirm"].as_array().unwrap().len() >= 3);
-    assert!(m["missing"].as_array().unwrap().iter().any(|f| f.as_str().unwrap().contains("LVEF")));
+    assert!(
+        m["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.as_str().unwrap().contains("LVEF"))
+    );
     for c in m["criteria"].as_array().unwrap() {
         for k in ["kind", "text", "span", "status", "evidence", "missing"] {
             assert!(c.get(k).is_some(), "{k} in {c}");
@@ -118,8 +151,19 @@ fn json_carries_criteria_evidence_and_what_to_confirm() {
 #[test]
 fn explain_reads_as_reasoning() {
     let reg = Reg::new();
-    let p = patients().join("07-crcl-55-umol.json").display().to_string();
-    let out = reg.run(&["match", "--patient", &p, "--as-of", "2026-11-25", "--explain", "NCT06946485"]);
+    let p = patients()
+        .join("07-crcl-55-umol.json")
+        .display()
+        .to_string();
+    let out = reg.run(&[
+        "match",
+        "--patient",
+        &p,
+        "--as-of",
+        "2026-11-25",
+        "--explain",
+        "NCT06946485",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("verdict: INELIGIBLE"), "{text}");
@@ -169,12 +213,16 @@ fn bad_patient_input_is_refused_or_flagged() {
     assert_eq!(run(&reg.file("dg.json", &dangling)).status.code(), Some(3));
 
     assert_eq!(
-        reg.run(&["match", "--patient", &not_fhir, "--as-of", "25/11/2026"]).status.code(),
+        reg.run(&["match", "--patient", &not_fhir, "--as-of", "25/11/2026"])
+            .status
+            .code(),
         Some(2)
     );
     let ok = patients().join("01-base.json").display().to_string();
     assert_eq!(
-        reg.run(&["match", "--patient", &ok, "--trial", "NCT99999999"]).status.code(),
+        reg.run(&["match", "--patient", &ok, "--trial", "NCT99999999"])
+            .status
+            .code(),
         Some(4)
     );
 

@@ -343,16 +343,37 @@ fn bad_input_changes_nothing() {
         z.finish().unwrap();
     }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("invalid.json", b"{\"protocolSection\": [}".to_vec(), "line 1"),
-        ("types.json", serde_json::to_vec(&wrong_type).unwrap(), "enrollmentInfo.count"),
-        ("nops.json", br#"{"derivedSection": {}}"#.to_vec(), "protocolSection"),
-        ("latin1.json", b"{\"protocolSection\": {\"x\": \"caf\xe9\"}}".to_vec(), "UTF-8"),
+        (
+            "invalid.json",
+            b"{\"protocolSection\": [}".to_vec(),
+            "line 1",
+        ),
+        (
+            "types.json",
+            serde_json::to_vec(&wrong_type).unwrap(),
+            "enrollmentInfo.count",
+        ),
+        (
+            "nops.json",
+            br#"{"derivedSection": {}}"#.to_vec(),
+            "protocolSection",
+        ),
+        (
+            "latin1.json",
+            b"{\"protocolSection\": {\"x\": \"caf\xe9\"}}".to_vec(),
+            "UTF-8",
+        ),
         ("empty.json", Vec::new(), "empty"),
         ("notes.zip", zip_bytes.clone(), "notes.txt"),
         ("cut.zip", zip_bytes[..zip_bytes.len() / 2].to_vec(), "zip"),
         (
             "dups.ndjson",
-            format!("{}\n{}\n", serde_json::to_string(&other_title).unwrap(), good).into_bytes(),
+            format!(
+                "{}\n{}\n",
+                serde_json::to_string(&other_title).unwrap(),
+                good
+            )
+            .into_bytes(),
             "duplicate id",
         ),
     ];
@@ -361,8 +382,14 @@ fn bad_input_changes_nothing() {
         std::fs::write(&path, &bytes).unwrap();
         let (code, s, err) = reg.import(&[&path], &["--strict"]);
         assert_eq!(code, Some(3), "{name}: {err}");
-        assert!(err.contains(name), "{name}: the error names the file: {err}");
-        assert!(err.contains(expect), "{name}: expected {expect:?} in: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the error names the file: {err}"
+        );
+        assert!(
+            err.contains(expect),
+            "{name}: expected {expect:?} in: {err}"
+        );
         assert!(n(&s["failed"]) >= 1, "{name}: {s}");
         let after = reg.json(&["stats", "--format", "json"]);
         assert_eq!(after["trials"], before["trials"], "{name}");

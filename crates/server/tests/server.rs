@@ -1,0 +1,23 @@
+//! eligo-server's integration tests: every route over HTTP (the router
+//! driven with `tower::ServiceExt::oneshot` on a temporary SQLite store
+//! filled with the sample registry), authorization, CSRF, rate limits,
+//! body limits, the summary's reading grade, a real browser (headless
+//! Chromium through WebDriver) and an OpenAPI fuzz run (schemathesis).
+
+#[path = "server/common.rs"]
+mod common;
+
+#[path = "server/api.rs"]
+mod api;
+#[path = "server/auth.rs"]
+mod auth;
+#[path = "server/browser.rs"]
+mod browser;
+#[path = "server/pages.rs"]
+mod pages;
+#[path = "server/prescreen.rs"]
+mod prescreen;
+#[path = "server/schemathesis.rs"]
+mod schemathesis;
+#[path = "server/summary.rs"]
+mod summary;
