@@ -263,7 +263,12 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let f = &self.fields;
         let mut cond = self.analyzer(f.conditions)?;
-        let text = text_query(&self.parser, &req.query);
+        let schema = self.index.schema();
+        let text = text_query(&self.parser, &req.query, |name| {
+            schema
+                .get_field(name)
+                .is_ok_and(|f| self.fields.text_fields().iter().any(|(t, _)| *t == f))
+        });
         let q = combine(text.box_clone(), filter_clauses(f, &req.filters, &mut cond));
         let searcher = self.reader.searcher();
 

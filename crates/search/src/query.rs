@@ -160,12 +160,45 @@ pub fn filter_clauses(
 
 /// The full-text part: BM25 over the text fields with their boosts, words
 /// joined by AND. Syntax errors are forgiven (the lenient parser keeps what
-/// it can), so user input never fails a search.
-pub fn text_query(parser: &QueryParser, text: &str) -> Box<dyn Query> {
+/// it can), so user input never fails a search. `field:term` restricts a
+/// word to one of the index's text fields; a colon after anything else
+/// (which would name an unknown field and fail the search) reads as a space.
+pub fn text_query(
+    parser: &QueryParser,
+    text: &str,
+    is_field: impl Fn(&str) -> bool,
+) -> Box<dyn Query> {
+    let text = neutralise_colons(text, is_field);
     if text.trim().is_empty() {
         return Box::new(AllQuery);
     }
-    parser.parse_query_lenient(text).0
+    parser.parse_query_lenient(&text).0
+}
+
+/// Keep `name:` only where `name` is a known field.
+fn neutralise_colons(text: &str, is_field: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == ':' {
+            let before = &text[..i];
+            let start = before
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |p| p + 1);
+            let name = &before[start..];
+            let inside_word = start == 0
+                || before[..start].ends_with(|c: char| c.is_whitespace() || "(+-\"".contains(c));
+            // `field:*` (exists) needs a fast field, which text fields are not.
+            let exists = text[i + 1..].trim_start().starts_with('*');
+            if !name.is_empty() && inside_word && !exists && is_field(name) {
+                out.push(':');
+            } else {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Text query and filters together.
