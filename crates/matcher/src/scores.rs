@@ -150,17 +150,8 @@ pub fn score(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
     )
 }
 
-pub const BILAG_DOMAINS: [&str; 9] = [
-    "constitutional",
-    "mucocutaneous",
-    "neuropsychiatric",
-    "musculoskeletal",
-    "cardiorespiratory",
-    "gastrointestinal",
-    "ophthalmic",
-    "renal",
-    "haematological",
-];
+/// BILAG-2004 domains in BILAG's spelling (the instruments crate's list).
+pub const BILAG_DOMAINS: [&str; 9] = eligo_instruments::bilag2004::DOMAINS;
 
 fn bilag_grade(o: &ObservationFact) -> Option<char> {
     let Some(ObservationValue::Code { coding, text }) = &o.value else {

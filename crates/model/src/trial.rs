@@ -241,6 +241,62 @@ pub struct Design {
     pub time_perspective: Option<String>,
 }
 
+/// A registry code in words: `SINGLE_GROUP` → "Single group", `NA` → "Not
+/// applicable". Front ends show codes this way, so they agree.
+pub fn code_label(code: &str) -> String {
+    if code.trim() == "NA" {
+        return "Not applicable".into();
+    }
+    let lower = code.replace('_', " ").to_lowercase();
+    let mut c = lower.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+impl Design {
+    /// The design as (label, value) rows for display, in registry order,
+    /// skipping what the record does not state.
+    pub fn rows(&self) -> Vec<(&'static str, String)> {
+        let masking = self.masking.as_deref().map(|m| {
+            if self.who_masked.is_empty() {
+                code_label(m)
+            } else {
+                let who: Vec<String> = self.who_masked.iter().map(|w| code_label(w)).collect();
+                format!("{} ({})", code_label(m), who.join(", "))
+            }
+        });
+        [
+            ("Allocation", self.allocation.as_deref().map(code_label)),
+            (
+                "Intervention model",
+                self.intervention_model.as_deref().map(code_label),
+            ),
+            (
+                "Model description",
+                self.intervention_model_description.clone(),
+            ),
+            (
+                "Primary purpose",
+                self.primary_purpose.as_deref().map(code_label),
+            ),
+            ("Masking", masking),
+            (
+                "Observational model",
+                self.observational_model.as_deref().map(code_label),
+            ),
+            (
+                "Time perspective",
+                self.time_perspective.as_deref().map(code_label),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
+}
+
 /// Whether a count or date has happened or is a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -63,17 +63,7 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// `SINGLE_GROUP` → `Single group`.
-pub fn code_label(s: &str) -> String {
-    if s.trim() == "NA" {
-        return "Not applicable".into();
-    }
-    let lower = s.replace('_', " ").to_lowercase();
-    let mut c = lower.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
+pub use eligo_model::trial::code_label;
 
 /// CSS class of a status badge.
 pub fn status_class(code: &str) -> &'static str {

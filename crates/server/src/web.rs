@@ -666,46 +666,12 @@ fn trial_view(t: &Trial) -> TrialView {
         (None, Some(b)) => format!("up to {b}"),
         (None, None) => "no limit given".into(),
     };
-    let d = &t.design;
-    let mut design = Vec::new();
-    for (k, v) in [
-        ("Allocation", d.allocation.as_deref().map(code_label)),
-        (
-            "Intervention model",
-            d.intervention_model.as_deref().map(code_label),
-        ),
-        (
-            "Model description",
-            d.intervention_model_description.as_deref().map(unescape),
-        ),
-        (
-            "Primary purpose",
-            d.primary_purpose.as_deref().map(code_label),
-        ),
-        (
-            "Masking",
-            d.masking.as_deref().map(|m| {
-                if d.who_masked.is_empty() {
-                    code_label(m)
-                } else {
-                    let who: Vec<String> = d.who_masked.iter().map(|w| code_label(w)).collect();
-                    format!("{} ({})", code_label(m), who.join(", "))
-                }
-            }),
-        ),
-        (
-            "Observational model",
-            d.observational_model.as_deref().map(code_label),
-        ),
-        (
-            "Time perspective",
-            d.time_perspective.as_deref().map(code_label),
-        ),
-    ] {
-        if let Some(v) = v {
-            design.push((k.to_string(), v));
-        }
-    }
+    let design: Vec<(String, String)> = t
+        .design
+        .rows()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), unescape(&v)))
+        .collect();
     let outcomes_of = |list: &[eligo_model::trial::Outcome]| -> Vec<OutcomeView> {
         list.iter()
             .map(|o| OutcomeView {

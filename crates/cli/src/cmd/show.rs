@@ -5,6 +5,7 @@
 use crate::context::Context;
 use crate::exit;
 use eligo_model::Trial;
+use eligo_model::trial::code_label;
 use eligo_model::trial::{Actuality, Milestone, Outcome};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -130,15 +131,6 @@ fn heading(out: &mut String, h: &str) {
     let _ = write!(out, "\n{h}\n{}\n", "-".repeat(h.chars().count()));
 }
 
-fn code_label(s: &str) -> String {
-    let lower = s.replace('_', " ").to_lowercase();
-    let mut c = lower.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
 fn outcomes(out: &mut String, label: &str, list: &[Outcome]) {
     if list.is_empty() {
         return;
@@ -233,47 +225,11 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
         o.push_str(&wrap(&unescape(s), "", 100));
     }
 
-    let d = &t.design;
-    let design: Vec<(&str, Option<String>)> = vec![
-        ("Allocation", d.allocation.as_deref().map(code_label)),
-        (
-            "Intervention model",
-            d.intervention_model.as_deref().map(code_label),
-        ),
-        (
-            "Model description",
-            d.intervention_model_description.clone(),
-        ),
-        (
-            "Primary purpose",
-            d.primary_purpose.as_deref().map(code_label),
-        ),
-        (
-            "Masking",
-            d.masking.as_deref().map(|m| {
-                if d.who_masked.is_empty() {
-                    code_label(m)
-                } else {
-                    let who: Vec<String> = d.who_masked.iter().map(|w| code_label(w)).collect();
-                    format!("{} ({})", code_label(m), who.join(", "))
-                }
-            }),
-        ),
-        (
-            "Observational model",
-            d.observational_model.as_deref().map(code_label),
-        ),
-        (
-            "Time perspective",
-            d.time_perspective.as_deref().map(code_label),
-        ),
-    ];
-    if design.iter().any(|(_, v)| v.is_some()) {
+    let design = t.design.rows();
+    if !design.is_empty() {
         heading(&mut o, "Design");
         for (k, v) in design {
-            if let Some(v) = v {
-                o.push_str(&wrap(&format!("{k}: {v}"), "", 100));
-            }
+            o.push_str(&wrap(&format!("{k}: {}", unescape(&v)), "", 100));
         }
     }
 
