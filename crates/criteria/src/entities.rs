@@ -257,7 +257,17 @@ fn find_line(line: &str) -> Vec<Found> {
     let heads: Vec<Option<EntityType>> = toks
         .iter()
         .enumerate()
-        .map(|(i, tk)| head_kind_at(&toks, i, &tk.lower).or_else(|| abbreviation(&t[tk.s..tk.e])))
+        .map(|(i, tk)| {
+            // "ASA" is the anaesthetists' score only with a class or a grade
+            // after it ("ASA class II", "ASA 1-3"); otherwise it is aspirin.
+            if &t[tk.s..tk.e] == "ASA"
+                && !asa_score_re().is_match(&t[tk.e..])
+                && !t[..tk.s].to_lowercase().contains("anesth")
+            {
+                return Some(EntityType::Drug);
+            }
+            head_kind_at(&toks, i, &tk.lower).or_else(|| abbreviation(&t[tk.s..tk.e]))
+        })
         .collect();
     let mut i = 0;
     while i < toks.len() {
@@ -346,7 +356,79 @@ fn find_line(line: &str) -> Vec<Found> {
         i = j + 1;
     }
 
-    // 3. Values, and the phrase measured right before a comparison.
+    // 3. What one is allergic or hypersensitive to is a substance: the noun
+    // phrases listed after "allergy to", "hypersensitivity to".
+    for m in allergy_re().find_iter(t) {
+        let mut i = toks.partition_point(|tk| tk.s < m.end());
+        let mut start: Option<usize> = None;
+        while i < toks.len() {
+            let w = toks[i].lower.as_str();
+            let own = matches!(w, "study" | "trial" | "investigational");
+            let ok = own || !blocked(w);
+            if ok && start.is_none() {
+                start = Some(i);
+            }
+            let next_joined = i + 1 < toks.len() && joined(t, &toks[i], &toks[i + 1]);
+            let next_ok = next_joined && {
+                let n = toks[i + 1].lower.as_str();
+                matches!(n, "study" | "trial" | "investigational") || !blocked(n)
+            };
+            if let Some(st) = start
+                && (!next_ok || i + 1 - st >= 4)
+            {
+                // A phrase that ends in an adjective or a participle ("oral",
+                // "injected") names no substance.
+                let lw = toks[i].lower.as_str();
+                let adjective = ["al", "ic", "ed", "ing", "ous", "ive", "ent"]
+                    .iter()
+                    .any(|x| lw.ends_with(x))
+                    && !drug_name(lw);
+                if ok && !adjective {
+                    cands.push(Cand {
+                        kind: EntityType::Drug,
+                        s: toks[st].s,
+                        e: toks[i].e,
+                        prio: 1,
+                        concept: None,
+                        head: None,
+                    });
+                }
+                start = None;
+                // Another item of the list, or the end of it.
+                let gap = toks.get(i + 1).map_or("", |n| &t[toks[i].e..n.s]);
+                let sep = gap.trim();
+                let conj = toks
+                    .get(i + 1)
+                    .is_some_and(|n| matches!(n.lower.as_str(), "or" | "and"));
+                if !(sep == "," || sep == "/" || sep.is_empty() && conj) {
+                    break;
+                }
+                i += 1;
+                if conj {
+                    i += 1;
+                }
+                continue;
+            }
+            if !ok {
+                break;
+            }
+            i += 1;
+        }
+    }
+
+    // "gestational age", "bone age": an age that is measured.
+    for m in measured_age_re().find_iter(t) {
+        cands.push(Cand {
+            kind: EntityType::Measurement,
+            s: m.start(),
+            e: m.end(),
+            prio: 2,
+            concept: None,
+            head: None,
+        });
+    }
+
+    // 4. Values, and the phrase measured right before a comparison.
     let values = values(t);
     for &(vs, _) in &values {
         if let Some((s, e)) = measured_before(t, &toks, vs) {
@@ -370,6 +452,14 @@ fn find_line(line: &str) -> Vec<Found> {
         {
             c.kind = EntityType::Measurement;
         }
+        // "stenosis > 50%", "proteinuria of more than 1 g/L": a finding
+        // given a laboratory value is measured.
+        if c.kind == EntityType::Condition
+            && let Some(m) = link_re().find(&t[c.e..])
+            && lab_value_re().is_match(&t[c.e + m.end()..])
+        {
+            c.kind = EntityType::Measurement;
+        }
     }
     // A drug named inside a phrase of another class ("pregabalin treatment",
     // "aspirin-induced asthma", "warfarin allergy") is a drug mention too.
@@ -380,6 +470,11 @@ fn find_line(line: &str) -> Vec<Found> {
         }
         for tk in toks.iter().filter(|tk| tk.s >= c.s && tk.e <= c.e) {
             if c.head.is_some_and(|h| h.0 == tk.s) {
+                continue;
+            }
+            // "antiplatelet therapy", "antiviral treatment": a class adjective
+            // of a procedure names no drug of its own.
+            if c.kind == EntityType::Procedure && tk.lower.starts_with("anti") {
                 continue;
             }
             let first = tk.lower.split('-').next().unwrap_or("");
@@ -478,16 +573,32 @@ fn resolve(mut cands: Vec<Cand>) -> Vec<Cand> {
 }
 
 re!(
+    allergy_re,
+    r"(?i)(?:\b(?:allerg(?:y|ies|ic)|hypersensitivit(?:y|ies)|hypersensitive|intolerance|intolerant|contraindications?|sensitivity)\s+(?:reactions?\s+)?(?:to|with)\s+|\b(?:use\s+of|treatment\s+with|treated\s+with|taking|administration\s+of|exposure\s+to)\s+)(?:any\s+(?:of\s+)?)?(?:the\s+)?"
+);
+re!(
+    measured_age_re,
+    r"(?i)\b(?:gestational|postnatal|post-natal|postmenstrual|post-menstrual|corrected|chronological|bone|skeletal)\s+age\b"
+);
+re!(
+    link_re,
+    r"(?i)^\s*(?:\([^)]{0,20}\)\s*)?(?:(?:of|is|was|:)\s*)?"
+);
+re!(
+    asa_score_re,
+    r"(?i)^\s*\)?\s*(?:\([^)]{0,60}\)\s*)?(?:physical|status|class|score|grade|risk|ps\b|[<>=≥≤]|[1-6]\b|I{1,3}\b|IV\b|V\b)"
+);
+re!(
     future_re,
     r"(?i)\b(?:become|becoming|get|getting|plan(?:s|ning)?\s+(?:to\s+)?(?:become\s+)?|intend(?:s|ing)?\s+to\s+(?:become\s+)?)\s*$"
 );
 re!(
     result_after_re,
-    r"(?i)^\s*(?:\([^)]{1,12}\)\s*)?(?:-\s*)?(?:positive|negative|seropositive|seronegative|positivity|serology|antibod(?:y|ies)|antigen|test(?:ing)?|screen(?:ing)?|status|viral load|titers?)\b"
+    r"(?i)^\s*(?:\([^)]{1,12}\)\s*)?(?:\+|(?:-\s*)?(?:positive|negative|seropositive|seronegative|positivity|serology|antibod(?:y|ies)|antigen|test(?:ing)?|screen(?:ing)?|status|viral load|titers?)\b)"
 );
 re!(
     result_before_re,
-    r"(?i)\b(?:positive|negative|tested|test(?:ing)?|screen(?:ing)?|seropositive|seronegative)\s+(?:test\s+)?(?:for|to)\s+(?:the\s+)?$"
+    r"(?i)\b(?:(?:positive|negative|tested|test(?:ing)?|screen(?:ing)?|seropositive|seronegative|seropositivity|seronegativity|positivity)\s+(?:test\s+)?(?:for|to)\s+(?:the\s+)?|positive\s+|negative\s+)$"
 );
 
 fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
@@ -570,13 +681,29 @@ fn measured_before(t: &str, toks: &[Tok], vs: usize) -> Option<(usize, usize)> {
             .skip(1)
             .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     let head = class(EntityType::Measurement).is_head(&last.lower);
-    if !(head || symbol) {
+    // A value in a laboratory unit ("> 2 mg/dL", "< 3 x ULN") measures the
+    // phrase before it, whatever its head.
+    let lab = lab_value_re().is_match(&t[vs..]);
+    if !(head || symbol || lab && last.lower.len() >= 3) {
+        return None;
+    }
+    // "score > 8" alone names nothing measured.
+    if k == end_i
+        && class(EntityType::Measurement)
+            .not_alone
+            .contains(&last.lower)
+    {
         return None;
     }
     Some((toks[k].s, toks[end_i].e))
 }
 
 // ---------------------------------------------------------------- values
+
+re!(
+    lab_value_re,
+    r"(?i)^(?:>=|<=|=>|=<|>|<|=|≥|≤|[a-z ]{2,20}than|at least|at most|above|below)?\s*(?:or\s+equal\s+(?:to\s+)?)?\d+(?:[.,]\d+)?\s*(?:[x×]\s*|times\s*(?:the\s+)?)?(?:uln|lln|upper limit|mg/dl|mg/l|g/dl|g/l|mmol/l|umol/l|µmol/l|micromol/l|meq/l|iu/l|u/l|iu/ml|u/ml|ng/ml|ng/dl|pg/ml|ug/l|µg/l|mcg/l|mm\s*hg|mmhg|cells|/ul|/µl|/mm|copies|x\s*10|%)"
+);
 
 const UNIT: &str = r"(?:x\s*10\s*(?:\^|\*)?\s*\d+\s*/\s*[a-z]+|%|mg/dl|mg/l|g/dl|g/l|mmol/l|umol/l|micromol/l|mmol/mol|meq/l|iu/l|u/l|iu/ml|u/ml|ng/ml|ng/dl|ng/l|pg/ml|ug/l|ug/dl|mcg/dl|mcg/l|mm\s*hg|mmhg|kg/m2|kg/m\^2|kg|g|mg|mcg|ug|ml/min/1\.73\s*m2|ml/min|ml|l|cm|mm|m|bpm|beats per minute|cells/(?:ul|mm3|mm\^3)|/ul|/mm3|/mm\^3|copies/ml|points?|years?(?:\s+old|\s+of\s+age)?|months?|weeks?|days?|hours?|seconds?|ms|msec|sec|degrees?|°c|°f|c|f|units?|mg/kg(?:/d(?:ay)?)?|mg/d(?:ay)?|mg/m2|pack[- ]years?)";
 

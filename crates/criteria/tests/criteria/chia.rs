@@ -142,9 +142,9 @@ fn extraction_reaches_its_measured_floor() {
     let r = chia::evaluate(&docs);
     for (t, floor) in [
         (EntityType::Condition, 0.755),
-        (EntityType::Drug, 0.71),
+        (EntityType::Drug, 0.729),
         (EntityType::Procedure, 0.60),
-        (EntityType::Measurement, 0.615),
+        (EntityType::Measurement, 0.659),
         (EntityType::Value, 0.69),
         (EntityType::Temporal, 0.695),
         (EntityType::Negation, 0.625),
