@@ -8,59 +8,17 @@
 //! counting Condition resources belong to (narrower concepts count as their
 //! broader ones: lupus nephritis is SLE). Related = the two sets meet.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use eligo_model::rule::{CompiledCriteria, CriterionKind, Presence, RuleKind};
 use eligo_model::{PatientFacts, Trial};
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
 
 /// Conditions that are exclusions or states everywhere, never a trial's subject.
 const NEVER_TARGET: &[&str] = &["active_infection", "pregnancy", "lactation", "bleeding"];
 
-struct Synonyms {
-    ac: AhoCorasick,
-    /// Pattern index → condition key.
-    keys: Vec<String>,
-}
-
-static SYNONYMS: LazyLock<Synonyms> = LazyLock::new(|| {
-    let v = eligo_vocab::vocabulary();
-    let mut patterns = Vec::new();
-    let mut keys = Vec::new();
-    for c in v.conditions() {
-        if NEVER_TARGET.contains(&c.key.as_str()) {
-            continue;
-        }
-        for s in c.synonyms.iter().chain([&c.label]) {
-            if s.trim().len() >= 2 {
-                patterns.push(s.trim().to_string());
-                keys.push(c.key.clone());
-            }
-        }
-    }
-    let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&patterns)
-        .expect("vocabulary synonyms build an automaton");
-    Synonyms { ac, keys }
-});
-
-fn word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric())
-}
-
-/// Condition keys named in `text`, as whole words, until `f` says stop.
+/// Condition keys named in `text` (the vocabulary's shared finder), skipping
+/// those that are never a trial's subject, until `f` says stop.
 fn each_named(text: &str, mut f: impl FnMut(&str) -> bool) -> bool {
-    let syn = &*SYNONYMS;
-    for m in syn.ac.find_overlapping_iter(text) {
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
-        if !word_char(before) && !word_char(after) && f(&syn.keys[m.pattern().as_usize()]) {
-            return true;
-        }
-    }
-    false
+    eligo_vocab::each_named_condition(text, |k| !NEVER_TARGET.contains(&k) && f(k))
 }
 
 fn named_conditions(text: &str, out: &mut BTreeSet<String>) {

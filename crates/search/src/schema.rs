@@ -10,7 +10,7 @@ use tantivy::{TantivyDocument, schema::Facet};
 
 /// Bumped whenever the schema or the document mapping changes: an index
 /// built by another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Ages are indexed in years; a missing minimum is 0, a missing maximum this.
 pub const NO_MAX_AGE: f64 = 1000.0;
@@ -132,6 +132,35 @@ pub fn facet_values(t: &Trial) -> Vec<(&'static str, String)> {
     out
 }
 
+/// Labels and synonyms of the vocabulary conditions named in the trial's
+/// titles and conditions, each once.
+pub fn condition_synonyms(t: &Trial) -> Vec<&'static str> {
+    let v = eligo_vocab::vocabulary();
+    let mut keys: Vec<String> = Vec::new();
+    for text in std::iter::once(&t.brief_title)
+        .chain(t.official_title.iter())
+        .chain(t.conditions.iter())
+    {
+        eligo_vocab::each_named_condition(text, |k| {
+            if !keys.iter().any(|x| x == k) {
+                keys.push(k.to_string());
+            }
+            false
+        });
+    }
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in &keys {
+        if let Some(c) = v.condition(k) {
+            for s in std::iter::once(&c.label).chain(c.synonyms.iter()) {
+                if !out.contains(&s.as_str()) {
+                    out.push(s.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The index document for a trial.
 pub fn document(f: &Fields, t: &Trial) -> TantivyDocument {
     let mut d = TantivyDocument::default();
@@ -163,6 +192,11 @@ pub fn document(f: &Fields, t: &Trial) -> TantivyDocument {
     }
     for k in &t.keywords {
         d.add_text(f.keywords, k);
+    }
+    // The conditions the title and conditions name, in all their spellings,
+    // so that "lupus" finds a trial titled "... for Refractory SLE".
+    for s in condition_synonyms(t) {
+        d.add_text(f.keywords, s);
     }
     if let Some(s) = &t.eligibility.criteria {
         d.add_text(f.criteria, s);

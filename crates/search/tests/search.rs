@@ -132,6 +132,29 @@ fn ids(idx: &SearchIndex, req: &SearchRequest) -> Vec<String> {
     v
 }
 
+/// Seed 003 names its related trials only by title ("... for Refractory
+/// SLE"); a search for the disease in other words still finds them.
+#[test]
+fn a_condition_is_found_under_its_other_names() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let t = Trial {
+        id: "NCT07233642".into(),
+        brief_title: "Study of Ultra-Fast CD19 CAR-T Therapy for Refractory SLE".into(),
+        partial: true,
+        ..Trial::default()
+    };
+    let state = IndexState {
+        schema_version: 2,
+        store_id: "syn".into(),
+        generation: 1,
+    };
+    index_trials(&idx, &[t], &state).unwrap();
+    for q in ["lupus", "systemic lupus erythematosus", "SLE"] {
+        assert_eq!(ids(&idx, &SearchRequest::new(q)), ["NCT07233642"], "{q}");
+    }
+    assert!(ids(&idx, &SearchRequest::new("myeloma")).is_empty());
+}
+
 fn req(q: &str, filters: Filters) -> SearchRequest {
     SearchRequest {
         filters,

@@ -8,6 +8,7 @@
 //! `data/*.json`, documented in `data/README.md`.
 
 mod matching;
+mod named;
 mod terms;
 
 use eligo_model::Coding;
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use matching::contains_phrase;
+pub use named::each_named_condition;
 pub use terms::{TermClass, Terms, terms};
 
 /// A diagnosis or procedure concept.
