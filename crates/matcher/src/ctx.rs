@@ -3,7 +3,7 @@
 
 use eligo_model::evidence::Evidence;
 use eligo_model::fact::{ConditionFact, MedicationFact, ProcedureFact};
-use eligo_model::fact::{Gender, ObservationFact, ObservationValue, SourceRef};
+use eligo_model::fact::{Gender, ObservationFact, ObservationValue};
 use eligo_model::rule::{Period, TimeUnit};
 use eligo_model::{Date, PatientFacts, Quantity};
 use eligo_vocab::Vocabulary;
@@ -142,15 +142,7 @@ impl<'a> Ctx<'a> {
     /// Weeks are 7 days, months and years calendar spans, hours rounded up
     /// to whole days (MATCHING.md rule 2).
     pub fn window_start(&self, p: Period) -> Date {
-        let n = i64::from(p.amount);
-        let span = match p.unit {
-            TimeUnit::Hours => jiff::Span::new().days((n + 23) / 24),
-            TimeUnit::Days => jiff::Span::new().days(n),
-            TimeUnit::Weeks => jiff::Span::new().days(n * 7),
-            TimeUnit::Months => jiff::Span::new().months(n),
-            TimeUnit::Years => jiff::Span::new().years(n),
-        };
-        self.as_of.checked_sub(span).unwrap_or(Date::MIN)
+        self.as_of.checked_sub(period_span(p)).unwrap_or(Date::MIN)
     }
 
     /// Is `d` inside the window (or, with no window, on or before as-of)?
@@ -243,8 +235,17 @@ pub fn quantity(o: &ObservationFact) -> Option<&Quantity> {
     }
 }
 
-pub fn source(o: &SourceRef) -> Option<SourceRef> {
-    Some(o.clone())
+/// A period as a calendar span: weeks are 7 days, months and years calendar
+/// spans, hours rounded up to whole days (MATCHING.md rule 2).
+pub fn period_span(p: Period) -> jiff::Span {
+    let n = i64::from(p.amount);
+    match p.unit {
+        TimeUnit::Hours => jiff::Span::new().days((n + 23) / 24),
+        TimeUnit::Days => jiff::Span::new().days(n),
+        TimeUnit::Weeks => jiff::Span::new().days(n * 7),
+        TimeUnit::Months => jiff::Span::new().months(n),
+        TimeUnit::Years => jiff::Span::new().years(n),
+    }
 }
 
 /// Evidence citing an observation as recorded.
@@ -264,7 +265,7 @@ pub fn obs_evidence(o: &ObservationFact, label: &str) -> Evidence {
         None => (None, None),
     };
     Evidence {
-        source: source(&o.source),
+        source: Some(o.source.clone()),
         label: label.to_string(),
         value,
         text,

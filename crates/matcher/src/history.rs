@@ -327,10 +327,10 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         {
             match start {
                 Some(st) => {
-                    let needed = ctx.window_start(*d);
                     // Taken from `st` to `end`: long enough if `end - d >= st`.
-                    let span_ok = end.checked_sub(period_span(*d)).is_ok_and(|x| x >= st);
-                    let _ = needed;
+                    let span_ok = end
+                        .checked_sub(crate::ctx::period_span(*d))
+                        .is_ok_and(|x| x >= st);
                     if !span_ok {
                         s = Status::NotMet;
                         note = format!("taken {st} to {end}, shorter than {d}");
@@ -394,17 +394,6 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         res.missing = missing;
     }
     res
-}
-
-fn period_span(p: Period) -> jiff::Span {
-    let n = i64::from(p.amount);
-    match p.unit {
-        eligo_model::rule::TimeUnit::Hours => jiff::Span::new().days((n + 23) / 24),
-        eligo_model::rule::TimeUnit::Days => jiff::Span::new().days(n),
-        eligo_model::rule::TimeUnit::Weeks => jiff::Span::new().days(n * 7),
-        eligo_model::rule::TimeUnit::Months => jiff::Span::new().months(n),
-        eligo_model::rule::TimeUnit::Years => jiff::Span::new().years(n),
-    }
 }
 
 /// A medication's daily dose in the threshold's unit (`mg/d` or `mg/kg/d`),

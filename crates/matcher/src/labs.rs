@@ -75,17 +75,27 @@ fn creatinine_mg_dl<'a>(
     Ok((c.quantity.value, ev))
 }
 
-/// Creatinine clearance: as recorded, else Cockcroft-Gault (MATCHING.md rule 7).
-fn crcl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<String>> {
-    if let Some(f) = measured(ctx, "crcl", window) {
-        return Ok(f);
-    }
+/// What the renal formulas need: serum creatinine (mg/dL, positive) with its
+/// evidence, body weight when asked for, age and sex; or every missing fact.
+struct RenalInputs {
+    creatinine: Decimal,
+    creatinine_ev: Evidence,
+    weight: Option<(Decimal, Evidence)>,
+    age: u32,
+    female: bool,
+}
+
+fn renal_inputs(
+    ctx: &Ctx<'_>,
+    window: Option<Period>,
+    need_weight: bool,
+) -> Result<RenalInputs, Vec<String>> {
     let mut missing = Vec::new();
     let creat = creatinine_mg_dl(ctx, window)
         .map_err(|m| missing.push(m))
         .ok();
-    let weight = ctx.weight_kg();
-    if weight.is_none() {
+    let weight = if need_weight { ctx.weight_kg() } else { None };
+    if need_weight && weight.is_none() {
         missing.push("body weight".into());
     }
     let age = ctx.age();
@@ -96,31 +106,64 @@ fn crcl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<Stri
     if female.is_none() {
         missing.push("sex".into());
     }
-    let (Some((cr, cr_ev)), Some((kg, kg_ev)), Some(age), Some(female)) =
-        (creat, weight, age, female)
-    else {
+    let (Some((creatinine, creatinine_ev)), Some(age), Some(female)) = (creat, age, female) else {
         return Err(missing);
     };
-    if cr <= Decimal::ZERO {
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    if creatinine <= Decimal::ZERO {
         return Err(vec!["a positive serum creatinine".into()]);
     }
-    let (value, computation) = eligo_instruments::renal::cockcroft_gault(age, kg, cr, female);
-    Ok(Found {
-        quantity: Quantity::new(value, "mL/min"),
-        obs: None,
-        evidence: vec![
-            cr_ev,
-            kg_ev,
-            Evidence {
-                source: None,
-                label: "Creatinine clearance (Cockcroft-Gault)".into(),
-                value: Some(Quantity::new(value.round_dp(1), "mL/min")),
-                text: None,
-                date: Some(ctx.as_of),
-                computation: Some(format!("CrCl {computation}")),
-            },
-        ],
+    Ok(RenalInputs {
+        creatinine,
+        creatinine_ev,
+        weight,
+        age,
+        female,
     })
+}
+
+/// A value computed by a formula, with the evidence it stands on.
+fn derived<'a>(
+    ctx: &Ctx<'_>,
+    label: &str,
+    short: &str,
+    unit: &str,
+    (value, computation): (Decimal, String),
+    mut evidence: Vec<Evidence>,
+) -> Found<'a> {
+    evidence.push(Evidence {
+        source: None,
+        label: label.into(),
+        value: Some(Quantity::new(value.round_dp(1), unit)),
+        text: None,
+        date: Some(ctx.as_of),
+        computation: Some(format!("{short} {computation}")),
+    });
+    Found {
+        quantity: Quantity::new(value, unit),
+        obs: None,
+        evidence,
+    }
+}
+
+/// Creatinine clearance: as recorded, else Cockcroft-Gault (MATCHING.md rule 7).
+fn crcl<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<String>> {
+    if let Some(f) = measured(ctx, "crcl", window) {
+        return Ok(f);
+    }
+    let i = renal_inputs(ctx, window, true)?;
+    let (kg, kg_ev) = i.weight.expect("renal_inputs asked for the weight");
+    let cg = eligo_instruments::renal::cockcroft_gault(i.age, kg, i.creatinine, i.female);
+    Ok(derived(
+        ctx,
+        "Creatinine clearance (Cockcroft-Gault)",
+        "CrCl",
+        "mL/min",
+        cg,
+        vec![i.creatinine_ev, kg_ev],
+    ))
 }
 
 /// eGFR: as recorded, else CKD-EPI 2021 (race-free) from serum creatinine.
@@ -128,40 +171,16 @@ fn egfr<'a>(ctx: &Ctx<'a>, window: Option<Period>) -> Result<Found<'a>, Vec<Stri
     if let Some(f) = measured(ctx, "egfr", window) {
         return Ok(f);
     }
-    let mut missing = Vec::new();
-    let creat = creatinine_mg_dl(ctx, window)
-        .map_err(|m| missing.push(m))
-        .ok();
-    let age = ctx.age();
-    if age.is_none() {
-        missing.push("birth date".into());
-    }
-    let female = ctx.female();
-    if female.is_none() {
-        missing.push("sex".into());
-    }
-    let (Some((cr, cr_ev)), Some(age), Some(female)) = (creat, age, female) else {
-        return Err(missing);
-    };
-    if cr <= Decimal::ZERO {
-        return Err(vec!["a positive serum creatinine".into()]);
-    }
-    let (value, computation) = eligo_instruments::renal::ckd_epi_2021(age, cr, female);
-    Ok(Found {
-        quantity: Quantity::new(value, "mL/min/{1.73_m2}"),
-        obs: None,
-        evidence: vec![
-            cr_ev,
-            Evidence {
-                source: None,
-                label: "eGFR (CKD-EPI 2021)".into(),
-                value: Some(Quantity::new(value.round_dp(1), "mL/min/{1.73_m2}")),
-                text: None,
-                date: Some(ctx.as_of),
-                computation: Some(format!("eGFR {computation}")),
-            },
-        ],
-    })
+    let i = renal_inputs(ctx, window, false)?;
+    let e = eligo_instruments::renal::ckd_epi_2021(i.age, i.creatinine, i.female);
+    Ok(derived(
+        ctx,
+        "eGFR (CKD-EPI 2021)",
+        "eGFR",
+        "mL/min/{1.73_m2}",
+        e,
+        vec![i.creatinine_ev],
+    ))
 }
 
 pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {

@@ -45,32 +45,18 @@ impl Store {
              SELECT id, content_hash, $2, $3 FROM trials WHERE id = $1 \
              ON CONFLICT (trial_id) DO UPDATE SET content_hash = excluded.content_hash, \
              compiler = excluded.compiler, compiled_json = excluded.compiled_json";
-        match &self.backend {
-            Backend::Sqlite(p) => {
-                let mut tx = p.begin().await?;
-                for (id, json) in items {
-                    sqlx::query(SQL)
-                        .bind(id)
-                        .bind(compiler)
-                        .bind(json)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
+        on_pool!(&self.backend, |p| {
+            let mut tx = p.begin().await?;
+            for (id, json) in items {
+                sqlx::query(SQL)
+                    .bind(id)
+                    .bind(compiler)
+                    .bind(json)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            Backend::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                for (id, json) in items {
-                    sqlx::query(SQL)
-                        .bind(id)
-                        .bind(compiler)
-                        .bind(json)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-            }
-        }
+            tx.commit().await?;
+        });
         Ok(())
     }
 }
