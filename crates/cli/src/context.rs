@@ -42,25 +42,6 @@ impl Registry {
     }
 }
 
-/// Identifies this build of eligo (version, and the executable's size and
-/// modification time), so cached compilations from another build are never
-/// used.
-pub fn compiler_id() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}-{t}", m.len())
-        })
-        .unwrap_or_default();
-    format!("eligo-{}-{exe}", env!("CARGO_PKG_VERSION"))
-}
-
 impl Context {
     pub fn new(db: Option<PathBuf>) -> Self {
         Context {

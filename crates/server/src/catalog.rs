@@ -21,14 +21,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(generation: i64, trials: Vec<Trial>) -> Catalog {
-        let trials: Vec<(Trial, CompiledCriteria)> = trials
-            .into_iter()
-            .map(|t| {
-                let c = eligo_criteria::compile_trial(&t);
-                (t, c)
-            })
-            .collect();
+    pub fn new(generation: i64, trials: Vec<(Trial, CompiledCriteria)>) -> Catalog {
         let by_id = trials
             .iter()
             .enumerate()
@@ -82,9 +75,13 @@ impl CatalogCache {
             // until the next change, pages still show the store's data.
             tracing::warn!("search index not updated: {e}");
         }
-        let catalog = tokio::task::spawn_blocking(move || Catalog::new(generation, trials))
+        let compiled = crate::registry::compile_cached(store, trials)
             .await
-            .map_err(|e| AppError::internal(format!("compiling criteria: {e}")))?;
+            .map_err(|e| AppError::internal(format!("compiling criteria: {e:#}")))?;
+        if let Some(e) = &compiled.cache_error {
+            tracing::warn!("compiled criteria not cached: {e}");
+        }
+        let catalog = Catalog::new(generation, compiled.trials);
         let catalog = Arc::new(catalog);
         if let Ok(mut w) = self.current.write() {
             *w = Some(catalog.clone());

@@ -4,6 +4,8 @@
 //! from the embedded sample registry, but on the server's async runtime.
 
 use anyhow::Context as _;
+use eligo_model::Trial;
+use eligo_model::rule::CompiledCriteria;
 use eligo_search::SearchIndex;
 use eligo_store::{ImportLogEntry, Location, Store};
 use std::path::{Path, PathBuf};
@@ -117,4 +119,76 @@ pub async fn seed_if_empty(store: &Store) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// Identifies this build of eligo (version, and the executable's size and
+/// modification time), so cached compilations from another build are never
+/// used.
+pub fn compiler_id() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}-{t}", m.len())
+        })
+        .unwrap_or_default();
+    format!("eligo-{}-{exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Trials with their compiled criteria, and why the cache could not be
+/// written, if it could not (matching goes on without it).
+pub struct Compiled {
+    pub trials: Vec<(Trial, CompiledCriteria)>,
+    pub cache_error: Option<String>,
+}
+
+/// Compile the trials' criteria on every core, reusing the store's cache of
+/// earlier compilations by this same build and storing the new ones:
+/// compiling is the slow part of matching a large registry.
+pub async fn compile_cached(store: &Store, trials: Vec<Trial>) -> anyhow::Result<Compiled> {
+    let compiler = compiler_id();
+    let ids: Vec<&str> = trials.iter().map(|t| t.id.as_str()).collect();
+    let cached = store.cached_criteria(&ids, &compiler).await?;
+    let (trials, done) = tokio::task::spawn_blocking(move || {
+        let done = eligo_matcher::parallel_map(&trials, |t| {
+            match cached
+                .get(&t.id)
+                .and_then(|j| serde_json::from_str::<CompiledCriteria>(j).ok())
+            {
+                Some(c) => (c, false),
+                None => (eligo_criteria::compile_trial(t), true),
+            }
+        });
+        (trials, done)
+    })
+    .await
+    .context("compiling criteria")?;
+    let fresh: Vec<(String, String)> = trials
+        .iter()
+        .zip(&done)
+        .filter(|(_, (_, new))| *new)
+        .filter_map(|(t, (c, _))| serde_json::to_string(c).ok().map(|j| (t.id.clone(), j)))
+        .collect();
+    let cache_error = if fresh.is_empty() {
+        None
+    } else {
+        store
+            .put_criteria(&fresh, &compiler)
+            .await
+            .err()
+            .map(|e| e.to_string())
+    };
+    Ok(Compiled {
+        trials: trials
+            .into_iter()
+            .zip(done)
+            .map(|(t, (c, _))| (t, c))
+            .collect(),
+        cache_error,
+    })
 }

@@ -135,41 +135,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Compile the trials' criteria, reusing the store's cache of earlier
-/// compilations by this same build of eligo (compiling is the slow part).
+/// Compile the trials' criteria through the store's cache (the one
+/// implementation the server uses too).
 fn compile_cached(
     ctx: &Context,
     trials: Vec<eligo_model::Trial>,
 ) -> anyhow::Result<Vec<(eligo_model::Trial, eligo_model::rule::CompiledCriteria)>> {
     let reg = ctx.registry()?;
-    let compiler = crate::context::compiler_id();
-    let ids: Vec<&str> = trials.iter().map(|t| t.id.as_str()).collect();
-    let cached = reg.block_on(reg.store.cached_criteria(&ids, &compiler))?;
-    let done = eligo_matcher::parallel_map(&trials, |t| {
-        match cached
-            .get(&t.id)
-            .and_then(|j| serde_json::from_str::<eligo_model::rule::CompiledCriteria>(j).ok())
-        {
-            Some(c) => (c, false),
-            None => (eligo_criteria::compile_trial(t), true),
-        }
-    });
-    let fresh: Vec<(String, String)> = trials
-        .iter()
-        .zip(&done)
-        .filter(|(_, (_, new))| *new)
-        .filter_map(|(t, (c, _))| serde_json::to_string(c).ok().map(|j| (t.id.clone(), j)))
-        .collect();
-    if !fresh.is_empty()
-        && let Err(e) = reg.block_on(reg.store.put_criteria(&fresh, &compiler))
-    {
+    let compiled = reg.block_on(eligo_server::registry::compile_cached(&reg.store, trials))?;
+    if let Some(e) = compiled.cache_error {
         eprintln!("note: could not cache the compiled criteria ({e}); matching goes on");
     }
-    Ok(trials
-        .into_iter()
-        .zip(done)
-        .map(|(t, (c, _))| (t, c))
-        .collect())
+    Ok(compiled.trials)
 }
 
 fn table(matches: &[TrialMatch], as_of: Date, patient: &str) -> String {
