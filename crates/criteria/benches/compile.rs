@@ -124,6 +124,32 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // Entity extraction (rules and the embedded tagger) over the same texts,
+    // per criterion line.
+    let lines: u64 = base
+        .iter()
+        .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count() as u64)
+        .sum();
+    let mut g = c.benchmark_group("entities");
+    g.throughput(Throughput::Elements(lines));
+    let _ = eligo_criteria::tagger::Tagger::embedded();
+    for (name, tagger) in [
+        ("rules", None),
+        (
+            "rules_and_tagger",
+            Some(eligo_criteria::tagger::Tagger::embedded()),
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for t in &base {
+                    black_box(eligo_criteria::entities::find_with(black_box(t), tagger));
+                }
+            })
+        });
+    }
+    g.finish();
+
     if std::env::var_os("ELIGO_BENCH_FULL").is_some() {
         let start = Instant::now();
         let mut criteria = 0u64;

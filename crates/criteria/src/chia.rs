@@ -258,7 +258,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, o: Counts) {
+    pub fn add(&mut self, o: Counts) {
         self.gold += o.gold;
         self.predicted += o.predicted;
         self.exact += o.exact;
@@ -397,6 +397,22 @@ pub fn evaluate_with(docs: &[Document], extract: impl Fn(&str) -> Vec<Entity>) -
         documents: docs.len(),
         counts,
     }
+}
+
+/// Split documents into `k` folds by trial (a trial's two texts stay
+/// together), deterministically: the `t`-th trial in id order goes to fold `t mod k`.
+pub fn folds(docs: &[Document], k: usize) -> Vec<usize> {
+    let trial = |id: &str| {
+        id.get(..id.len().saturating_sub(4))
+            .unwrap_or(id)
+            .to_string()
+    };
+    let mut trials: Vec<String> = docs.iter().map(|d| trial(&d.id)).collect();
+    trials.sort_unstable();
+    trials.dedup();
+    docs.iter()
+        .map(|d| trials.binary_search(&trial(&d.id)).unwrap_or(0) % k.max(1))
+        .collect()
 }
 
 /// Score the compiler's entity extraction ([`crate::entities::extract`]).

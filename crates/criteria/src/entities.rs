@@ -22,6 +22,7 @@ use crate::chia::{Entity, EntityType};
 use crate::lexicon::{self, Target};
 use crate::normalize::normalize;
 use crate::patterns;
+use crate::tagger::{Line, RuleView, Tagger, Word};
 use eligo_vocab::{TermClass, terms};
 use regex::Regex;
 use serde::Serialize;
@@ -41,7 +42,12 @@ pub struct Found {
 
 /// The entities of `text`, as [`crate::chia`] scores them.
 pub fn extract(text: &str) -> Vec<Entity> {
-    find(text)
+    extract_with(text, Some(Tagger::embedded()))
+}
+
+/// The entities of `text` found by the rules and, when given, a trained tagger.
+pub fn extract_with(text: &str, tagger: Option<&Tagger>) -> Vec<Entity> {
+    find_with(text, tagger)
         .into_iter()
         .map(|f| Entity::new(f.kind, f.start, f.end))
         .collect()
@@ -49,20 +55,124 @@ pub fn extract(text: &str) -> Vec<Entity> {
 
 /// The entities of `text`, sorted by position, with their concept keys.
 pub fn find(text: &str) -> Vec<Found> {
+    find_with(text, Some(Tagger::embedded()))
+}
+
+/// [`find`] with a chosen tagger (`None`: the rules alone). With a tagger,
+/// the four concept classes are the tagger's reading of the words given
+/// the rules' opinion of them; values, temporal expressions and negations
+/// are the rules'.
+pub fn find_with(text: &str, tagger: Option<&Tagger>) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (line, rules) in lines(text) {
+        let base = line.base;
+        let mut found = match tagger {
+            None => rules,
+            Some(tg) => {
+                let mut f: Vec<Found> = tg
+                    .tag(&line)
+                    .into_iter()
+                    .map(|(kind, i, j)| {
+                        let (s, e) = (line.words[i].s, line.words[j].e);
+                        let concept = rules
+                            .iter()
+                            .find(|r| r.kind == kind && r.start == s && r.end == e)
+                            .and_then(|r| r.concept.clone());
+                        Found {
+                            kind,
+                            start: s,
+                            end: e,
+                            concept,
+                        }
+                    })
+                    .collect();
+                f.extend(rules.into_iter().filter(|r| {
+                    matches!(
+                        r.kind,
+                        EntityType::Value | EntityType::Temporal | EntityType::Negation
+                    )
+                }));
+                f.sort_by_key(|f| (f.start, f.end));
+                f
+            }
+        };
+        for f in found.iter_mut() {
+            f.start += base;
+            f.end += base;
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// The non-blank lines of `text`, each with its words and the rules'
+/// entities (spans relative to the line).
+pub(crate) fn lines(text: &str) -> Vec<(Line<'_>, Vec<Found>)> {
     let mut out = Vec::new();
     let mut base = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if !body.trim().is_empty() {
-            for mut f in find_line(body) {
-                f.start += base;
-                f.end += base;
-                out.push(f);
-            }
+            let rules = find_line(body);
+            let norm = normalize(body);
+            let words: Vec<Word> = tokens(&norm.text)
+                .into_iter()
+                .map(|t| {
+                    let (s, e) = norm.source_span(t.s, t.e);
+                    Word {
+                        s,
+                        e,
+                        lower: t.lower,
+                    }
+                })
+                .collect();
+            let view = rule_view(&words, &rules);
+            out.push((
+                Line {
+                    base,
+                    text: body,
+                    words,
+                    rules: view,
+                },
+                rules,
+            ));
         }
         base += line.len();
     }
     out
+}
+
+/// The rules' label of every word: the shortest rule entity holding it.
+fn rule_view(words: &[Word], rules: &[Found]) -> RuleView {
+    let mut v = RuleView::default();
+    for w in words {
+        let hit = rules
+            .iter()
+            .filter(|f| f.start <= w.s && w.e <= f.end)
+            .min_by_key(|f| f.end - f.start);
+        v.label.push(hit.map_or("", |f| {
+            let first = f.start == w.s;
+            match (f.kind, first) {
+                (EntityType::Condition, true) => "B-Condition",
+                (EntityType::Condition, false) => "I-Condition",
+                (EntityType::Drug, true) => "B-Drug",
+                (EntityType::Drug, false) => "I-Drug",
+                (EntityType::Procedure, true) => "B-Procedure",
+                (EntityType::Procedure, false) => "I-Procedure",
+                (EntityType::Measurement, true) => "B-Measurement",
+                (EntityType::Measurement, false) => "I-Measurement",
+                (EntityType::Value, true) => "B-Value",
+                (EntityType::Value, false) => "I-Value",
+                (EntityType::Temporal, true) => "B-Temporal",
+                (EntityType::Temporal, false) => "I-Temporal",
+                (EntityType::Negation, true) => "B-Negation",
+                (EntityType::Negation, false) => "I-Negation",
+            }
+        }));
+        v.concept
+            .push(hit.filter(|f| f.concept.is_some()).map(|f| f.kind));
+    }
+    v
 }
 
 macro_rules! re {
@@ -869,8 +979,9 @@ fn negations(t: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
 
+    /// What the rules alone find (the tagger's reading is scored on Chia).
     fn kinds(text: &str) -> Vec<(EntityType, &str)> {
-        find(text)
+        find_with(text, None)
             .into_iter()
             .map(|f| (f.kind, &text[f.start..f.end]))
             .collect()

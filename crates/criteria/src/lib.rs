@@ -16,6 +16,7 @@ mod normalize;
 mod patterns;
 pub mod render;
 mod segment;
+pub mod tagger;
 
 pub use normalize::{Normalized, normalize};
 pub use segment::{Segment, SegmentKind, segment};

@@ -37,6 +37,14 @@ pub struct Args {
     /// Score only the first N trials (by id).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Score the rules alone, without the tagger trained on Chia.
+    #[arg(long, conflicts_with = "folds")]
+    rules_only: bool,
+    /// Measure the method by K-fold cross-validation on DIR itself: train a
+    /// tagger on K-1 folds (by trial), score the rest, K times. Use this on
+    /// trials the embedded tagger was trained on.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..=20))]
+    folds: Option<u16>,
 }
 
 pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -46,10 +54,37 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(e @ LoadError::Io { .. }) => return Err(e.into()),
         Err(e) => return Err(Coded::invalid_input(e.to_string())),
     };
-    let report = chia::evaluate(&docs);
+    let trained: std::collections::HashSet<&str> = eligo_criteria::tagger::Tagger::embedded()
+        .trained_on()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let seen = docs
+        .iter()
+        .filter(|d| trained.contains(&d.id[..d.id.len().saturating_sub(4)]))
+        .count();
+    let (report, method) = if let Some(k) = args.folds {
+        (
+            eligo_criteria::tagger::cross_validate(&docs, usize::from(k)),
+            format!("rules + tagger, {k}-fold cross-validation on these texts"),
+        )
+    } else if args.rules_only {
+        (
+            chia::evaluate_with(&docs, |t| eligo_criteria::entities::extract_with(t, None)),
+            "rules only".to_string(),
+        )
+    } else {
+        if seen > 0 {
+            eprintln!(
+                "warning: the embedded tagger was trained on {seen} of these {} texts; their scores are not held out (use --folds K or --rules-only)",
+                docs.len()
+            );
+        }
+        (chia::evaluate(&docs), "rules + embedded tagger".to_string())
+    };
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&json(&report))? + "\n",
-        Format::Table => table(&report),
+        Format::Table => table(&report, &method),
     };
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -82,7 +117,7 @@ fn json(r: &Report) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-fn table(r: &Report) -> String {
+fn table(r: &Report, method: &str) -> String {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -119,7 +154,7 @@ fn table(r: &Report) -> String {
         }
     }
     format!(
-        "Chia: {} annotated texts; overlap matches are one-to-one\n{table}\n",
+        "Chia: {} annotated texts ({method}); overlap matches are one-to-one\n{table}\n",
         r.documents
     )
 }

@@ -262,6 +262,56 @@ fn eval_chia_json_is_keyed_by_entity_type() {
     assert!(all["Condition"]["support"].as_u64() > j["Condition"]["support"].as_u64());
 }
 
+/// The three ways of scoring: rules alone, rules with the embedded tagger
+/// (the copied trials are held out from its training, so no warning), and
+/// cross-validation, which trains its own taggers on the directory.
+#[test]
+fn eval_chia_methods() {
+    let run = |extra: &[&str]| {
+        let out = eligo()
+            .args(["eval", "chia"])
+            .arg(chia_dir())
+            .args(["--format", "json", "--limit", "30"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (j, err)
+    };
+    let (rules, _) = run(&["--rules-only"]);
+    let (tagged, warn) = run(&[]);
+    assert!(!warn.contains("warning"), "{warn}");
+    let (cv, _) = run(&["--folds", "3"]);
+    let f = |j: &serde_json::Value, t: &str| j[t]["f1_overlap"].as_f64().unwrap();
+    for t in ["Condition", "Drug", "Procedure", "Measurement"] {
+        assert_ne!(
+            f(&rules, t),
+            f(&tagged, t),
+            "{t}: the tagger changes nothing"
+        );
+        assert_eq!(rules[t]["support"], cv[t]["support"], "{t}");
+    }
+    // Values are the rules' in every method.
+    assert_eq!(f(&rules, "Value"), f(&cv, "Value"));
+    let out = eligo()
+        .args(["eval", "chia"])
+        .arg(chia_dir())
+        .args(["--folds", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one fold is no cross-validation"
+    );
+}
+
 #[test]
 fn eval_chia_table_and_errors() {
     let out = eligo()

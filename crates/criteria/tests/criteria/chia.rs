@@ -4,6 +4,7 @@
 
 use crate::common::check_invariants;
 use eligo_criteria::chia::{self, Entity, EntityType};
+use eligo_criteria::tagger::{self, Tagger};
 use eligo_criteria::{compile, entities};
 
 fn dir() -> std::path::PathBuf {
@@ -133,31 +134,104 @@ fn reads_the_copied_corpus() {
     assert!(chia::load_dir(&dir().join("missing"), None).is_err());
 }
 
-/// Overlap F1 measured on the copied 100 trials when this test was written
-/// (Condition 0.777, Drug 0.731, Procedure 0.627, Measurement 0.636, Value
-/// 0.717, Temporal 0.718, Negation 0.645), minus a margin of about 0.02.
+/// The copied 100 trials are held out from the embedded tagger's training
+/// (the tagger records the trials it was trained on).
+#[test]
+fn the_embedded_tagger_never_saw_the_copied_trials() {
+    let tagger = Tagger::embedded();
+    assert!(tagger.len() > 10_000, "{} features", tagger.len());
+    let trained = tagger.trained_on();
+    assert!(trained.len() >= 500, "{} trials", trained.len());
+    for d in chia::load_dir(&dir(), None).unwrap() {
+        let trial = &d.id[..d.id.len() - 4];
+        assert!(
+            trained.binary_search_by(|t| t.as_str().cmp(trial)).is_err(),
+            "{trial} is in the tagger's training set"
+        );
+    }
+}
+
+/// Overlap F1 on the copied (held-out) 100 trials when this test was
+/// written. Rules alone: Condition 0.775, Drug 0.749, Procedure 0.627,
+/// Measurement 0.679, Value 0.717, Temporal 0.718, Negation 0.645. Rules and
+/// the embedded tagger: Condition 0.795, Drug 0.754, Procedure 0.649,
+/// Measurement 0.698 (values, times and negations are the rules' alone).
+/// Floors are about 0.02 below.
 #[test]
 fn extraction_reaches_its_measured_floor() {
     let docs = chia::load_dir(&dir(), None).unwrap();
-    let r = chia::evaluate(&docs);
-    for (t, floor) in [
-        (EntityType::Condition, 0.755),
-        (EntityType::Drug, 0.729),
-        (EntityType::Procedure, 0.60),
-        (EntityType::Measurement, 0.659),
-        (EntityType::Value, 0.69),
-        (EntityType::Temporal, 0.695),
-        (EntityType::Negation, 0.625),
+    let with = chia::evaluate(&docs);
+    let rules = chia::evaluate_with(&docs, |t| entities::extract_with(t, None));
+    for (t, floor_rules, floor) in [
+        (EntityType::Condition, 0.755, 0.775),
+        (EntityType::Drug, 0.729, 0.735),
+        (EntityType::Procedure, 0.605, 0.63),
+        (EntityType::Measurement, 0.659, 0.68),
+        (EntityType::Value, 0.695, 0.695),
+        (EntityType::Temporal, 0.695, 0.695),
+        (EntityType::Negation, 0.625, 0.625),
     ] {
-        let s = r.score(t);
+        for (what, r, fl) in [
+            ("rules", &rules, floor_rules),
+            ("rules + tagger", &with, floor),
+        ] {
+            let s = r.score(t);
+            assert!(
+                s.f1_overlap >= fl,
+                "{t} ({what}): overlap F1 {:.3} below the floor {fl} ({s:?})",
+                s.f1_overlap
+            );
+            assert!(
+                s.f1_exact <= s.f1_overlap + 1e-12,
+                "{t}: exact can never beat overlap"
+            );
+        }
+    }
+    // The tagger is kept because it helps on held-out text: never worse than
+    // the rules on any class, better on the four it tags combined.
+    let f = |r: &chia::Report, t| r.score(t).f1_overlap;
+    for t in EntityType::ALL {
+        assert!(f(&with, t) >= f(&rules, t) - 1e-9, "{t}");
+    }
+    let sum = |r: &chia::Report| tagger::CLASSES.iter().map(|&t| f(r, t)).sum::<f64>();
+    assert!(sum(&with) > sum(&rules) + 0.04);
+}
+
+/// Training learns from the corpus and is reproducible. A tagger trained on
+/// 80 of the copied trials fits them better than the rules do, and on the
+/// other 20 it finds Condition boundaries better (exact F1, measured 0.589
+/// against the rules' 0.547; with so little training text its overlap F1 is
+/// about level). Training twice gives the same bytes.
+#[test]
+fn training_is_deterministic_and_learns() {
+    let docs = chia::load_dir(&dir(), None).unwrap();
+    let fold = chia::folds(&docs, 5);
+    let (train, test): (Vec<_>, Vec<_>) =
+        docs.iter().cloned().zip(fold).partition(|(_, f)| *f != 0);
+    let train: Vec<_> = train.into_iter().map(|(d, _)| d).collect();
+    let test: Vec<_> = test.into_iter().map(|(d, _)| d).collect();
+    assert_eq!(test.len(), 40, "20 trials, two texts each");
+    let a = tagger::train(&train, tagger::EPOCHS);
+    let b = tagger::train(&train, tagger::EPOCHS);
+    assert_eq!(a.to_bytes(), b.to_bytes());
+    assert_eq!(a.trained_on().len(), 80);
+    let with = chia::evaluate_with(&test, |t| entities::extract_with(t, Some(&a)));
+    let rules = chia::evaluate_with(&test, |t| entities::extract_with(t, None));
+    let c = EntityType::Condition;
+    assert!(
+        with.score(c).f1_exact > rules.score(c).f1_exact + 0.02,
+        "{:?} vs {:?}",
+        with.score(c),
+        rules.score(c)
+    );
+    let fit = chia::evaluate_with(&train, |t| entities::extract_with(t, Some(&a)));
+    let fit_rules = chia::evaluate_with(&train, |t| entities::extract_with(t, None));
+    for t in tagger::CLASSES {
         assert!(
-            s.f1_overlap >= floor,
-            "{t}: overlap F1 {:.3} below the floor {floor} ({s:?})",
-            s.f1_overlap
-        );
-        assert!(
-            s.f1_exact <= s.f1_overlap + 1e-12,
-            "{t}: exact can never beat overlap"
+            fit.score(t).f1_overlap > fit_rules.score(t).f1_overlap + 0.03,
+            "{t}: {:?} vs {:?}",
+            fit.score(t),
+            fit_rules.score(t)
         );
     }
 }

@@ -137,4 +137,22 @@ proptest! {
             prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end));
         }
     }
+
+    /// A damaged model file is an error, never a panic.
+    #[test]
+    fn tagger_model_reader_never_panics(
+        cut in 0usize..1_000_000,
+        flips in proptest::collection::vec((0usize..16_384, any::<u8>()), 0..8),
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let model = include_bytes!("../../data/chia_tagger.bin");
+        let mut b = model[..cut.min(model.len())].to_vec();
+        for (i, x) in flips {
+            if let Some(v) = b.get_mut(i) {
+                *v ^= x;
+            }
+        }
+        let _ = eligo_criteria::tagger::Tagger::from_bytes(&b);
+        let _ = eligo_criteria::tagger::Tagger::from_bytes(&junk);
+    }
 }
