@@ -22,10 +22,6 @@ fn load(dir: &str) -> Vec<Document> {
     })
 }
 
-fn trial(id: &str) -> &str {
-    &id[..id.len().saturating_sub(4)]
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let opt = |name: &str| {
@@ -39,8 +35,8 @@ fn main() {
     };
     let mut docs = load(train);
     if let Some(ex) = opt("--exclude") {
-        let held: HashSet<String> = load(&ex).iter().map(|d| trial(&d.id).to_string()).collect();
-        docs.retain(|d| !held.contains(trial(&d.id)));
+        let held: HashSet<String> = load(&ex).iter().map(|d| d.trial().to_string()).collect();
+        docs.retain(|d| !held.contains(d.trial()));
     }
     let t0 = std::time::Instant::now();
     let mut model = tagger::train(&docs, tagger::EPOCHS);

@@ -183,6 +183,19 @@ pub struct Document {
     pub gold: Vec<Entity>,
 }
 
+impl Document {
+    /// The trial the text belongs to (`NCT00050349_inc` → `NCT00050349`).
+    pub fn trial(&self) -> &str {
+        trial_of(&self.id)
+    }
+}
+
+fn trial_of(stem: &str) -> &str {
+    stem.strip_suffix("_inc")
+        .or_else(|| stem.strip_suffix("_exc"))
+        .unwrap_or(stem)
+}
+
 /// An error reading a corpus directory.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -217,7 +230,7 @@ pub fn load_dir(dir: &Path, limit: Option<usize>) -> Result<Vec<Document>, LoadE
         }
     }
     stems.sort();
-    let trial = |s: &str| s[..s.len() - 4].to_string();
+    let trial = |s: &str| trial_of(s).to_string();
     if let Some(n) = limit {
         let mut trials: Vec<String> = stems.iter().map(|s| trial(s)).collect();
         trials.dedup();
@@ -402,16 +415,11 @@ pub fn evaluate_with(docs: &[Document], extract: impl Fn(&str) -> Vec<Entity>) -
 /// Split documents into `k` folds by trial (a trial's two texts stay
 /// together), deterministically: the `t`-th trial in id order goes to fold `t mod k`.
 pub fn folds(docs: &[Document], k: usize) -> Vec<usize> {
-    let trial = |id: &str| {
-        id.get(..id.len().saturating_sub(4))
-            .unwrap_or(id)
-            .to_string()
-    };
-    let mut trials: Vec<String> = docs.iter().map(|d| trial(&d.id)).collect();
+    let mut trials: Vec<&str> = docs.iter().map(Document::trial).collect();
     trials.sort_unstable();
     trials.dedup();
     docs.iter()
-        .map(|d| trials.binary_search(&trial(&d.id)).unwrap_or(0) % k.max(1))
+        .map(|d| trials.binary_search(&d.trial()).unwrap_or(0) % k.max(1))
         .collect()
 }
 

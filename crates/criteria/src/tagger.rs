@@ -542,15 +542,7 @@ pub fn train(docs: &[Document], epochs: usize) -> Tagger {
         }
     }
     let mut t = Tagger::train(&lines, epochs);
-    let mut ids: Vec<String> = docs
-        .iter()
-        .map(|d| {
-            d.id.strip_suffix("_inc")
-                .or_else(|| d.id.strip_suffix("_exc"))
-                .unwrap_or(&d.id)
-                .to_string()
-        })
-        .collect();
+    let mut ids: Vec<String> = docs.iter().map(|d| d.trial().to_string()).collect();
     ids.sort();
     ids.dedup();
     t.trained_on = ids;

@@ -59,10 +59,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(String::as_str)
         .collect();
-    let seen = docs
-        .iter()
-        .filter(|d| trained.contains(&d.id[..d.id.len().saturating_sub(4)]))
-        .count();
+    let seen = docs.iter().filter(|d| trained.contains(d.trial())).count();
     let (report, method) = if let Some(k) = args.folds {
         (
             eligo_criteria::tagger::cross_validate(&docs, usize::from(k)),

@@ -143,7 +143,7 @@ fn the_embedded_tagger_never_saw_the_copied_trials() {
     let trained = tagger.trained_on();
     assert!(trained.len() >= 500, "{} trials", trained.len());
     for d in chia::load_dir(&dir(), None).unwrap() {
-        let trial = &d.id[..d.id.len() - 4];
+        let trial = d.trial();
         assert!(
             trained.binary_search_by(|t| t.as_str().cmp(trial)).is_err(),
             "{trial} is in the tagger's training set"
