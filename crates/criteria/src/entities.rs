@@ -64,11 +64,13 @@ pub fn find(text: &str) -> Vec<Found> {
 /// are the rules'.
 pub fn find_with(text: &str, tagger: Option<&Tagger>) -> Vec<Found> {
     let mut out = Vec::new();
-    for (line, rules) in lines(text) {
-        let base = line.base;
+    for (base, body) in nonblank_lines(text) {
+        let (norm, toks) = read(body);
+        let rules = find_line(&norm, &toks);
         let mut found = match tagger {
             None => rules,
             Some(tg) => {
+                let line = view(base, body, &norm, toks, &rules);
                 let mut f: Vec<Found> = tg
                     .tag(&line)
                     .into_iter()
@@ -105,42 +107,75 @@ pub fn find_with(text: &str, tagger: Option<&Tagger>) -> Vec<Found> {
     out
 }
 
-/// The non-blank lines of `text`, each with its words and the rules'
-/// entities (spans relative to the line).
-pub(crate) fn lines(text: &str) -> Vec<(Line<'_>, Vec<Found>)> {
-    let mut out = Vec::new();
-    let mut base = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        if !body.trim().is_empty() {
-            let rules = find_line(body);
-            let norm = normalize(body);
-            let words: Vec<Word> = tokens(&norm.text)
-                .into_iter()
-                .map(|t| {
-                    let (s, e) = norm.source_span(t.s, t.e);
-                    Word {
-                        s,
-                        e,
-                        lower: t.lower,
-                    }
-                })
-                .collect();
-            let view = rule_view(&words, &rules);
-            out.push((
-                Line {
-                    base,
-                    text: body,
-                    words,
-                    rules: view,
-                },
-                rules,
-            ));
-        }
-        base += line.len();
-    }
-    out
+/// The non-blank lines of `text` (without their line ends), each with the
+/// byte offset where it starts.
+fn nonblank_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n')
+        .scan(0, |base, line| {
+            let start = *base;
+            *base += line.len();
+            Some((start, line.trim_end_matches(['\n', '\r'])))
+        })
+        .filter(|(_, body)| !body.trim().is_empty())
 }
+
+/// A line normalised for recognition, and its tokens (normalised offsets).
+fn read(body: &str) -> (crate::Normalized, Vec<Tok>) {
+    let norm = normalize(body);
+    let toks = tokens(&norm.text);
+    (norm, toks)
+}
+
+/// A line as the tagger sees it: its words (source offsets) and the rules' labels of them.
+fn view<'a>(
+    base: usize,
+    body: &'a str,
+    norm: &crate::Normalized,
+    toks: Vec<Tok>,
+    rules: &[Found],
+) -> Line<'a> {
+    let words: Vec<Word> = toks
+        .into_iter()
+        .map(|t| {
+            let (s, e) = norm.source_span(t.s, t.e);
+            Word {
+                s,
+                e,
+                lower: t.lower,
+            }
+        })
+        .collect();
+    let rules = rule_view(&words, rules);
+    Line {
+        base,
+        text: body,
+        words,
+        rules,
+    }
+}
+
+/// The non-blank lines of `text`, each with its words and the rules'
+/// entities (spans relative to the line), for training.
+pub(crate) fn lines(text: &str) -> Vec<(Line<'_>, Vec<Found>)> {
+    nonblank_lines(text)
+        .map(|(base, body)| {
+            let (norm, toks) = read(body);
+            let rules = find_line(&norm, &toks);
+            (view(base, body, &norm, toks, &rules), rules)
+        })
+        .collect()
+}
+
+/// Per entity type (in [`EntityType::ALL`] order): the B- and I- labels.
+const RULE_LABELS: [[&str; 2]; 7] = [
+    ["B-Condition", "I-Condition"],
+    ["B-Drug", "I-Drug"],
+    ["B-Procedure", "I-Procedure"],
+    ["B-Measurement", "I-Measurement"],
+    ["B-Value", "I-Value"],
+    ["B-Temporal", "I-Temporal"],
+    ["B-Negation", "I-Negation"],
+];
 
 /// The rules' label of every word: the shortest rule entity holding it.
 fn rule_view(words: &[Word], rules: &[Found]) -> RuleView {
@@ -151,23 +186,11 @@ fn rule_view(words: &[Word], rules: &[Found]) -> RuleView {
             .filter(|f| f.start <= w.s && w.e <= f.end)
             .min_by_key(|f| f.end - f.start);
         v.label.push(hit.map_or("", |f| {
-            let first = f.start == w.s;
-            match (f.kind, first) {
-                (EntityType::Condition, true) => "B-Condition",
-                (EntityType::Condition, false) => "I-Condition",
-                (EntityType::Drug, true) => "B-Drug",
-                (EntityType::Drug, false) => "I-Drug",
-                (EntityType::Procedure, true) => "B-Procedure",
-                (EntityType::Procedure, false) => "I-Procedure",
-                (EntityType::Measurement, true) => "B-Measurement",
-                (EntityType::Measurement, false) => "I-Measurement",
-                (EntityType::Value, true) => "B-Value",
-                (EntityType::Value, false) => "I-Value",
-                (EntityType::Temporal, true) => "B-Temporal",
-                (EntityType::Temporal, false) => "I-Temporal",
-                (EntityType::Negation, true) => "B-Negation",
-                (EntityType::Negation, false) => "I-Negation",
-            }
+            let k = EntityType::ALL
+                .iter()
+                .position(|&k| k == f.kind)
+                .unwrap_or(0);
+            RULE_LABELS[k][usize::from(f.start != w.s)]
         }));
         v.concept
             .push(hit.filter(|f| f.concept.is_some()).map(|f| f.kind));
@@ -325,10 +348,8 @@ fn joined(t: &str, a: &Tok, b: &Tok) -> bool {
     gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2
 }
 
-fn find_line(line: &str) -> Vec<Found> {
-    let norm = normalize(line);
+fn find_line(norm: &crate::Normalized, toks: &[Tok]) -> Vec<Found> {
     let t = norm.text.as_str();
-    let toks = tokens(t);
     let mut cands: Vec<Cand> = Vec::new();
 
     // 1. Concepts of the vocabulary.
@@ -376,7 +397,7 @@ fn find_line(line: &str) -> Vec<Found> {
             {
                 return Some(EntityType::Drug);
             }
-            head_kind_at(&toks, i, &tk.lower).or_else(|| abbreviation(&t[tk.s..tk.e]))
+            head_kind_at(toks, i, &tk.lower).or_else(|| abbreviation(&t[tk.s..tk.e]))
         })
         .collect();
     let mut i = 0;
@@ -444,7 +465,7 @@ fn find_line(line: &str) -> Vec<Found> {
                     && s == i
                     && s >= 2
                     && matches!(toks[s - 1].lower.as_str(), "or" | "and")
-                    && let Some(a) = alternative_before(t, &toks, s - 1)
+                    && let Some(a) = alternative_before(t, toks, s - 1)
                     && !blocked(&toks[a].lower)
                     && heads[a] != Some(EntityType::Condition)
                 {
@@ -541,7 +562,7 @@ fn find_line(line: &str) -> Vec<Found> {
     // 4. Values, and the phrase measured right before a comparison.
     let values = values(t);
     for &(vs, _) in &values {
-        if let Some((s, e)) = measured_before(t, &toks, vs) {
+        if let Some((s, e)) = measured_before(t, toks, vs) {
             cands.push(Cand {
                 kind: EntityType::Measurement,
                 s,
@@ -630,8 +651,8 @@ fn find_line(line: &str) -> Vec<Found> {
         }
     };
     push(EntityType::Value, values);
-    push(EntityType::Temporal, temporals(t, &toks));
-    push(EntityType::Negation, negations(t, &toks));
+    push(EntityType::Temporal, temporals(t, toks));
+    push(EntityType::Negation, negations(t, toks));
     out.sort_by_key(|f| (f.start, f.end));
     out
 }

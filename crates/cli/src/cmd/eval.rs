@@ -54,12 +54,6 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(e @ LoadError::Io { .. }) => return Err(e.into()),
         Err(e) => return Err(Coded::invalid_input(e.to_string())),
     };
-    let trained: std::collections::HashSet<&str> = eligo_criteria::tagger::Tagger::embedded()
-        .trained_on()
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let seen = docs.iter().filter(|d| trained.contains(d.trial())).count();
     let (report, method) = if let Some(k) = args.folds {
         (
             eligo_criteria::tagger::cross_validate(&docs, usize::from(k)),
@@ -71,6 +65,12 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             "rules only".to_string(),
         )
     } else {
+        let trained: std::collections::HashSet<&str> = eligo_criteria::tagger::Tagger::embedded()
+            .trained_on()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let seen = docs.iter().filter(|d| trained.contains(d.trial())).count();
         if seen > 0 {
             eprintln!(
                 "warning: the embedded tagger was trained on {seen} of these {} texts; their scores are not held out (use --folds K or --rules-only)",
