@@ -145,7 +145,8 @@ fn view<'a>(
             }
         })
         .collect();
-    let rules = rule_view(&words, rules);
+    let mut rules = rule_view(&words, rules);
+    rules.drug_name = crate::druglex::mark(body, &words);
     Line {
         base,
         text: body,

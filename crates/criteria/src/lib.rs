@@ -10,6 +10,7 @@
 
 pub mod chia;
 mod compile;
+mod druglex;
 pub mod entities;
 mod lexicon;
 mod normalize;

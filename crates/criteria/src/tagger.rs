@@ -5,9 +5,11 @@
 //! vocabulary, but not the long tail of brand names and lab symbols, nor
 //! which generic mentions ("medications", "blood products") annotators mark.
 //! The tagger reads each word with its neighbours, its spelling (prefixes,
-//! suffixes, shape) and *what the rules said about it*, and labels it
-//! B-/I-class or O (an averaged perceptron, greedy left to right). The rules
-//! stay the first opinion; the tagger learns when to trust them.
+//! suffixes, shape), *what the rules said about it* and whether it starts or
+//! continues a name of the drug list ([`crate::druglex`]), and labels the
+//! line's words B-/I-class or O (a structured perceptron with averaged
+//! weights, Viterbi decoding). The rules stay the first opinion; the tagger
+//! learns when to trust them.
 //!
 //! The embedded model (`data/chia_tagger.bin`) is trained on the Chia
 //! training trials not copied into `tests/data/chia`, which stay held out;
@@ -34,7 +36,9 @@ pub const PRUNE: f32 = 2.0;
 /// Training passes over the corpus (chosen by cross-validation).
 pub const EPOCHS: usize = 5;
 
-const MAGIC: &[u8; 8] = b"ELIGTAG2";
+/// The format and feature-set version: a model trained with other features
+/// would read but score nonsense, so each feature change bumps it.
+const MAGIC: &[u8; 8] = b"ELIGTAG3";
 
 /// A trained model: feature hash → one weight per label.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +62,8 @@ pub(crate) struct RuleView {
     pub label: Vec<&'static str>,
     /// Per word: the class of a vocabulary concept the word is part of.
     pub concept: Vec<Option<EntityType>>,
+    /// Per word: 1 where a name of the drug list starts, 2 inside one, 0 else.
+    pub drug_name: Vec<u8>,
 }
 
 /// An error reading a model.
@@ -194,6 +200,20 @@ fn features(line: &str, ws: &[Word], rv: &RuleView, i: usize, out: &mut Vec<u64>
         "mid"
     };
     out.push(fnv(&["pos", pos]));
+    match rv.drug_name.get(i).copied().unwrap_or(0) {
+        1 => {
+            out.push(fnv(&["dnB"]));
+            out.push(fnv(&["dnBr", rl(i_)]));
+            out.push(fnv(&["dnBw+1", lw(i_ + 1)]));
+            out.push(fnv(&["dnBr+1", rl(i_ + 1)]));
+            out.push(fnv(&["dnBw-1", lw(i_ - 1)]));
+        }
+        2 => out.push(fnv(&["dnI"])),
+        _ => {}
+    }
+    if rv.drug_name.get(i + 1) == Some(&1) {
+        out.push(fnv(&["dn+1"]));
+    }
     out.push(fnv(&["raw", raw]));
 }
 

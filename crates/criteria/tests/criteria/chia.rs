@@ -154,8 +154,8 @@ fn the_embedded_tagger_never_saw_the_copied_trials() {
 /// Overlap F1 on the copied (held-out) 100 trials when this test was
 /// written. Rules alone: Condition 0.775, Drug 0.749, Procedure 0.627,
 /// Measurement 0.679, Value 0.717, Temporal 0.718, Negation 0.645. Rules and
-/// the embedded tagger: Condition 0.795, Drug 0.754, Procedure 0.649,
-/// Measurement 0.698 (values, times and negations are the rules' alone).
+/// the embedded tagger: Condition 0.800, Drug 0.752, Procedure 0.641,
+/// Measurement 0.692 (values, times and negations are the rules' alone).
 /// Floors are about 0.02 below.
 #[test]
 fn extraction_reaches_its_measured_floor() {
@@ -163,10 +163,10 @@ fn extraction_reaches_its_measured_floor() {
     let with = chia::evaluate(&docs);
     let rules = chia::evaluate_with(&docs, |t| entities::extract_with(t, None));
     for (t, floor_rules, floor) in [
-        (EntityType::Condition, 0.755, 0.775),
+        (EntityType::Condition, 0.755, 0.78),
         (EntityType::Drug, 0.729, 0.735),
-        (EntityType::Procedure, 0.605, 0.63),
-        (EntityType::Measurement, 0.659, 0.68),
+        (EntityType::Procedure, 0.605, 0.62),
+        (EntityType::Measurement, 0.659, 0.67),
         (EntityType::Value, 0.695, 0.695),
         (EntityType::Temporal, 0.695, 0.695),
         (EntityType::Negation, 0.625, 0.625),
@@ -199,7 +199,7 @@ fn extraction_reaches_its_measured_floor() {
 
 /// Training learns from the corpus and is reproducible. A tagger trained on
 /// 80 of the copied trials fits them better than the rules do, and on the
-/// other 20 it finds Condition boundaries better (exact F1, measured 0.589
+/// other 20 it finds Condition boundaries better (exact F1, measured 0.575
 /// against the rules' 0.547; with so little training text its overlap F1 is
 /// about level). Training twice gives the same bytes.
 #[test]
@@ -232,6 +232,31 @@ fn training_is_deterministic_and_learns() {
             "{t}: {:?} vs {:?}",
             fit.score(t),
             fit_rules.score(t)
+        );
+    }
+}
+
+/// Drugs that occur nowhere in Chia (checked against the whole training
+/// part when this test was written) nor in eligo's vocabulary are still
+/// found, from the drug list and the context, in criteria of usual shapes.
+#[test]
+fn drugs_unseen_in_training_are_found() {
+    for (text, drug) in [
+        ("Received voclosporin within 6 months.", "voclosporin"),
+        ("Current use of zonisamide or topiramate.", "zonisamide"),
+        (
+            "Treatment with tirzepatide within 3 months before screening.",
+            "tirzepatide",
+        ),
+        ("Patients receiving vortioxetine.", "vortioxetine"),
+        ("Known allergy to lacosamide", "lacosamide"),
+    ] {
+        let found = entities::find(text);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.kind == EntityType::Drug && &text[f.start..f.end] == drug),
+            "{text}: {found:?}"
         );
     }
 }
