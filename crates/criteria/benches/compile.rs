@@ -150,6 +150,25 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    // Naming the concepts of the parts left to confirm, per text compiled
+    // (what a trial page or `eligo criteria` adds to the compile).
+    let compiled: Vec<_> = base
+        .iter()
+        .map(|t| eligo_criteria::compile("x", t))
+        .collect();
+    let mut g = c.benchmark_group("annotate");
+    g.throughput(Throughput::Elements(compiled.len() as u64));
+    g.bench_function("texts", |b| {
+        b.iter(|| {
+            for c in &compiled {
+                let mut c = c.clone();
+                eligo_criteria::annotate(black_box(&mut c));
+                black_box(c);
+            }
+        })
+    });
+    g.finish();
+
     if std::env::var_os("ELIGO_BENCH_FULL").is_some() {
         let start = Instant::now();
         let mut criteria = 0u64;

@@ -142,7 +142,12 @@ impl Ctx<'_> {
         }
         self.parts
             .retain(|p| !(span.start <= p.span.start && span.end >= p.span.end));
-        self.parts.push(NotComputablePart { span, text, reason });
+        self.parts.push(NotComputablePart {
+            span,
+            text,
+            reason,
+            mentions: Vec::new(),
+        });
     }
 }
 
@@ -263,6 +268,7 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
             span,
             text: src.to_string(),
             reason: NotComputableReason::Unrecognized,
+            mentions: Vec::new(),
         });
     }
     Criterion {

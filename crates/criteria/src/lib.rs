@@ -24,7 +24,8 @@ pub use segment::{Segment, SegmentKind, segment};
 
 use eligo_model::Trial;
 use eligo_model::rule::{
-    AgeBound, CompiledCriteria, Criterion, CriterionKind, Rule, RuleKind, Span,
+    AgeBound, CompiledCriteria, Criterion, CriterionKind, Mention, MentionKind, Rule, RuleKind,
+    Span,
 };
 use eligo_model::trial::{AgeLimit, AgeUnit, Sex};
 
@@ -55,6 +56,40 @@ pub fn compile(trial_id: &str, criteria_text: &str) -> CompiledCriteria {
         i = j;
     }
     finish(trial_id, criteria)
+}
+
+/// Name the concepts in every part left to confirm (`NotComputablePart::mentions`),
+/// from the entity extraction ([`entities::find`], rules and tagger). Kept
+/// out of [`compile`] because the matcher does not need it and the tagger
+/// costs more than the compiler itself; call it where people read criteria.
+pub fn annotate(compiled: &mut CompiledCriteria) {
+    for c in &mut compiled.criteria {
+        for p in &mut c.not_computable {
+            p.mentions = mentions(&p.text, p.span.start);
+        }
+    }
+}
+
+/// The concepts named in `text`, with spans shifted by `offset`.
+fn mentions(text: &str, offset: usize) -> Vec<Mention> {
+    entities::find(text)
+        .into_iter()
+        .filter_map(|f| {
+            let kind = match f.kind {
+                chia::EntityType::Condition => MentionKind::Condition,
+                chia::EntityType::Drug => MentionKind::Drug,
+                chia::EntityType::Procedure => MentionKind::Procedure,
+                chia::EntityType::Measurement => MentionKind::Measurement,
+                _ => return None,
+            };
+            Some(Mention {
+                kind,
+                span: Span::new(offset + f.start, offset + f.end),
+                text: text.get(f.start..f.end)?.to_string(),
+                concept: f.concept,
+            })
+        })
+        .collect()
 }
 
 fn finish(trial_id: &str, criteria: Vec<Criterion>) -> CompiledCriteria {

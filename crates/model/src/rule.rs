@@ -119,6 +119,44 @@ pub struct NotComputablePart {
     pub span: Span,
     pub text: String,
     pub reason: NotComputableReason,
+    /// The concepts the part names (conditions, drugs, procedures,
+    /// measurements), so a coordinator sees what is left to confirm at a
+    /// glance. Filled by `eligo_criteria::annotate` where people read the
+    /// criteria (the CLI, the trial page, the API); the matcher never uses it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mention>,
+}
+
+/// A concept named in criterion text: its class, where it stands and what
+/// it says, with the vocabulary key when eligo knows the concept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub kind: MentionKind,
+    pub span: Span,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept: Option<String>,
+}
+
+/// The classes of [`Mention`] (Chia's concept classes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionKind {
+    Condition,
+    Drug,
+    Procedure,
+    Measurement,
+}
+
+impl MentionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MentionKind::Condition => "condition",
+            MentionKind::Drug => "drug",
+            MentionKind::Procedure => "procedure",
+            MentionKind::Measurement => "measurement",
+        }
+    }
 }
 
 /// Why text cannot be decided from a record.

@@ -405,6 +405,8 @@ pub async fn criteria(
     let (_, compiled) = cat
         .get(&id)
         .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))?;
+    let mut compiled = compiled.clone();
+    eligo_criteria::annotate(&mut compiled);
     Ok(Json(compiled).into_response())
 }
 

@@ -896,6 +896,8 @@ async fn trial(
         return Err(AppError::not_found(format!("no trial {id:?} in the registry")).into());
     };
     let s = summary::summarize(t);
+    let mut compiled = compiled.clone();
+    eligo_criteria::annotate(&mut compiled);
     let criteria: Vec<CriterionView> = compiled
         .criteria
         .iter()
@@ -906,11 +908,20 @@ async fn trial(
                 .not_computable
                 .iter()
                 .map(|p| {
-                    format!(
+                    let mut line = format!(
                         "{} — \u{201c}{}\u{201d}",
                         p.reason.describe(),
                         unescape(&p.text)
-                    )
+                    );
+                    if !p.mentions.is_empty() {
+                        let names: Vec<String> = p
+                            .mentions
+                            .iter()
+                            .map(|m| format!("{} {}", m.kind.name(), unescape(&m.text)))
+                            .collect();
+                        line.push_str(&format!(" (names {})", names.join(", ")));
+                    }
+                    line
                 })
                 .collect();
             if to_confirm.is_empty()

@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let compiled = match (&args.text, &args.id) {
+    let mut compiled = match (&args.text, &args.id) {
         (Some(path), _) => {
             let text = read_text(path)?;
             let id = path
@@ -48,6 +48,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         },
         (None, None) => return Err(Coded::usage("give a trial id or --text FILE")),
     };
+    eligo_criteria::annotate(&mut compiled);
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&json(&compiled)?)? + "\n",
         Format::Table => table(&compiled),
@@ -123,6 +124,9 @@ fn table(c: &CompiledCriteria) -> String {
                 p.reason.describe(),
                 shorten(&p.text, 90)
             ));
+            if let Some(m) = mentions(&p.mentions) {
+                lines.push(format!("  names {m}"));
+            }
         }
         if lines.is_empty()
             && let Some(r) = &cr.reason
@@ -144,6 +148,16 @@ fn table(c: &CompiledCriteria) -> String {
         c.trial_id,
         c.computable_fraction * 100.0
     )
+}
+
+/// "drug voclosporin, condition lupus nephritis", or `None` when there are none.
+fn mentions(ms: &[eligo_model::rule::Mention]) -> Option<String> {
+    (!ms.is_empty()).then(|| {
+        ms.iter()
+            .map(|m| format!("{} {}", m.kind.name(), shorten(&m.text, 40)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }
 
 fn shorten(s: &str, max: usize) -> String {

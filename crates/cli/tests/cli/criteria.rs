@@ -54,6 +54,36 @@ fn json_is_the_compiled_criteria_object() {
     assert_eq!(crit[3]["rules"][0]["presence"], "ever");
 }
 
+/// A part left to confirm names the concepts in it (here a drug eligo's
+/// vocabulary does not know), with spans into the text, in JSON and table.
+#[test]
+fn parts_left_to_confirm_name_their_concepts() {
+    let text = "Exclusion Criteria:\n* Received voclosporin within 6 months\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = text_file(&dir, text.as_bytes());
+    let out = eligo()
+        .args(["criteria", "--format", "json", "--text"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let m = &j["criteria"][0]["not_computable"][0]["mentions"][0];
+    assert_eq!(m["kind"], "drug");
+    let (s, e) = (
+        m["span"][0].as_u64().unwrap() as usize,
+        m["span"][1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "voclosporin");
+    let out = eligo()
+        .args(["criteria", "--text"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("names drug voclosporin"), "{s}");
+}
+
 #[test]
 fn table_renders_rules_and_fraction() {
     let dir = tempfile::tempdir().unwrap();

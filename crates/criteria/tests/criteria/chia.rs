@@ -6,6 +6,7 @@ use crate::common::check_invariants;
 use eligo_criteria::chia::{self, Entity, EntityType};
 use eligo_criteria::tagger::{self, Tagger};
 use eligo_criteria::{compile, entities};
+use eligo_model::rule::MentionKind;
 
 fn dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/chia")
@@ -259,6 +260,44 @@ fn drugs_unseen_in_training_are_found() {
             "{text}: {found:?}"
         );
     }
+}
+
+/// What is left to confirm names its concepts, at their place in the
+/// source text; the matcher's compile output stays without them.
+#[test]
+fn annotate_names_the_concepts_left_to_confirm() {
+    let text = "Exclusion Criteria:\n\
+        * Received voclosporin within 6 months.\n\
+        * Severe cardiac disease in the opinion of the investigator.\n";
+    let mut c = compile("t", text);
+    assert!(
+        c.criteria
+            .iter()
+            .flat_map(|c| &c.not_computable)
+            .all(|p| p.mentions.is_empty())
+    );
+    eligo_criteria::annotate(&mut c);
+    let named: Vec<Vec<(MentionKind, &str)>> = c
+        .criteria
+        .iter()
+        .map(|c| {
+            c.not_computable
+                .iter()
+                .flat_map(|p| &p.mentions)
+                .map(|m| {
+                    assert_eq!(&text[m.span.start..m.span.end], m.text);
+                    (m.kind, m.text.as_str())
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            vec![(MentionKind::Drug, "voclosporin")],
+            vec![(MentionKind::Condition, "cardiac disease")],
+        ]
+    );
 }
 
 #[test]

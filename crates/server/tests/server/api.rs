@@ -69,6 +69,16 @@ async fn trial_and_criteria_as_json() {
     let j = r.json();
     assert_eq!(j["criteria"].as_array().unwrap().len(), 22);
     assert!(j["criteria"][0]["computable"].is_boolean());
+    // "Severe cardiac diseases." is left to confirm and names its condition.
+    let severe = j["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["text"] == "Severe cardiac diseases.")
+        .expect("the seed's criterion");
+    let m = &severe["not_computable"][0]["mentions"][0];
+    assert_eq!(m["kind"], "condition");
+    assert_eq!(m["text"], "cardiac diseases");
     let r = app.get("/api/v1/trials/NCT00000000/criteria").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.json()["error"].as_str().unwrap().contains("NCT00000000"));

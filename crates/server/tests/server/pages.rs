@@ -102,6 +102,7 @@ async fn trial_page_shows_what_the_seed_pages_show() {
         "SLEDAI-2000 score &#62;6.",
         r#"<span class="badge computable">computable</span>"#,
         r#"<span class="badge confirm">to confirm</span>"#,
+        "(names condition cardiac diseases)",
         r#"<section id="design">"#,
         "<dt>Primary purpose</dt><dd>Treatment</dd>",
         "<dt>Allocation</dt><dd>Not applicable</dd>",

@@ -24,11 +24,36 @@ async fn the_api_never_answers_5xx_to_schemathesis() {
          set ELIGO_SKIP_SCHEMATHESIS=1 to skip it"
     );
     let live = Live::start().await;
+    // Schemathesis itself sometimes stops with an internal Python error
+    // (seen: "SystemError: AST constructor recursion depth mismatch" in its
+    // coverage phase) after every request it sent passed; that run says
+    // nothing about the API, so it is run once more. A failed request never
+    // is retried.
+    for attempt in 1..=2 {
+        let (ok, stdout, stderr, code) = run(&bin, &live.base).await;
+        println!("{stdout}");
+        if ok {
+            return;
+        }
+        let request_failed = stdout.contains("Server error")
+            || stdout
+                .lines()
+                .any(|l| l.contains(" generated,") && l.contains("failed"));
+        if attempt == 1 && !request_failed && stdout.contains("Runtime Error") {
+            println!("schemathesis stopped on an internal error; running it again");
+            continue;
+        }
+        panic!("schemathesis found server errors (exit {code:?}):\n{stdout}\n{stderr}");
+    }
+}
+
+/// One bounded schemathesis run: (success, stdout, stderr, exit code).
+async fn run(bin: &str, base: &str) -> (bool, String, String, Option<i32>) {
     let work = tempfile::tempdir().unwrap();
-    let mut cmd = tokio::process::Command::new(&bin);
+    let mut cmd = tokio::process::Command::new(bin);
     cmd.current_dir(work.path())
         .arg("run")
-        .arg(format!("{}/api/openapi.json", live.base))
+        .arg(format!("{base}/api/openapi.json"))
         .args(["--checks", "not_a_server_error"])
         .args(["--max-examples", "25"])
         .args(["--seed", "7"])
@@ -42,12 +67,10 @@ async fn the_api_never_answers_5xx_to_schemathesis() {
         .await
         .expect("schemathesis ran longer than 150 s")
         .expect("run schemathesis");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
+    (
         out.status.success(),
-        "schemathesis found server errors (exit {:?}):\n{stdout}\n{stderr}",
-        out.status.code()
-    );
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
 }
