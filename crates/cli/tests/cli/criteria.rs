@@ -14,10 +14,10 @@ fn text_file(dir: &tempfile::TempDir, content: &[u8]) -> std::path::PathBuf {
     p
 }
 
-#[test]
-fn json_is_the_compiled_criteria_object() {
+/// `eligo criteria --format json --text FILE` on `content`, which must succeed.
+fn criteria_json(content: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
-    let p = text_file(&dir, TEXT.as_bytes());
+    let p = text_file(&dir, content.as_bytes());
     let out = eligo()
         .args(["criteria", "--format", "json", "--text"])
         .arg(&p)
@@ -28,7 +28,12 @@ fn json_is_the_compiled_criteria_object() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn json_is_the_compiled_criteria_object() {
+    let j = criteria_json(TEXT);
     assert_eq!(j["trial_id"], "criteria");
     let crit = j["criteria"].as_array().unwrap();
     assert_eq!(crit.len(), 4);
@@ -59,15 +64,7 @@ fn json_is_the_compiled_criteria_object() {
 #[test]
 fn parts_left_to_confirm_name_their_concepts() {
     let text = "Exclusion Criteria:\n* Received voclosporin within 6 months\n";
-    let dir = tempfile::tempdir().unwrap();
-    let p = text_file(&dir, text.as_bytes());
-    let out = eligo()
-        .args(["criteria", "--format", "json", "--text"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = criteria_json(text);
     let m = &j["criteria"][0]["not_computable"][0]["mentions"][0];
     assert_eq!(m["kind"], "drug");
     let (s, e) = (
@@ -75,6 +72,8 @@ fn parts_left_to_confirm_name_their_concepts() {
         m["span"][1].as_u64().unwrap() as usize,
     );
     assert_eq!(&text[s..e], "voclosporin");
+    let dir = tempfile::tempdir().unwrap();
+    let p = text_file(&dir, text.as_bytes());
     let out = eligo()
         .args(["criteria", "--text"])
         .arg(&p)
@@ -152,15 +151,7 @@ fn unknown_trial_id_exits_4() {
 
 #[test]
 fn json_contract_every_criterion_has_the_documented_fields() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = text_file(&dir, TEXT.as_bytes());
-    let out = eligo()
-        .args(["criteria", "--format", "json", "--text"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = criteria_json(TEXT);
     for key in ["trial_id", "computable_fraction", "criteria"] {
         assert!(j.get(key).is_some(), "missing {key}");
     }
