@@ -355,9 +355,7 @@ pub async fn trial(
     Path(id): Path<String>,
 ) -> Result<Json<TrialResponse>, AppError> {
     let cat = state.catalog().await?;
-    let (t, _) = cat
-        .get(&id)
-        .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))?;
+    let (t, _) = cat.find(&id)?;
     let s = summary::summarize(t);
     let related = state
         .index()
@@ -402,9 +400,7 @@ pub async fn criteria(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let cat = state.catalog().await?;
-    let (_, compiled) = cat
-        .get(&id)
-        .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))?;
+    let (_, compiled) = cat.find(&id)?;
     let mut compiled = compiled.clone();
     eligo_criteria::annotate(&mut compiled);
     Ok(Json(compiled).into_response())

@@ -43,6 +43,12 @@ impl Catalog {
             .map(|&i| &self.trials[i])
     }
 
+    /// [`Catalog::get`], or the 404 every page and API operation on one trial answers.
+    pub fn find(&self, id: &str) -> Result<&(Trial, CompiledCriteria), AppError> {
+        self.get(id)
+            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))
+    }
+
     pub fn len(&self) -> usize {
         self.trials.len()
     }

@@ -892,9 +892,7 @@ async fn trial(
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let Some((t, compiled)) = cat.get(&id) else {
-        return Err(AppError::not_found(format!("no trial {id:?} in the registry")).into());
-    };
+    let (t, compiled) = cat.find(&id)?;
     let s = summary::summarize(t);
     let mut compiled = compiled.clone();
     eligo_criteria::annotate(&mut compiled);
@@ -1117,9 +1115,7 @@ async fn prescreen_form(
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let Some((t, compiled)) = cat.get(&id) else {
-        return Err(AppError::not_found(format!("no trial {id:?} in the registry")).into());
-    };
+    let (t, compiled) = cat.find(&id)?;
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1268,9 +1264,7 @@ async fn prescreen_submit(
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let Some((t, compiled)) = cat.get(&id) else {
-        return Err(AppError::not_found(format!("no trial {id:?} in the registry")).into());
-    };
+    let (t, compiled) = cat.find(&id)?;
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1382,9 +1376,7 @@ async fn apply(
     }
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let Some((t, compiled)) = cat.get(&id) else {
-        return Err(AppError::not_found(format!("no trial {id:?} in the registry")).into());
-    };
+    let (t, compiled) = cat.find(&id)?;
     if t.partial || !(t.status.is_open() || t.status == OverallStatus::Unknown) {
         return Err(AppError::new(
             StatusCode::CONFLICT,
