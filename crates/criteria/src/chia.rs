@@ -392,24 +392,34 @@ impl Report {
     pub fn score(&self, t: EntityType) -> Score {
         Score::from(self.counts.get(&t).copied().unwrap_or_default())
     }
+
+    /// Add another report's documents and counts (the folds of a cross-validation).
+    pub fn add(&mut self, other: Report) {
+        self.documents += other.documents;
+        for (t, c) in other.counts {
+            self.counts.entry(t).or_default().add(c);
+        }
+    }
 }
 
 /// Score an extractor over documents.
-pub fn evaluate_with(docs: &[Document], extract: impl Fn(&str) -> Vec<Entity>) -> Report {
+pub fn evaluate_with<'a>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    extract: impl Fn(&str) -> Vec<Entity>,
+) -> Report {
     let mut counts: BTreeMap<EntityType, Counts> = EntityType::ALL
         .iter()
         .map(|t| (*t, Counts::default()))
         .collect();
+    let mut documents = 0;
     for d in docs {
         let pred = extract(&d.text);
         for (t, c) in count(&d.gold, &pred) {
             counts.entry(t).or_default().add(c);
         }
+        documents += 1;
     }
-    Report {
-        documents: docs.len(),
-        counts,
-    }
+    Report { documents, counts }
 }
 
 /// Split documents into `k` folds by trial (a trial's two texts stay

@@ -574,10 +574,10 @@ pub fn train(docs: &[Document], epochs: usize) -> Tagger {
 /// fold with the rules and the fresh tagger.
 pub fn cross_validate(docs: &[Document], k: usize) -> crate::chia::Report {
     let fold = crate::chia::folds(docs, k);
-    let mut counts: std::collections::BTreeMap<EntityType, crate::chia::Counts> = EntityType::ALL
-        .iter()
-        .map(|t| (*t, Default::default()))
-        .collect();
+    let mut report = crate::chia::Report {
+        documents: 0,
+        counts: Default::default(),
+    };
     for f in 0..k.max(1) {
         let train_docs: Vec<Document> = docs
             .iter()
@@ -587,17 +587,16 @@ pub fn cross_validate(docs: &[Document], k: usize) -> crate::chia::Report {
             .collect();
         let mut model = train(&train_docs, EPOCHS);
         model.prune(PRUNE);
-        for (d, _) in docs.iter().zip(&fold).filter(|(_, g)| **g == f) {
-            let pred = crate::entities::extract_with(&d.text, Some(&model));
-            for (t, c) in crate::chia::count(&d.gold, &pred) {
-                counts.entry(t).or_default().add(c);
-            }
-        }
+        let test = docs
+            .iter()
+            .zip(&fold)
+            .filter(|(_, g)| **g == f)
+            .map(|(d, _)| d);
+        report.add(crate::chia::evaluate_with(test, |t| {
+            crate::entities::extract_with(t, Some(&model))
+        }));
     }
-    crate::chia::Report {
-        documents: docs.len(),
-        counts,
-    }
+    report
 }
 
 #[cfg(test)]
