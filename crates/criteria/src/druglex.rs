@@ -56,15 +56,17 @@ pub(crate) fn mark(text: &str, ws: &[Word]) -> Vec<u8> {
     while i < ws.len() {
         let mut best = None;
         if lex.first.contains(ws[i].lower.as_str()) {
+            // The phrase of words i..=j, lowercase with single spaces, grown
+            // by one word (and the text before it) at a time.
             let mut phrase = String::new();
             for j in i..ws.len().min(i + MAX_WORDS) {
-                phrase.clear();
-                let raw = &text[ws[i].s..ws[j].e];
-                for (k, part) in raw.split_whitespace().enumerate() {
-                    if k > 0 {
+                let from = if j == i { ws[i].s } else { ws[j - 1].e };
+                for c in text[from..ws[j].e].chars() {
+                    if !c.is_whitespace() {
+                        phrase.extend(c.to_lowercase());
+                    } else if !phrase.ends_with(' ') {
                         phrase.push(' ');
                     }
-                    phrase.extend(part.chars().flat_map(char::to_lowercase));
                 }
                 if lex.names.contains(phrase.as_str()) {
                     best = Some(j);
