@@ -1,6 +1,7 @@
-//! A readable one-line rendering of a rule ("ALT ≤ 3 × ULN"), for tables.
+//! A readable one-line rendering of a rule ("ALT ≤ 3 × ULN") or of the
+//! concepts a part left to confirm names, for tables and pages.
 
-use eligo_model::rule::{Comparator, Presence, Rule, RuleKind, Threshold, VaccineKind};
+use eligo_model::rule::{Comparator, Mention, Presence, Rule, RuleKind, Threshold, VaccineKind};
 use eligo_vocab::vocabulary;
 
 fn analyte_label(k: &str) -> String {
@@ -249,4 +250,16 @@ pub fn kind(k: &RuleKind) -> String {
 /// `≥` etc. (re-exported for the CLI's legends).
 pub fn comparator(c: Comparator) -> &'static str {
     c.symbol()
+}
+
+/// "drug voclosporin, condition lupus nephritis", each text shown through
+/// `text` (shortened for a table, unescaped for a page); `None` when there
+/// are no mentions.
+pub fn mentions(ms: &[Mention], text: impl Fn(&str) -> String) -> Option<String> {
+    (!ms.is_empty()).then(|| {
+        ms.iter()
+            .map(|m| format!("{} {}", m.kind.name(), text(&m.text)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }

@@ -911,13 +911,8 @@ async fn trial(
                         p.reason.describe(),
                         unescape(&p.text)
                     );
-                    if !p.mentions.is_empty() {
-                        let names: Vec<String> = p
-                            .mentions
-                            .iter()
-                            .map(|m| format!("{} {}", m.kind.name(), unescape(&m.text)))
-                            .collect();
-                        line.push_str(&format!(" (names {})", names.join(", ")));
+                    if let Some(m) = eligo_criteria::render::mentions(&p.mentions, unescape) {
+                        line.push_str(&format!(" (names {m})"));
                     }
                     line
                 })

@@ -124,7 +124,7 @@ fn table(c: &CompiledCriteria) -> String {
                 p.reason.describe(),
                 shorten(&p.text, 90)
             ));
-            if let Some(m) = mentions(&p.mentions) {
+            if let Some(m) = eligo_criteria::render::mentions(&p.mentions, |t| shorten(t, 40)) {
                 lines.push(format!("  names {m}"));
             }
         }
@@ -148,16 +148,6 @@ fn table(c: &CompiledCriteria) -> String {
         c.trial_id,
         c.computable_fraction * 100.0
     )
-}
-
-/// "drug voclosporin, condition lupus nephritis", or `None` when there are none.
-fn mentions(ms: &[eligo_model::rule::Mention]) -> Option<String> {
-    (!ms.is_empty()).then(|| {
-        ms.iter()
-            .map(|m| format!("{} {}", m.kind.name(), shorten(&m.text, 40)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
 }
 
 fn shorten(s: &str, max: usize) -> String {
