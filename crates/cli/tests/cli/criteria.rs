@@ -31,6 +31,23 @@ fn criteria_json(content: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `eligo criteria --text FILE` (the table) on `content`, which must succeed.
+fn criteria_table(content: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = text_file(&dir, content.as_bytes());
+    let out = eligo()
+        .args(["criteria", "--text"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn json_is_the_compiled_criteria_object() {
     let j = criteria_json(TEXT);
@@ -72,28 +89,13 @@ fn parts_left_to_confirm_name_their_concepts() {
         m["span"][1].as_u64().unwrap() as usize,
     );
     assert_eq!(&text[s..e], "voclosporin");
-    let dir = tempfile::tempdir().unwrap();
-    let p = text_file(&dir, text.as_bytes());
-    let out = eligo()
-        .args(["criteria", "--text"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    let s = String::from_utf8(out.stdout).unwrap();
+    let s = criteria_table(text);
     assert!(s.contains("names drug voclosporin"), "{s}");
 }
 
 #[test]
 fn table_renders_rules_and_fraction() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = text_file(&dir, TEXT.as_bytes());
-    let out = eligo()
-        .args(["criteria", "--text"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let s = String::from_utf8(out.stdout).unwrap();
+    let s = criteria_table(TEXT);
     assert!(s.contains("ALT ≤ 3 × ULN"), "{s}");
     assert!(s.contains("age ≥ 18 and ≤ 65 years"), "{s}");
     assert!(s.contains("consent, willingness or compliance"), "{s}");
