@@ -155,8 +155,9 @@ fn the_embedded_tagger_never_saw_the_copied_trials() {
 /// Overlap F1 on the copied (held-out) 100 trials when this test was
 /// written. Rules alone: Condition 0.775, Drug 0.749, Procedure 0.627,
 /// Measurement 0.679, Value 0.717, Temporal 0.718, Negation 0.645. Rules and
-/// the embedded tagger: Condition 0.800, Drug 0.752, Procedure 0.641,
-/// Measurement 0.692 (values, times and negations are the rules' alone).
+/// the embedded tagger (with its class bias): Condition 0.802, Drug 0.754,
+/// Procedure 0.648, Measurement 0.696 (values, times and negations are the
+/// rules' alone).
 /// Floors are about 0.02 below.
 #[test]
 fn extraction_reaches_its_measured_floor() {
@@ -166,7 +167,7 @@ fn extraction_reaches_its_measured_floor() {
     for (t, floor_rules, floor) in [
         (EntityType::Condition, 0.755, 0.78),
         (EntityType::Drug, 0.729, 0.735),
-        (EntityType::Procedure, 0.605, 0.62),
+        (EntityType::Procedure, 0.605, 0.625),
         (EntityType::Measurement, 0.659, 0.67),
         (EntityType::Value, 0.695, 0.695),
         (EntityType::Temporal, 0.695, 0.695),
