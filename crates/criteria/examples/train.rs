@@ -30,7 +30,7 @@ fn main() {
             .and_then(|i| args.get(i + 1).cloned())
     };
     let Some(train) = args.first() else {
-        eprintln!("usage: train TRAIN [--exclude HELDOUT] [--test DIR] [--out FILE]");
+        eprintln!("usage: train TRAIN [--exclude HELDOUT] [--test DIR] [--out FILE] [--folds K]");
         std::process::exit(2);
     };
     let mut docs = load(train);
@@ -38,30 +38,40 @@ fn main() {
         let held: HashSet<String> = load(&ex).iter().map(|d| d.trial().to_string()).collect();
         docs.retain(|d| !held.contains(d.trial()));
     }
-    let t0 = std::time::Instant::now();
-    let mut model = tagger::train(&docs, tagger::EPOCHS);
-    model.prune(tagger::PRUNE);
-    eprintln!(
-        "trained on {} texts ({} trials) in {:.1} s: {} features",
-        docs.len(),
-        model.trained_on().len(),
-        t0.elapsed().as_secs_f64(),
-        model.len()
-    );
-    if let Some(test) = opt("--test") {
-        let test = load(&test);
-        let with = chia::evaluate_with(&test, |t| extract_with(t, Some(&model)));
-        let without = chia::evaluate_with(&test, |t| extract_with(t, None));
-        for t in EntityType::ALL {
-            let (s, r) = (with.score(t), without.score(t));
-            println!(
-                "{:<12} rules F1 {:.3}   rules + tagger P {:.3} R {:.3} F1 {:.3}",
-                t.name(),
-                r.f1_overlap,
-                s.precision,
-                s.recall,
-                s.f1_overlap
-            );
+    // The model on all of TRAIN, only when something uses it (cross-validation trains its own).
+    if opt("--test").is_some() || opt("--out").is_some() {
+        let t0 = std::time::Instant::now();
+        let mut model = tagger::train(&docs, tagger::EPOCHS);
+        model.prune(tagger::PRUNE);
+        eprintln!(
+            "trained on {} texts ({} trials) in {:.1} s: {} features",
+            docs.len(),
+            model.trained_on().len(),
+            t0.elapsed().as_secs_f64(),
+            model.len()
+        );
+        if let Some(test) = opt("--test") {
+            let test = load(&test);
+            let with = chia::evaluate_with(&test, |t| extract_with(t, Some(&model)));
+            let without = chia::evaluate_with(&test, |t| extract_with(t, None));
+            for t in EntityType::ALL {
+                let (s, r) = (with.score(t), without.score(t));
+                println!(
+                    "{:<12} rules F1 {:.3}   rules + tagger P {:.3} R {:.3} F1 {:.3}",
+                    t.name(),
+                    r.f1_overlap,
+                    s.precision,
+                    s.recall,
+                    s.f1_overlap
+                );
+            }
+        }
+        if let Some(out) = opt("--out") {
+            std::fs::write(&out, model.to_bytes()).unwrap_or_else(|e| {
+                eprintln!("{out}: {e}");
+                std::process::exit(1)
+            });
+            eprintln!("written to {out}");
         }
     }
     if let Some(k) = opt("--folds").and_then(|k| k.parse::<usize>().ok()) {
@@ -83,12 +93,5 @@ fn main() {
             );
             println!("  F1 overlap {:.3}", s.f1_overlap);
         }
-    }
-    if let Some(out) = opt("--out") {
-        std::fs::write(&out, model.to_bytes()).unwrap_or_else(|e| {
-            eprintln!("{out}: {e}");
-            std::process::exit(1)
-        });
-        eprintln!("written to {out}");
     }
 }
