@@ -1,4 +1,6 @@
 //! CLI integration tests (one test binary; one module per command group).
+#[path = "cli/common.rs"]
+mod common;
 #[path = "cli/criteria.rs"]
 mod criteria;
 #[path = "cli/instruments.rs"]

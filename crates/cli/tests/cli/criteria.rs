@@ -1,5 +1,6 @@
 //! `eligo criteria`: table and JSON output, errors and exit codes.
 
+use crate::common::{json, text};
 use std::process::Command;
 
 const TEXT: &str = "Inclusion Criteria:\n\n* Aged 18-65 years\n* Alanine aminotransferase (ALT) ≤3×upper limit of normal (ULN)\n* Provide written informed consent\n\nExclusion Criteria:\n\n* History of thrombotic thrombocytopenic purpura (TTP)\n";
@@ -23,12 +24,7 @@ fn criteria_json(content: &str) -> serde_json::Value {
         .arg(&p)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json(&out)
 }
 
 /// `eligo criteria --text FILE` (the table) on `content`, which must succeed.
@@ -40,12 +36,7 @@ fn criteria_table(content: &str) -> String {
         .arg(&p)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    text(&out)
 }
 
 #[test]
@@ -182,12 +173,7 @@ fn a_seed_trial_from_the_registry() {
         .env("ELIGO_INDEX_DIR", dir.path().join("index"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = json(&out);
     assert_eq!(j["trial_id"], "NCT06946485");
     // The seed page lists 8 inclusion and 14 exclusion criteria.
     let crit = j["criteria"].as_array().unwrap();
@@ -243,13 +229,8 @@ fn eval_chia_json_is_keyed_by_entity_type() {
         .env_remove("DATABASE_URL")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let j = json(&out);
     assert!(!dir.path().join("missing").exists());
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let obj = j.as_object().unwrap();
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
@@ -298,14 +279,8 @@ fn eval_chia_methods() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let err = String::from_utf8(out.stderr).unwrap();
-        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        (j, err)
+        let j = json(&out);
+        (j, String::from_utf8(out.stderr).unwrap())
     };
     let (rules, _) = run(&["--rules-only"]);
     let (tagged, warn) = run(&[]);
@@ -343,8 +318,7 @@ fn eval_chia_table_and_errors() {
         .args(["--limit", "5"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let s = String::from_utf8(out.stdout).unwrap();
+    let s = text(&out);
     assert!(s.contains("10 annotated texts"), "{s}");
     for w in ["Condition", "Negation", "F1 exact", "F1 overlap", "support"] {
         assert!(s.contains(w), "{w} missing in {s}");

@@ -3,6 +3,7 @@
 //! Expectations are INSTRUMENTS.md's worked examples and the vectors'
 //! expected grades.
 
+use crate::common::{json, text};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -86,12 +87,7 @@ fn score_prints_the_envelope() {
             "fever",
         ]),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = json(&out);
     assert_eq!(j["instrument"], "sledai2k");
     assert_eq!(j["result"]["total"], 21);
     assert_eq!(j["result"]["clinical_total"], 19);
@@ -113,12 +109,7 @@ fn score_reads_a_file_and_accepts_dashes_in_ids() {
         .arg(&p)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = json(&out);
     assert_eq!(j["instrument"], "cockcroft_gault");
     let crcl = j["result"]["crcl_ml_min"].as_f64().unwrap();
     assert!((crcl - 91.12).abs() < 0.051, "{crcl}");
@@ -181,8 +172,7 @@ fn list_names_every_instrument_with_its_fields() {
         "unit_convert",
     ];
     let out = eligo().args(["score", "--list"]).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = text(&out);
     for id in ids {
         assert!(
             text.lines().any(|l| l.starts_with(id)),
@@ -195,8 +185,7 @@ fn list_names_every_instrument_with_its_fields() {
         .args(["score", "--list", "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = json(&out);
     let listed: Vec<&str> = j["instruments"]
         .as_array()
         .unwrap()
@@ -228,13 +217,8 @@ fn grade_reproduces_the_vectors_line_by_line() {
         "/../instruments/tests/data/grade_vectors.jsonl"
     );
     let out = eligo().args(["grade", "--input", path]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text(&out);
     let input = std::fs::read_to_string(path).unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let inputs: Vec<&str> = input.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), inputs.len());
@@ -258,12 +242,7 @@ fn grade_reads_stdin_and_explains() {
         c,
         "{\"term\": \"Platelet count decreased\", \"value\": 40, \"unit\": \"10*9/L\", \"lln\": 150}\n\n{\"term\": \"Neutrophil count decreased\", \"value\": 1.8, \"unit\": \"10^9/L\"}\n",
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = text(&out);
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -301,8 +280,7 @@ fn grade_list_shows_every_term() {
         .args(["grade", "--list", "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j = json(&out);
     let terms = j["terms"].as_array().unwrap();
     assert_eq!(terms.len(), 40);
     assert!(terms.iter().any(|t| t["term"] == "INR increased"));

@@ -1,38 +1,12 @@
 //! `eligo match` end to end on the example patients (`examples/patients/`,
 //! verdicts worked out by hand in `expected.json`) and on bad input.
 
+use crate::common::{Reg, json, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn patients() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/patients")
-}
-
-struct Reg {
-    dir: tempfile::TempDir,
-}
-
-impl Reg {
-    fn new() -> Reg {
-        Reg {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .args(args)
-            .env("ELIGO_DB", self.dir.path().join("eligo.db"))
-            .env_remove("DATABASE_URL")
-            .env_remove("ELIGO_INDEX_DIR")
-            .output()
-            .unwrap()
-    }
-    fn file(&self, name: &str, v: &Value) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
-        p.display().to_string()
-    }
 }
 
 fn base() -> Value {
@@ -61,12 +35,7 @@ fn matches(reg: &Reg, patient: &str, extra: &[&str]) -> (Vec<Value>, String) {
     ];
     args.extend_from_slice(extra);
     let out = reg.run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json(&out);
     (
         v.as_array().unwrap().clone(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -164,8 +133,7 @@ fn explain_reads_as_reasoning() {
         "--explain",
         "NCT06946485",
     ]);
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = text(&out);
     assert!(text.contains("verdict: INELIGIBLE"), "{text}");
     assert!(text.contains("<= decides"), "{text}");
     assert!(text.contains("Cockcroft-Gault"), "{text}");
@@ -189,7 +157,7 @@ fn bad_patient_input_is_refused_or_flagged() {
     let reg = Reg::new();
     let run = |path: &str| reg.run(&["match", "--patient", path, "--as-of", "2026-11-25"]);
 
-    let not_json = reg.dir.path().join("x.json");
+    let not_json = reg.tmp("x.json");
     std::fs::write(&not_json, "{ \"resourceType\": \"Bundle\", ").unwrap();
     let out = run(&not_json.display().to_string());
     assert_eq!(out.status.code(), Some(3));

@@ -3,10 +3,10 @@
 //! themselves (their ids, statuses, phases, ages, conditions), read here with
 //! serde_json independently of eligo's importer.
 
+use crate::common::{Reg, json, text};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const SEED_TRIAL: &str = "NCT06946485";
 
@@ -16,37 +16,9 @@ fn data(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// A registry in a temporary directory; every command runs against it.
-struct Reg {
-    dir: tempfile::TempDir,
-}
-
 impl Reg {
-    fn new() -> Reg {
-        Reg {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .args(args)
-            .env("ELIGO_DB", self.dir.path().join("eligo.db"))
-            .env_remove("DATABASE_URL")
-            .env_remove("ELIGO_INDEX_DIR")
-            .output()
-            .expect("run eligo")
-    }
-
     fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON: {e}"))
+        json(&self.run(args))
     }
 
     fn import(&self, paths: &[&Path], extra: &[&str]) -> (Option<i32>, Value, String) {
@@ -78,10 +50,6 @@ impl Reg {
                 String::from_utf8_lossy(&out.stderr)
             ),
         }
-    }
-
-    fn tmp(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
     }
 }
 
@@ -436,11 +404,8 @@ fn stats_count_the_registry() {
             assert!(n(&after["by_phase"][ph.as_str().unwrap()]) >= 1, "{ph}");
         }
     }
-    let text = reg.run(&["stats"]);
-    assert!(text.status.success());
-    assert!(
-        String::from_utf8_lossy(&text.stdout).contains(&format!("{} trials", n(&after["trials"])))
-    );
+    let out = reg.run(&["stats"]);
+    assert!(text(&out).contains(&format!("{} trials", n(&after["trials"]))));
 }
 
 #[test]
@@ -530,8 +495,7 @@ fn show_text_has_the_seed_trial_sections() {
         .show(SEED_TRIAL)
         .expect("the seed trial is in the sample registry");
     let out = reg.run(&["show", SEED_TRIAL]);
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = text(&out);
     for heading in [
         "Summary",
         "Eligibility",
