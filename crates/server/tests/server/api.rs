@@ -89,12 +89,10 @@ async fn match_reads_a_fhir_bundle_and_refuses_bad_input() {
     let app = App::new().await;
     let mut jar = Jar::default();
     let r = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/match?as_of=2026-03-01&trial=NCT06946485",
             BUNDLE,
             &mut jar,
-            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -105,13 +103,7 @@ async fn match_reads_a_fhir_bundle_and_refuses_bad_input() {
     // SLEDAI-2K 4 is not > 6: ineligible, as `eligo match` decides.
     assert_eq!(m["verdict"], "ineligible");
     let all = app
-        .json(
-            Method::POST,
-            "/api/v1/match?as_of=2026-03-01&all=true",
-            BUNDLE,
-            &mut jar,
-            &[],
-        )
+        .post_json("/api/v1/match?as_of=2026-03-01&all=true", BUNDLE, &mut jar)
         .await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.json()["matches"].as_array().unwrap().len() > 1);
@@ -157,23 +149,11 @@ async fn oversize_bodies_get_413_and_change_nothing() {
         "x".repeat(3 * 1024 * 1024)
     );
     let r = app
-        .json(
-            Method::POST,
-            "/api/v1/match",
-            &big,
-            &mut Jar::default(),
-            &[],
-        )
+        .post_json("/api/v1/match", &big, &mut Jar::default())
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let r = app
-        .json(
-            Method::POST,
-            "/api/v1/sessions",
-            &big,
-            &mut Jar::default(),
-            &[],
-        )
+        .post_json("/api/v1/sessions", &big, &mut Jar::default())
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
@@ -230,33 +210,27 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
 
     // Log in for a token.
     let bad = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/sessions",
             r#"{"email":"mine@example.org","password":"nope"}"#,
             &mut anon,
-            &[],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     let r = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/sessions",
             r#"{"email":"mine@example.org"}"#,
             &mut anon,
-            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["field"], "password");
     let r = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/sessions",
             r#"{"email":"mine@example.org","password":"password for mine"}"#,
             &mut anon,
-            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -332,12 +306,10 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
 
     // Another trial's coordinator: 403, no data.
     let r = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/sessions",
             r#"{"email":"other@example.org","password":"password for other"}"#,
             &mut anon,
-            &[],
         )
         .await;
     let other = format!("Bearer {}", r.json()["token"].as_str().unwrap());
@@ -454,23 +426,19 @@ async fn api_logins_are_rate_limited() {
     let mut jar = Jar::from_ip("192.0.2.44");
     for _ in 0..5 {
         let r = app
-            .json(
-                Method::POST,
+            .post_json(
                 "/api/v1/sessions",
                 r#"{"email":"x@example.org","password":"y"}"#,
                 &mut jar,
-                &[],
             )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = app
-        .json(
-            Method::POST,
+        .post_json(
             "/api/v1/sessions",
             r#"{"email":"x@example.org","password":"y"}"#,
             &mut jar,
-            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);

@@ -209,6 +209,11 @@ impl App {
             .await
     }
 
+    /// POST a JSON body with no other headers.
+    pub async fn post_json(&self, path: &str, body: &str, jar: &mut Jar) -> Resp {
+        self.json(Method::POST, path, body, jar, &[]).await
+    }
+
     /// A coordinator account attached to `trials`.
     pub async fn coordinator(&self, email: &str, password: &str, trials: &[&str]) -> i64 {
         let hash = eligo_server::auth::hash_password(password).unwrap();
