@@ -190,9 +190,7 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
         (Method::GET, "/api/v1/applications"),
         (Method::GET, "/api/v1/applications/1"),
     ] {
-        let r = app
-            .request(m, p, &mut anon, &[], axum::body::Body::empty())
-            .await;
+        let r = app.empty(m, p, &mut anon, &[]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{p}");
         assert!(r.headers.contains_key("www-authenticate"));
         assert!(!r.body.contains("Chen"));
@@ -239,13 +237,7 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
     let auth = [("authorization", bearer.as_str())];
 
     let r = app
-        .request(
-            Method::GET,
-            "/api/v1/applications",
-            &mut anon,
-            &auth,
-            axum::body::Body::empty(),
-        )
+        .empty(Method::GET, "/api/v1/applications", &mut anon, &auth)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let list = r.json();
@@ -315,33 +307,20 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
     let other = format!("Bearer {}", r.json()["token"].as_str().unwrap());
     let oauth = [("authorization", other.as_str())];
     let r = app
-        .request(
-            Method::GET,
-            "/api/v1/applications",
-            &mut anon,
-            &oauth,
-            axum::body::Body::empty(),
-        )
+        .empty(Method::GET, "/api/v1/applications", &mut anon, &oauth)
         .await;
     assert_eq!(r.json()["applications"].as_array().unwrap().len(), 0);
     let r = app
-        .request(
-            Method::GET,
-            "/api/v1/applications/1",
-            &mut anon,
-            &oauth,
-            axum::body::Body::empty(),
-        )
+        .empty(Method::GET, "/api/v1/applications/1", &mut anon, &oauth)
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("Chen"));
     let r = app
-        .request(
+        .empty(
             Method::GET,
             "/api/v1/applications?trial=NCT06946485",
             &mut anon,
             &oauth,
-            axum::body::Body::empty(),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -358,23 +337,11 @@ async fn coordinators_use_bearer_tokens_and_see_only_their_trials() {
 
     // Logging out ends the token.
     let r = app
-        .request(
-            Method::DELETE,
-            "/api/v1/sessions",
-            &mut anon,
-            &auth,
-            axum::body::Body::empty(),
-        )
+        .empty(Method::DELETE, "/api/v1/sessions", &mut anon, &auth)
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = app
-        .request(
-            Method::GET,
-            "/api/v1/applications",
-            &mut anon,
-            &auth,
-            axum::body::Body::empty(),
-        )
+        .empty(Method::GET, "/api/v1/applications", &mut anon, &auth)
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }

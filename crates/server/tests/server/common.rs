@@ -179,9 +179,20 @@ impl App {
         self.get_with(path, &mut Jar::default()).await
     }
 
-    pub async fn get_with(&self, path: &str, jar: &mut Jar) -> Resp {
-        self.request(Method::GET, path, jar, &[], Body::empty())
+    /// A request without a body.
+    pub async fn empty(
+        &self,
+        method: Method,
+        path: &str,
+        jar: &mut Jar,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        self.request(method, path, jar, headers, Body::empty())
             .await
+    }
+
+    pub async fn get_with(&self, path: &str, jar: &mut Jar) -> Resp {
+        self.empty(Method::GET, path, jar, &[]).await
     }
 
     pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)], jar: &mut Jar) -> Resp {
