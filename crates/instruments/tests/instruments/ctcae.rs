@@ -18,6 +18,17 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
+/// The grade of `term` for a value and an optional baseline, with the unit
+/// and normal limits fixed (decimals written as strings).
+fn grader<'a>(
+    term: &'a str,
+    unit: Option<&'a str>,
+    lln: Option<&'a str>,
+    uln: Option<&'a str>,
+) -> impl Fn(&str, Option<&str>) -> Option<u8> + 'a {
+    move |v, baseline| grade(term, d(v), unit, lln.map(d), uln.map(d), baseline.map(d)).unwrap()
+}
+
 #[test]
 fn reproduces_every_expected_grade_vector() {
     let text = include_str!("../data/grade_vectors.jsonl");
@@ -113,17 +124,7 @@ fn alt_and_ast_by_uln_and_by_abnormal_baseline() {
         "Alanine aminotransferase increased",
         "Aspartate aminotransferase increased",
     ] {
-        let g = |v: &str, baseline: Option<&str>| {
-            grade(
-                term,
-                d(v),
-                Some("U/L"),
-                None,
-                Some(d("40")),
-                baseline.map(d),
-            )
-            .unwrap()
-        };
+        let g = grader(term, Some("U/L"), None, Some("40"));
         assert_eq!(g("40", None), Some(0));
         assert_eq!(g("41", None), Some(1));
         assert_eq!(g("120", None), Some(1));
@@ -148,9 +149,7 @@ fn alt_and_ast_by_uln_and_by_abnormal_baseline() {
 #[test]
 fn alp_and_ggt() {
     for term in ["Alkaline phosphatase increased", "GGT increased"] {
-        let g = |v: &str, baseline: Option<&str>| {
-            grade(term, d(v), None, None, Some(d("100")), baseline.map(d)).unwrap()
-        };
+        let g = grader(term, None, None, Some("100"));
         assert_eq!(g("250", None), Some(1));
         assert_eq!(g("251", None), Some(2));
         assert_eq!(g("501", None), Some(3));
@@ -168,17 +167,7 @@ fn alp_and_ggt() {
 #[test]
 fn bilirubin() {
     let term = "Blood bilirubin increased";
-    let g = |v: &str, baseline: Option<&str>| {
-        grade(
-            term,
-            d(v),
-            Some("mg/dL"),
-            None,
-            Some(d("1.2")),
-            baseline.map(d),
-        )
-        .unwrap()
-    };
+    let g = grader(term, Some("mg/dL"), None, Some("1.2"));
     assert_eq!(g("1.2", None), Some(0));
     assert_eq!(g("1.3", None), Some(1));
     assert_eq!(g("1.81", None), Some(2));
@@ -195,17 +184,7 @@ fn bilirubin() {
 #[test]
 fn creatinine() {
     let term = "Creatinine increased";
-    let g = |v: &str, baseline: Option<&str>| {
-        grade(
-            term,
-            d(v),
-            Some("mg/dL"),
-            None,
-            Some(d("1.1")),
-            baseline.map(d),
-        )
-        .unwrap()
-    };
+    let g = grader(term, Some("mg/dL"), None, Some("1.1"));
     assert_eq!(g("1.1", None), Some(0));
     assert_eq!(g("1.2", None), Some(1));
     assert_eq!(g("1.7", None), Some(2));
@@ -222,9 +201,7 @@ fn creatinine() {
 #[test]
 fn inr() {
     let term = "INR increased";
-    let g = |v: &str, baseline: Option<&str>| {
-        grade(term, d(v), None, None, None, baseline.map(d)).unwrap()
-    };
+    let g = grader(term, None, None, None);
     assert_eq!(g("1.2", None), Some(0));
     assert_eq!(g("1.3", None), Some(1));
     assert_eq!(g("1.6", None), Some(2));
@@ -239,9 +216,7 @@ fn inr() {
 #[test]
 fn fibrinogen() {
     let term = "Fibrinogen decreased";
-    let g = |v: &str, baseline: Option<&str>| {
-        grade(term, d(v), Some("g/L"), Some(d("2")), None, baseline.map(d)).unwrap()
-    };
+    let g = grader(term, Some("g/L"), Some("2"), None);
     assert_eq!(g("2", None), Some(0));
     assert_eq!(g("1.9", None), Some(1));
     assert_eq!(g("1.4", None), Some(2));
