@@ -11,7 +11,7 @@
 //! Cross-validation is `eligo eval chia DIR --folds K`.
 use eligo_criteria::chia::{self, Document, EntityType};
 use eligo_criteria::entities::extract_with;
-use eligo_criteria::tagger;
+use eligo_criteria::{tagger, training};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -41,7 +41,7 @@ fn main() {
     // The model on all of TRAIN, only when something uses it (cross-validation trains its own).
     if opt("--test").is_some() || opt("--out").is_some() {
         let t0 = std::time::Instant::now();
-        let mut model = tagger::train(&docs, tagger::EPOCHS);
+        let mut model = training::train(&docs, tagger::EPOCHS);
         model.prune(tagger::PRUNE);
         eprintln!(
             "trained on {} texts ({} trials) in {:.1} s: {} features",
@@ -75,7 +75,7 @@ fn main() {
         }
     }
     if let Some(k) = opt("--folds").and_then(|k| k.parse::<usize>().ok()) {
-        let r = tagger::cross_validate(&docs, k);
+        let r = training::cross_validate(&docs, k);
         let rules = chia::evaluate_with(&docs, |t| extract_with(t, None));
         println!("{k}-fold cross-validation over {} texts", docs.len());
         for t in EntityType::ALL {

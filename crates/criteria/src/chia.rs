@@ -29,82 +29,9 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The entity types eligo's compiler extracts and is scored on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum EntityType {
-    Condition,
-    Drug,
-    Procedure,
-    Measurement,
-    Value,
-    Temporal,
-    Negation,
-}
-
-impl EntityType {
-    pub const ALL: [EntityType; 7] = [
-        EntityType::Condition,
-        EntityType::Drug,
-        EntityType::Procedure,
-        EntityType::Measurement,
-        EntityType::Value,
-        EntityType::Temporal,
-        EntityType::Negation,
-    ];
-
-    /// The brat type name (`Condition`, `Drug`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            EntityType::Condition => "Condition",
-            EntityType::Drug => "Drug",
-            EntityType::Procedure => "Procedure",
-            EntityType::Measurement => "Measurement",
-            EntityType::Value => "Value",
-            EntityType::Temporal => "Temporal",
-            EntityType::Negation => "Negation",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name() == s)
-    }
-}
-
-impl fmt::Display for EntityType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// An entity: a type and its fragments (byte ranges `[start, end)`, sorted).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Entity {
-    pub kind: EntityType,
-    pub fragments: Vec<(usize, usize)>,
-}
-
-impl Entity {
-    pub fn new(kind: EntityType, start: usize, end: usize) -> Self {
-        Entity {
-            kind,
-            fragments: vec![(start, end)],
-        }
-    }
-
-    /// Bytes shared by the two entities' fragments.
-    pub fn overlap(&self, other: &Entity) -> usize {
-        let mut n = 0;
-        for &(a, b) in &self.fragments {
-            for &(c, d) in &other.fragments {
-                n += b.min(d).saturating_sub(a.max(c));
-            }
-        }
-        n
-    }
-}
+pub use crate::annotation::{Entity, EntityType};
 
 /// A malformed line of an `.ann` file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

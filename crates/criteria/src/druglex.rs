@@ -7,7 +7,7 @@
 //! hint (a feature), since the list also holds words such as "water" or
 //! "oxygen" that are seldom drugs in criteria.
 
-use crate::tagger::Word;
+use crate::annotation::Word;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 

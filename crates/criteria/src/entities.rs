@@ -18,11 +18,11 @@
 //! patterns. Offsets are byte offsets into the text given; the text is read
 //! line by line (a criterion never spans lines here).
 
-use crate::chia::{Entity, EntityType};
+use crate::annotation::{Entity, EntityType, Line, RuleView, Word};
 use crate::lexicon::{self, Target};
 use crate::normalize::normalize;
 use crate::patterns;
-use crate::tagger::{Line, RuleView, Tagger, Word};
+use crate::tagger::Tagger;
 use eligo_vocab::{TermClass, terms};
 use regex::Regex;
 use serde::Serialize;

@@ -8,6 +8,7 @@
 //! ```
 //! Every function on the way is pure; the vocabulary (`eligo_vocab`) is data.
 
+mod annotation;
 pub mod chia;
 mod compile;
 mod druglex;
@@ -18,6 +19,7 @@ mod patterns;
 pub mod render;
 mod segment;
 pub mod tagger;
+pub mod training;
 
 pub use normalize::{Normalized, normalize};
 pub use segment::{Segment, SegmentKind, segment};

@@ -16,7 +16,7 @@
 //! `eligo eval chia DIR --folds K` measures the method by cross-validation.
 //! How to retrain it is in `data/README.md`.
 
-use crate::chia::{Document, Entity, EntityType};
+use crate::annotation::{Entity, EntityType, Line, RuleView, Word};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -52,26 +52,7 @@ const MAGIC: &[u8; 8] = b"ELIGTAG3";
 #[derive(Debug, Clone, Default)]
 pub struct Tagger {
     weights: HashMap<u64, [f32; LABELS]>,
-    trained_on: Vec<String>,
-}
-
-/// A word of a line: its byte span in the line and its lowercase form.
-#[derive(Debug, Clone)]
-pub(crate) struct Word {
-    pub s: usize,
-    pub e: usize,
-    pub lower: String,
-}
-
-/// What the rules said about each word of a line, as features.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RuleView {
-    /// Per word: the rule label (`B-Drug`, `I-Value`, ...) or empty.
-    pub label: Vec<&'static str>,
-    /// Per word: the class of a vocabulary concept the word is part of.
-    pub concept: Vec<Option<EntityType>>,
-    /// Per word: 1 where a name of the drug list starts, 2 inside one, 0 else.
-    pub drug_name: Vec<u8>,
+    pub(crate) trained_on: Vec<String>,
 }
 
 /// An error reading a model.
@@ -305,7 +286,7 @@ fn emissions(
 }
 
 /// The gold labels of a line's words: the longer entity first, a word labelled once.
-fn gold_labels(ws: &[Word], gold: &[Entity]) -> Vec<usize> {
+pub(crate) fn gold_labels(ws: &[Word], gold: &[Entity]) -> Vec<usize> {
     let mut labels = vec![0usize; ws.len()];
     let mut ents: Vec<(usize, usize, usize)> = gold
         .iter()
@@ -329,15 +310,6 @@ fn gold_labels(ws: &[Word], gold: &[Entity]) -> Vec<usize> {
         }
     }
     labels
-}
-
-/// One line ready for training or tagging: offsets are into `text`, the
-/// line, which starts at byte `base` of its document.
-pub(crate) struct Line<'a> {
-    pub base: usize,
-    pub text: &'a str,
-    pub words: Vec<Word>,
-    pub rules: RuleView,
 }
 
 impl Tagger {
@@ -551,66 +523,6 @@ fn chunks(labels: &[usize]) -> Vec<(EntityType, usize, usize)> {
         out.push((CLASSES[c], s, labels.len() - 1));
     }
     out
-}
-
-/// Train a model from annotated documents (rule opinions computed here).
-pub fn train(docs: &[Document], epochs: usize) -> Tagger {
-    let mut lines = Vec::new();
-    for d in docs {
-        for (line, _) in crate::entities::lines(&d.text) {
-            let end = line.base + line.text.len();
-            let gold: Vec<Entity> = d
-                .gold
-                .iter()
-                .filter(|g| {
-                    let (a, b) = g.fragments[0];
-                    a >= line.base && b <= end
-                })
-                .map(|g| {
-                    let (a, b) = g.fragments[0];
-                    Entity::new(g.kind, a - line.base, b - line.base)
-                })
-                .collect();
-            let labels = gold_labels(&line.words, &gold);
-            lines.push((line, labels));
-        }
-    }
-    let mut t = Tagger::train(&lines, epochs);
-    let mut ids: Vec<String> = docs.iter().map(|d| d.trial().to_string()).collect();
-    ids.sort();
-    ids.dedup();
-    t.trained_on = ids;
-    t
-}
-
-/// Score the method by `k`-fold cross-validation over `docs`: for each fold
-/// (by trial, [`crate::chia::folds`]), train on the others and score that
-/// fold with the rules and the fresh tagger.
-pub fn cross_validate(docs: &[Document], k: usize) -> crate::chia::Report {
-    let fold = crate::chia::folds(docs, k);
-    let mut report = crate::chia::Report {
-        documents: 0,
-        counts: Default::default(),
-    };
-    for f in 0..k.max(1) {
-        let train_docs: Vec<Document> = docs
-            .iter()
-            .zip(&fold)
-            .filter(|(_, g)| **g != f)
-            .map(|(d, _)| d.clone())
-            .collect();
-        let mut model = train(&train_docs, EPOCHS);
-        model.prune(PRUNE);
-        let test = docs
-            .iter()
-            .zip(&fold)
-            .filter(|(_, g)| **g == f)
-            .map(|(d, _)| d);
-        report.add(crate::chia::evaluate_with(test, |t| {
-            crate::entities::extract_with(t, Some(&model))
-        }));
-    }
-    report
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::common::check_invariants;
 use eligo_criteria::chia::{self, Entity, EntityType};
 use eligo_criteria::tagger::{self, Tagger};
-use eligo_criteria::{compile, entities};
+use eligo_criteria::{compile, entities, training};
 use eligo_model::rule::MentionKind;
 
 fn dir() -> std::path::PathBuf {
@@ -213,8 +213,8 @@ fn training_is_deterministic_and_learns() {
     let train: Vec<_> = train.into_iter().map(|(d, _)| d).collect();
     let test: Vec<_> = test.into_iter().map(|(d, _)| d).collect();
     assert_eq!(test.len(), 40, "20 trials, two texts each");
-    let a = tagger::train(&train, tagger::EPOCHS);
-    let b = tagger::train(&train, tagger::EPOCHS);
+    let a = training::train(&train, tagger::EPOCHS);
+    let b = training::train(&train, tagger::EPOCHS);
     assert_eq!(a.to_bytes(), b.to_bytes());
     assert_eq!(a.trained_on().len(), 80);
     let with = chia::evaluate_with(&test, |t| entities::extract_with(t, Some(&a)));
