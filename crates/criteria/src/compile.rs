@@ -41,6 +41,9 @@ enum What {
     Preg(PregnancyState),
     /// "females of childbearing potential": makes the clause conditional.
     Childbearing,
+    /// A clause left to confirm, at its place in the logic (a part of
+    /// `Ctx::parts`).
+    Confirm(NotComputableReason),
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +65,16 @@ struct Atom {
     min_grade: Option<u8>,
     classification: Option<String>,
     exceptions: Vec<String>,
+    /// Exceptions that hold only under a qualification to confirm.
+    qualified: Vec<String>,
     lab_exceptions: Vec<LabException>,
+    /// "for > 6 months": longer than `min_duration`.
+    strict: bool,
+    /// Taken now ("long-term continuous anticoagulant therapy").
+    current: bool,
+    /// Other words (normalised byte ranges) the atom read: its window,
+    /// duration, threshold, dose, route, result, classification, method.
+    words: Vec<(usize, usize)>,
 }
 
 impl Atom {
@@ -85,7 +97,18 @@ impl Atom {
             min_grade: None,
             classification: None,
             exceptions: Vec::new(),
+            qualified: Vec::new(),
             lab_exceptions: Vec::new(),
+            strict: false,
+            current: false,
+            words: Vec::new(),
+        }
+    }
+
+    /// Record words the atom read (relative `[s, e)` of text at `base`).
+    fn read(&mut self, base: usize, s: usize, e: usize) {
+        if e > s {
+            self.words.push((base + s, base + e));
         }
     }
 }
@@ -96,8 +119,12 @@ struct Ctx<'a> {
     norm: &'a Normalized,
     base: usize,
     kind: CriterionKind,
-    parts: Vec<NotComputablePart>,
+    /// Parts left to confirm, with their normalised range.
+    parts: Vec<(NotComputablePart, usize, usize)>,
     src: &'a str,
+    /// A window stated by a lead-in clause ("... the following criteria at
+    /// screening:") for the clauses after it.
+    inherited: Option<Period>,
 }
 
 impl Ctx<'_> {
@@ -136,18 +163,22 @@ impl Ctx<'_> {
         if self
             .parts
             .iter()
-            .any(|p| p.span.start <= span.start && p.span.end >= span.end)
+            .any(|(p, _, _)| p.span.start <= span.start && p.span.end >= span.end)
         {
             return;
         }
         self.parts
-            .retain(|p| !(span.start <= p.span.start && span.end >= p.span.end));
-        self.parts.push(NotComputablePart {
-            span,
-            text,
-            reason,
-            mentions: Vec::new(),
-        });
+            .retain(|(p, _, _)| !(span.start <= p.span.start && span.end >= p.span.end));
+        self.parts.push((
+            NotComputablePart {
+                span,
+                text,
+                reason,
+                mentions: Vec::new(),
+            },
+            a,
+            b,
+        ));
     }
 }
 
@@ -191,6 +222,7 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
         kind,
         parts: Vec::new(),
         src,
+        inherited: None,
     };
     let t = ctx.t;
     let mut rules: Vec<Rule> = Vec::new();
@@ -203,29 +235,79 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
         for &(a, b) in &clauses {
             per_clause.push(clause_atoms(&mut ctx, a, b, &regions));
         }
+        let mut qualifiers: Vec<(usize, usize)> = Vec::new();
+        let mut read_regions: Vec<(usize, usize)> = Vec::new();
         for &(ra, rb) in &regions {
-            apply_exceptions(&mut ctx, ra, rb, &mut per_clause);
+            if apply_exceptions(&mut ctx, ra, rb, &mut per_clause, &mut qualifiers) {
+                read_regions.push((ra, rb));
+            }
+        }
+        // Every clause accounted for (MATCHING.md rule 11): words no rule
+        // reads and no part holds become a part of their own.
+        for (i, &(a, b)) in clauses.iter().enumerate() {
+            account(&mut ctx, &per_clause[i], a, b, &read_regions);
+        }
+        // The parts left to confirm take their place in the logic, as
+        // leaves joined to the rules by the words between them.
+        if per_clause
+            .iter()
+            .flatten()
+            .any(|x| !matches!(x.what, What::Childbearing))
+        {
+            split_alternatives(&mut ctx, &clauses, &per_clause);
+            for (i, &(a, b)) in clauses.iter().enumerate() {
+                for (p, pa, pe) in &ctx.parts {
+                    if *pa >= a
+                        && *pa < b
+                        && !qualifiers.iter().any(|&(qa, qb)| *pa >= qa && *pa < qb)
+                    {
+                        let mut x = Atom::new(*pa, *pe, What::Confirm(p.reason));
+                        x.depth = depth_at(t, *pa, a);
+                        per_clause[i].push(x);
+                    }
+                }
+                per_clause[i].sort_by_key(|x| x.s);
+            }
         }
         let mut clause_rules: Vec<Rule> = Vec::new();
         let mut last_clause: Option<usize> = None;
         for (atoms, &(a, b)) in per_clause.into_iter().zip(&clauses) {
-            if let Some(r) = combine_clause(&ctx, atoms, a, b) {
-                // "..., or if ...": an alternative to the clause before; "when X, there is
-                // no minimum ...": X is an alternative to the requirement before.
-                let lower = t[a..b].trim_start_matches([',', ';', ' ']).to_lowercase();
-                let alternative = lower.starts_with("or ") || patterns::permission(&lower);
-                match (
-                    alternative,
-                    last_clause.and_then(|i| clause_rules.get(i).cloned()),
-                ) {
-                    (true, Some(prev)) => {
-                        let i = last_clause.unwrap_or(0);
-                        clause_rules[i] = any_of(vec![prev, r]);
-                    }
-                    _ => {
-                        clause_rules.push(r);
-                        last_clause = Some(clause_rules.len() - 1);
-                    }
+            let Some(r) = combine_clause(&ctx, atoms, a, b) else {
+                continue;
+            };
+            // "Conventional therapy: ...": the definition of a term an earlier
+            // clause left to confirm joins that clause's leaf.
+            if let Some(label) = patterns::definition_label(&t[a..b]) {
+                let target = ctx
+                    .parts
+                    .iter()
+                    .find(|(_, pa, pb)| {
+                        *pb <= a && eligo_vocab::contains_phrase(&t[*pa..*pb], &label)
+                    })
+                    .map(|(p, _, _)| p.span);
+                if let Some(sp) = target
+                    && clause_rules
+                        .iter_mut()
+                        .any(|c| attach_definition(c, sp, &r))
+                {
+                    continue;
+                }
+            }
+            // "..., or if ...": an alternative to the clause before; "when X, there is
+            // no minimum ...": X is an alternative to the requirement before.
+            let lower = t[a..b].trim_start_matches([',', ';', ' ']).to_lowercase();
+            let alternative = lower.starts_with("or ") || patterns::permission(&lower);
+            match (
+                alternative,
+                last_clause.and_then(|i| clause_rules.get(i).cloned()),
+            ) {
+                (true, Some(prev)) => {
+                    let i = last_clause.unwrap_or(0);
+                    clause_rules[i] = any_of(vec![prev, r]);
+                }
+                _ => {
+                    clause_rules.push(r);
+                    last_clause = Some(clause_rules.len() - 1);
                 }
             }
         }
@@ -238,23 +320,31 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
             for r in clause_rules {
                 match r.kind {
                     RuleKind::All { label: None, rules } if kind == CriterionKind::Inclusion => {
-                        out.extend(rules)
+                        out.extend(with_words(rules, r.words))
                     }
-                    k => out.push(Rule::new(r.span, k)),
+                    k => out.push(Rule {
+                        span: r.span,
+                        kind: k,
+                        words: r.words,
+                    }),
                 }
             }
             out
         };
+        // Nothing computed: the parts say it all.
+        if !rules.iter().any(computes) {
+            rules.clear();
+        }
     }
     let computable = !rules.is_empty();
-    ctx.parts.sort_by_key(|p| p.span.start);
+    ctx.parts.sort_by_key(|(p, _, _)| p.span.start);
     let reason = if computable {
         None
     } else if ctx.parts.is_empty() {
         Some(NotComputableReason::Unrecognized.describe().to_string())
     } else {
         let mut rs: Vec<&str> = Vec::new();
-        for p in &ctx.parts {
+        for (p, _, _) in &ctx.parts {
             let d = p.reason.describe();
             if !rs.contains(&d) {
                 rs.push(d);
@@ -262,7 +352,7 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
         }
         Some(rs.join("; "))
     };
-    let mut parts = ctx.parts;
+    let mut parts: Vec<NotComputablePart> = ctx.parts.into_iter().map(|(p, _, _)| p).collect();
     if !computable && parts.is_empty() {
         parts.push(NotComputablePart {
             span,
@@ -280,6 +370,75 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
         reason,
         not_computable: parts,
         field: None,
+        group: None,
+    }
+}
+
+/// Words of clause `[a, b)` that no atom read and no part holds, when they
+/// say something (not only connectors, a lead-in label or "both genders
+/// eligible"), become a part of their own: nothing is dropped silently.
+fn account(ctx: &mut Ctx, atoms: &[Atom], a: usize, b: usize, read: &[(usize, usize)]) {
+    let t = ctx.t;
+    if patterns::structural(&t[a..b]) {
+        return;
+    }
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for x in atoms {
+        covered.push((x.s, x.e));
+        covered.extend(x.words.iter().copied());
+    }
+    covered.extend(ctx.parts.iter().map(|&(_, pa, pb)| (pa, pb)));
+    covered.extend(read.iter().copied());
+    for (s, e) in patterns::no_restriction(&t[a..b]) {
+        covered.push((a + s, a + e));
+    }
+    for (s, e) in patterns::uncovered(t, a, b, &covered) {
+        ctx.part(s, e, NotComputableReason::Unrecognized);
+    }
+}
+
+/// A part that holds a whole clause with alternatives ("Failure to respond
+/// to conventional therapy or disease relapse after remission") becomes one
+/// part per alternative, so that each takes its place in the logic.
+fn split_alternatives(ctx: &mut Ctx, clauses: &[(usize, usize)], atoms: &[Vec<Atom>]) {
+    let t = ctx.t;
+    for (i, &(a, b)) in clauses.iter().enumerate() {
+        if atoms[i]
+            .iter()
+            .any(|x| !matches!(x.what, What::Childbearing))
+        {
+            continue;
+        }
+        let (ta, tb) = trim_range(t, a, b);
+        let Some(k) = ctx
+            .parts
+            .iter()
+            .position(|&(_, pa, pb)| pa <= ta + 1 && pb + 1 >= tb)
+        else {
+            continue;
+        };
+        let (p, pa, pb) = ctx.parts[k].clone();
+        if p.reason != NotComputableReason::NotInRecord {
+            continue;
+        }
+        // Only alternatives that each say something no record codes.
+        let pieces = patterns::top_level_or(&t[pa..pb]);
+        if pieces.len() < 2
+            || pieces
+                .iter()
+                .any(|&(s, e)| patterns::cues(&t[pa + s..pa + e]).is_empty())
+        {
+            continue;
+        }
+        ctx.parts.remove(k);
+        for (s, e) in pieces {
+            let piece = &t[pa + s..pa + e];
+            let reason = patterns::cues(piece).first().map_or(p.reason, |c| c.reason);
+            if patterns::uncovered(piece, 0, piece.len(), &[]).is_empty() {
+                continue;
+            }
+            ctx.part(pa + s, pa + e, reason);
+        }
     }
 }
 
@@ -305,9 +464,17 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     let cl = &t[a..b];
     let lower = cl.to_lowercase();
 
-    // "X must meet the following requirements:" introduces what follows.
+    // "X must meet the following requirements:" introduces what follows,
+    // and a window it states ("... at screening:") is theirs.
     let trimmed = cl.trim_end();
     if trimmed.ends_with(':') && lower.contains("the following") {
+        if let Some(w) = patterns::windows(cl)
+            .into_iter()
+            .chain(patterns::screening_windows(cl))
+            .find(|w| !w.half_lives)
+        {
+            ctx.inherited = Some(w.period);
+        }
         return Vec::new();
     }
     // A window counted from a future event: nothing here can be decided now.
@@ -321,7 +488,7 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     let sub_of = |pos: usize| subs.iter().position(|&(s, e)| pos >= s && pos < e);
 
     // Cues that make (part of) the clause not computable.
-    let cues = patterns::cues(cl);
+    let mut cues = patterns::cues(cl);
     let mut dropped_subs: Vec<usize> = Vec::new();
     for c in &cues {
         if c.reason == NotComputableReason::FutureIntent
@@ -346,8 +513,11 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     let ms = patterns::merge_abbreviations(cl, kept);
 
     let mut atoms: Vec<Atom> = Vec::new();
+    // Concepts named as modifiers ("non-SLE-related") qualify the next atom.
+    let mut modifiers: Vec<(usize, usize)> = Vec::new();
     for m in &ms {
         if patterns::is_modifier(cl, m) {
+            modifiers.push((a + m.start, a + m.end));
             continue;
         }
         let what = match &m.target {
@@ -385,6 +555,30 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
         atoms.push(Atom::new(a + s, a + e, What::Childbearing));
     }
     atoms.sort_by_key(|x| x.s);
+    // "(an infection) that requires systemic treatment": the treatment is a
+    // systemic anti-infective, which defines the infection.
+    if let Some((ts, te)) = patterns::systemic_treatment(cl)
+        && atoms.iter().any(|x| {
+            x.s < a + ts
+                && matches!(&x.what, What::Cond(k)
+                    if vocabulary().condition_closure("active_infection").iter().any(|c| &c.key == k))
+        })
+    {
+        let at = cl[ts..te]
+            .to_lowercase()
+            .find("systemic")
+            .map_or(ts, |i| ts + i);
+        atoms.push(Atom::new(a + at, a + te, What::Med("anti_infective".into())));
+        atoms.sort_by_key(|x| x.s);
+        cues.retain(|c| !(c.start >= ts && c.start < te));
+    }
+    for (ms_, me_) in modifiers {
+        if let Some(x) = atoms.iter_mut().find(|x| x.s >= me_) {
+            x.words.push((ms_, me_));
+        } else if let Some(x) = atoms.last_mut() {
+            x.words.push((ms_, me_));
+        }
+    }
 
     // Future plans: atoms in that sub-clause are intentions, not history.
     atoms.retain(|x| sub_of(x.s - a).is_none_or(|i| !dropped_subs.contains(&i)));
@@ -466,6 +660,29 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
             }
         }
         out.sort_by_key(|x| x.s);
+        // Allergy words the atoms did not take ("or hypersensitivity",
+        // "severe") belong to the nearest allergy atom.
+        let extra: Vec<(usize, usize, bool)> = patterns::allergy_phrases(cl)
+            .into_iter()
+            .map(|(s, e, _)| (s, e, false))
+            .chain(
+                patterns::severe_words(cl)
+                    .into_iter()
+                    .map(|(s, e)| (s, e, true)),
+            )
+            .collect();
+        for (s, e, sev) in extra {
+            if out.iter().any(|x| x.s <= a + s && x.e >= a + e) {
+                continue;
+            }
+            if let Some(x) = out
+                .iter_mut()
+                .filter(|x| matches!(x.what, What::Allergy { severe, .. } if severe || !sev))
+                .min_by_key(|x| x.s.abs_diff(a + s))
+            {
+                x.words.push((a + s, a + e));
+            }
+        }
         atoms = out;
     }
 
@@ -499,13 +716,17 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
                 .any(|x| x.s >= a + r && matches!(x.what, What::Med(_) | What::Proc(_)))
         });
     let mut vague_atoms: Vec<(usize, usize)> = Vec::new();
-    atoms.retain(|x| {
+    atoms.retain_mut(|x| {
         if let What::Cond(_) = x.what
             && let Some(q) = patterns::severity_before(cl, x.s - a)
-            && !defines
         {
-            vague_atoms.push((a + q, x.e));
-            return false;
+            if !defines {
+                vague_atoms.push((a + q, x.e));
+                return false;
+            }
+            // "severe lupus nephritis ... requiring hemodialysis": the
+            // requirement defines the severity.
+            x.words.push((a + q, x.s));
         }
         true
     });
@@ -551,6 +772,8 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
         if let Some(j) = dup {
             let x = atoms.remove(i);
             let y = &mut atoms[j];
+            y.words.push((x.s, x.e));
+            y.words.extend(x.words.iter().copied());
             y.window = y.window.or(x.window);
             y.min_duration = y.min_duration.or(x.min_duration);
             y.classification = y.classification.clone().or(x.classification);
@@ -640,24 +863,33 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
             ctx.part(a + w.s, a + w.e, NotComputableReason::NotInRecord);
         }
     }
+    let screening = patterns::screening_windows(cl);
     let durations = patterns::durations(cl);
     let n = atoms.len();
     for i in 0..n {
         let next_s = if i + 1 < n { atoms[i + 1].s } else { b };
         let prev_e = if i > 0 { atoms[i - 1].e } else { a };
+        let after_s = atoms[i].e;
         let after = &t[atoms[i].e..next_s.max(atoms[i].e)];
-        let before = &t[prev_e.min(atoms[i].s)..atoms[i].s];
+        let before_s = prev_e.min(atoms[i].s);
+        let before = &t[before_s..atoms[i].s];
         let clause_before = &t[a..atoms[i].s];
         let x = &mut atoms[i];
         match &x.what {
             What::Lab(k) => {
                 let qualitative = vocabulary().analyte(k).is_some_and(|an| an.qualitative)
                     || matches!(k.as_str(), "hbv_dna" | "hcv_rna");
-                if let Some(r) =
-                    patterns::result_word(after).or_else(|| patterns::result_word_before(before))
+                let found = patterns::result_word_at(after)
+                    .map(|(r, s, e)| (r, after_s + s, after_s + e))
+                    .or_else(|| {
+                        patterns::result_word_before_at(before)
+                            .map(|(r, s, e)| (r, before_s + s, before_s + e))
+                    });
+                if let Some((r, s, e)) = found
                     && (qualitative || r == Qualitative::Detectable)
                 {
                     x.result = Some(r);
+                    x.read(0, s, e);
                 }
                 if x.result.is_none()
                     && let Some((c, th, end)) = patterns::threshold_at(after)
@@ -666,6 +898,11 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                     x.e += end;
                 }
                 x.method = patterns::method(after).or_else(|| patterns::method(&t[x.s..b]));
+                if x.method.is_some() {
+                    for (s, e) in patterns::method_ranges(&t[x.s..b]) {
+                        x.read(x.s, s, e);
+                    }
+                }
             }
             What::Score(_) => {
                 if let Some((c, v, end)) = patterns::score_value_at(after) {
@@ -683,11 +920,34 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                             quantity: Quantity::new(v, "{score}"),
                         },
                     ));
+                    if let Some((s, e)) = patterns::nyha_range(&t[a..b]) {
+                        x.read(a, s, e);
+                    }
                 }
             }
             What::Med(_) => {
-                x.dose = patterns::dose(after).or_else(|| patterns::dose_before(before));
-                x.routes = patterns::routes_before(before);
+                match patterns::dose_at(after) {
+                    Some((d, s, e)) => {
+                        x.dose = Some(d);
+                        x.read(after_s, s, e);
+                    }
+                    None => {
+                        if let Some((d, s)) = patterns::dose_before_at(before) {
+                            x.dose = Some(d);
+                            x.read(before_s, s, before.len());
+                        }
+                    }
+                }
+                let (routes, at) = patterns::routes_before_at(before);
+                x.routes = routes;
+                if let Some(s) = at {
+                    x.read(before_s, s, before.len());
+                }
+                // "need for long-term continuous anticoagulant therapy": taken now.
+                if let Some(s) = patterns::current_before(clause_before) {
+                    x.current = true;
+                    x.read(a, s, clause_before.len());
+                }
             }
             // "donated blood for ≥ 400 mL": a procedure's amount no record codes.
             What::Proc(_) => {
@@ -701,13 +961,26 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                 if patterns::result_word(after) == Some(Qualitative::Negative) =>
             {
                 x.what = What::Preg(PregnancyState::NegativeTest);
+                if let Some((_, s, e)) = patterns::result_word_at(after) {
+                    x.read(after_s, s, e);
+                }
             }
             What::Cond(_) => {
                 let lower = clause_before.to_lowercase();
                 x.presence =
                     patterns::presence(&lower, &cl.to_lowercase(), &t[x.e..b].to_lowercase());
                 x.min_grade = patterns::min_grade(before);
+                if x.min_grade.is_some()
+                    && let Some(s) = patterns::min_grade_at(before)
+                {
+                    x.read(before_s, s, before.trim_end().len());
+                }
                 x.classification = patterns::classification(cl);
+                if x.classification.is_some()
+                    && let Some((s, e)) = patterns::classification_range(cl)
+                {
+                    x.read(a, s, e);
+                }
             }
             _ => {}
         }
@@ -771,16 +1044,30 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
     }
     // Windows: the nearest following window phrase at the same depth, else
     // the nearest preceding one (not for labs); lifelong conditions take none.
+    // "During screening" and a lead-in's window ("... at screening:") come
+    // after a stated window.
     for x in atoms.iter_mut() {
         let takes = match &x.what {
             What::Cond(k) => !vocabulary().condition(k).is_some_and(|c| c.lifelong),
-            What::Age { .. } | What::Allergy { .. } | What::Childbearing | What::Bilag { .. } => {
-                false
-            }
+            What::Age { .. }
+            | What::Allergy { .. }
+            | What::Childbearing
+            | What::Confirm(_)
+            | What::Bilag { .. } => false,
+            What::Med(_) if x.current => false,
             What::Preg(s) => *s == PregnancyState::NegativeTest,
             _ => true,
         };
         if !takes {
+            // A grade pattern is an assessment: it takes the screening window.
+            if matches!(x.what, What::Bilag { .. }) {
+                if let Some(w) = screening.first() {
+                    x.window = Some(w.period);
+                    x.read(a, w.s, w.e);
+                } else if let Some(p) = ctx.inherited {
+                    x.window = Some(p);
+                }
+            }
             continue;
         }
         let depth = x.depth;
@@ -812,11 +1099,23 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
             }
         });
         if let Some(w) = chosen {
-            if let What::Preg(_) | What::Lab(_) | What::Score(_) = x.what {
-                x.window = Some(w.period);
-            } else {
+            x.window = Some(w.period);
+            x.read(a, w.s, w.e);
+        } else if let Some(w) = screening
+            .iter()
+            .filter(|w| dep(w) <= depth)
+            .min_by_key(|w| w.s.abs_diff(rel))
+        {
+            // "Positive for ANA ... during screening": the screening window
+            // (a diagnosis "at screening" is one active now instead).
+            if !matches!(x.what, What::Cond(_)) {
                 x.window = Some(w.period);
             }
+            x.read(a, w.s, w.e);
+        } else if let Some(p) = ctx.inherited
+            && matches!(x.what, What::Lab(_) | What::Score(_))
+        {
+            x.window = Some(p);
         }
     }
     // Atoms whose window is in drug half-lives were marked; they go now.
@@ -830,7 +1129,11 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                 .iter_mut()
                 .find(|x| x.s >= ds && matches!(x.what, What::Med(_)))
             {
-                x.min_duration.get_or_insert(d.period);
+                if x.min_duration.is_none() {
+                    x.min_duration = Some(d.period);
+                    x.strict = d.strict;
+                }
+                x.read(a, d.s, d.e);
             }
             continue;
         }
@@ -843,8 +1146,10 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                 What::Med(_) => {
                     if x.min_duration.is_none() {
                         x.min_duration = Some(d.period);
+                        x.strict = d.strict;
                         any = true;
                     }
+                    x.read(a, d.s, d.e);
                     // "≥1 of the following immunosuppressants for > 6 months": the group only.
                     if patterns::quantifier_before(&t[a..x.s]).is_some() {
                         break;
@@ -853,6 +1158,7 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                 What::Cond(_) if d.history => {
                     x.min_duration.get_or_insert(d.period);
                     x.presence = Presence::Ever;
+                    x.read(a, d.s, d.e);
                     any = true;
                     break;
                 }
@@ -894,9 +1200,19 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
             .map(|&i| atoms[i].e)
             .max()
             .unwrap_or(atoms[first].e);
+        let merged: Vec<(usize, usize)> = gc
+            .iter()
+            .skip(1)
+            .flat_map(|&i| {
+                let mut w = atoms[i].words.clone();
+                w.push((atoms[i].s, atoms[i].e));
+                w
+            })
+            .collect();
         let x = &mut atoms[first];
         x.what = What::Med("glucocorticoid".into());
         x.e = end;
+        x.words.extend(merged);
         x.dose = dose;
         x.min_duration = x.min_duration.or(dur);
         x.window = x.window.or(win);
@@ -906,9 +1222,16 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
             atoms[i].s = usize::MAX;
         }
     }
+    let equivalents = patterns::equivalent_ranges(cl);
     for &i in &gc {
         if atoms[i].s == usize::MAX {
             continue;
+        }
+        // "(or equivalent medication)" after a glucocorticoid is read with it.
+        for &(s, e) in &equivalents {
+            if a + s >= atoms[i].e && a + s <= atoms[i].e + 80 {
+                atoms[i].words.push((a + s, a + e));
+            }
         }
         let x = &mut atoms[i];
         if let (What::Med(k), Some(d)) = (&x.what, x.dose.as_mut())
@@ -945,6 +1268,13 @@ fn examples_and_groups(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, _b: usize
             let depth = atoms[i].depth;
             let paren = rest.trim_start().starts_with('(');
             let head_dur = atoms[i].min_duration;
+            let head_strict = atoms[i].strict;
+            let mut head_words = atoms[i].words.clone();
+            head_words.push((atoms[i].s, atoms[i].e));
+            // "≥1 of the following immunosuppressants": the quantifier too.
+            if let Some(q) = patterns::quantifier_at(&t[a..atoms[i].s]) {
+                head_words.push((a + q, atoms[i].s));
+            }
             let mut members = 0;
             for x in atoms.iter_mut().skip(i + 1) {
                 if x.s >= from
@@ -955,6 +1285,10 @@ fn examples_and_groups(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, _b: usize
                     x.group = Some((min, group_id));
                     if x.min_duration.is_none() {
                         x.min_duration = head_dur;
+                        x.strict = head_strict;
+                    }
+                    if members == 0 {
+                        x.words.extend(head_words.iter().copied());
                     }
                     members += 1;
                 }
@@ -1022,7 +1356,17 @@ fn examples_and_groups(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, _b: usize
 }
 
 /// Exceptions ("except Gilbert's syndrome, TBIL ≤ 3 × ULN"; "except non-melanoma skin cancer").
-fn apply_exceptions(ctx: &mut Ctx, ra: usize, rb: usize, per_clause: &mut [Vec<Atom>]) {
+/// Returns whether the region was read into the atom before it; a
+/// qualification no record codes ("local", "with disease-free survival > 5
+/// years") makes the exceptions ones to confirm, and its part is noted in
+/// `qualifiers` (it stays out of the rule logic: the exception carries it).
+fn apply_exceptions(
+    ctx: &mut Ctx,
+    ra: usize,
+    rb: usize,
+    per_clause: &mut [Vec<Atom>],
+    qualifiers: &mut Vec<(usize, usize)>,
+) -> bool {
     let t = ctx.t;
     let region = &t[ra..rb];
     let mut ms = lexicon::mentions(region);
@@ -1043,18 +1387,19 @@ fn apply_exceptions(ctx: &mut Ctx, ra: usize, rb: usize, per_clause: &mut [Vec<A
     let mut target: Option<&mut Atom> = None;
     for atoms in per_clause.iter_mut() {
         for x in atoms.iter_mut() {
-            if x.e <= ra {
+            if x.e <= ra && !matches!(x.what, What::Confirm(_)) {
                 target = Some(x);
             }
         }
     }
-    if patterns::not_in_record_in_exception(region) {
+    let qualified = patterns::not_in_record_in_exception(region);
+    if qualified {
         let (s, e) = patterns::not_in_record_extent(region);
         ctx.part(ra + s, ra + e, NotComputableReason::NotInRecord);
     }
     let Some(x) = target else {
         ctx.part(ra, rb, NotComputableReason::NotInRecord);
-        return;
+        return false;
     };
     match &x.what {
         What::Lab(_) => {
@@ -1066,17 +1411,30 @@ fn apply_exceptions(ctx: &mut Ctx, ra: usize, rb: usize, per_clause: &mut [Vec<A
                     comparator: c,
                     threshold: th,
                 });
-                return;
+                x.words.push((ra, rb));
+                return true;
             }
             ctx.part(ra, rb, NotComputableReason::Unrecognized);
+            false
         }
         What::Cond(_) => {
             if conds.is_empty() {
                 ctx.part(ra, rb, NotComputableReason::Unrecognized);
+                return false;
             }
-            x.exceptions.extend(conds);
+            if qualified {
+                x.qualified.extend(conds);
+                qualifiers.push((ra, rb));
+            } else {
+                x.exceptions.extend(conds);
+            }
+            x.words.push((ra, rb));
+            true
         }
-        _ => ctx.part(ra, rb, NotComputableReason::NotInRecord),
+        _ => {
+            ctx.part(ra, rb, NotComputableReason::NotInRecord);
+            false
+        }
     }
 }
 
@@ -1096,6 +1454,7 @@ fn atom_rule(ctx: &Ctx, x: &Atom) -> Option<Rule> {
             classification: x.classification.clone().filter(|_| k == "sle"),
             min_grade: x.min_grade,
             exceptions: x.exceptions.clone(),
+            exceptions_to_confirm: x.qualified.clone(),
         },
         What::Proc(k) => RuleKind::Procedure {
             concept: k.clone(),
@@ -1132,7 +1491,9 @@ fn atom_rule(ctx: &Ctx, x: &Atom) -> Option<Rule> {
             window: x.window,
             dose: x.dose.clone(),
             min_duration: x.min_duration,
+            min_duration_strict: x.strict && x.min_duration.is_some(),
             routes: x.routes.clone(),
+            current: x.current,
         },
         What::Vacc(k) => RuleKind::Vaccination {
             vaccine: *k,
@@ -1160,7 +1521,10 @@ fn atom_rule(ctx: &Ctx, x: &Atom) -> Option<Rule> {
             min: *min,
             max: *max,
         },
-        What::Trial => RuleKind::TrialParticipation { window: x.window },
+        What::Trial => RuleKind::TrialParticipation {
+            window: x.window,
+            interventional: ctx.t[x.s..x.e].to_lowercase().contains("interventional"),
+        },
         What::Allergy { substance, severe } => RuleKind::Allergy {
             substance: substance.clone(),
             severe: *severe,
@@ -1170,13 +1534,66 @@ fn atom_rule(ctx: &Ctx, x: &Atom) -> Option<Rule> {
             window: x.window,
         },
         What::Childbearing => return None,
+        What::Confirm(reason) => RuleKind::ToConfirm { reason: *reason },
     };
-    let r = Rule::new(span, kind);
+    let mut r = Rule::new(span, kind);
+    let mut words: Vec<Span> = x
+        .words
+        .iter()
+        .filter(|&&(s, e)| e > s && !(s >= x.s && e <= x.e))
+        .map(|&(s, e)| ctx.span(s, e))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort();
+    words.dedup();
+    r.words = words;
     Some(if x.negated {
         Rule::new(span, RuleKind::Not { rule: Box::new(r) })
     } else {
         r
     })
+}
+
+/// Does the rule compute anything (a leaf that is not left to confirm)?
+fn computes(r: &Rule) -> bool {
+    let mut any = false;
+    r.visit(&mut |x| {
+        if !matches!(
+            x.kind,
+            RuleKind::All { .. }
+                | RuleKind::Any { .. }
+                | RuleKind::AtLeast { .. }
+                | RuleKind::Not { .. }
+                | RuleKind::ToConfirm { .. }
+        ) {
+            any = true;
+        }
+    });
+    any
+}
+
+/// Replace the leaf left to confirm at `span` by `leaf and def`: a term the
+/// criterion defines later ("Failure to respond to conventional therapy ...
+/// Conventional therapy: glucocorticoids ... combined with ...").
+fn attach_definition(r: &mut Rule, span: Span, def: &Rule) -> bool {
+    if matches!(r.kind, RuleKind::ToConfirm { .. }) && r.span == span {
+        let leaf = r.clone();
+        *r = all_of(vec![leaf, def.clone()]);
+        return true;
+    }
+    let done = match &mut r.kind {
+        RuleKind::All { rules, .. }
+        | RuleKind::Any { rules, .. }
+        | RuleKind::AtLeast { rules, .. } => {
+            rules.iter_mut().any(|c| attach_definition(c, span, def))
+        }
+        RuleKind::Not { rule } => attach_definition(rule, span, def),
+        _ => false,
+    };
+    if done {
+        r.span = r.span.cover(def.span);
+    }
+    done
 }
 
 fn any_of(rules: Vec<Rule>) -> Rule {
@@ -1202,12 +1619,16 @@ fn composite(mut rules: Vec<Rule>, all: bool) -> Rule {
             RuleKind::All {
                 label: None,
                 rules: inner,
-            } if all => flat.extend(inner),
+            } if all => flat.extend(with_words(inner, r.words)),
             RuleKind::Any {
                 label: None,
                 rules: inner,
-            } if !all => flat.extend(inner),
-            k => flat.push(Rule::new(r.span, k)),
+            } if !all => flat.extend(with_words(inner, r.words)),
+            k => flat.push(Rule {
+                span: r.span,
+                kind: k,
+                words: r.words,
+            }),
         }
     }
     // The same statement twice ("plasma exchange, plasma separation") is one rule.
@@ -1215,13 +1636,18 @@ fn composite(mut rules: Vec<Rule>, all: bool) -> Rule {
     for r in flat {
         if let Some(d) = dedup.iter_mut().find(|d| same_statement(&d.kind, &r.kind)) {
             d.span = d.span.cover(r.span);
+            d.words.extend(r.words);
         } else {
             dedup.push(r);
         }
     }
     if dedup.len() == 1 {
         let r = dedup.remove(0);
-        return Rule::new(span, r.kind);
+        return Rule {
+            span,
+            kind: r.kind,
+            words: r.words,
+        };
     }
     Rule::new(
         span,
@@ -1237,6 +1663,14 @@ fn composite(mut rules: Vec<Rule>, all: bool) -> Rule {
             }
         },
     )
+}
+
+/// A flattened composite's own words go to its first rule.
+fn with_words(mut rules: Vec<Rule>, words: Vec<Span>) -> Vec<Rule> {
+    if let Some(first) = rules.first_mut() {
+        first.words.extend(words);
+    }
+    rules
 }
 
 /// The same statement, whatever the spans and the order of a composite's
@@ -1273,6 +1707,8 @@ fn same_statement(a: &RuleKind, b: &RuleKind) -> bool {
                     .all(|y| ra.iter().any(|x| same_statement(&x.kind, &y.kind)))
         }
         (RuleKind::Not { rule: x }, RuleKind::Not { rule: y }) => same_statement(&x.kind, &y.kind),
+        // Two clauses left to confirm are two things to confirm.
+        (RuleKind::ToConfirm { .. }, _) | (_, RuleKind::ToConfirm { .. }) => false,
         _ => a == b,
     }
 }

@@ -37,8 +37,11 @@ pub fn compile(trial_id: &str, criteria_text: &str) -> CompiledCriteria {
     let segs = segment(criteria_text);
     let mut criteria = Vec::new();
     let mut i = 0;
+    // The heading of a group outside enrolment (rule 13), while in one.
+    let mut group: Option<String> = None;
     while i < segs.len() {
         if segs[i].kind == SegmentKind::Heading {
+            group = segs[i].future_anchor.then(|| segs[i].text.clone());
             i += 1;
             continue;
         }
@@ -49,12 +52,11 @@ pub fn compile(trial_id: &str, criteria_text: &str) -> CompiledCriteria {
         }
         let span = Span::new(top.span.start, segs[j - 1].span.end);
         let kind = top.section.unwrap_or(CriterionKind::Inclusion);
-        criteria.push(compile::criterion(
-            criteria_text,
-            span,
-            kind,
-            top.future_anchor,
-        ));
+        let mut c = compile::criterion(criteria_text, span, kind, top.future_anchor);
+        if top.future_anchor {
+            c.group = group.clone();
+        }
+        criteria.push(c);
         i = j;
     }
     finish(trial_id, criteria)
@@ -123,6 +125,9 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
     }
     let e = &trial.eligibility;
     let mut fields = Vec::new();
+    if let Some(c) = trial_condition(trial) {
+        fields.push(c);
+    }
     if let Some(min) = e.min_age.filter(|_| !text_min) {
         fields.push(field_age("eligibility.min_age", min, true));
     }
@@ -130,15 +135,18 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
         fields.push(field_age("eligibility.max_age", max, false));
     }
     if e.sex != Sex::All {
+        let text = e.sex.code().to_string();
+        let span = Span::new(0, text.len());
         fields.push(Criterion {
             kind: CriterionKind::Inclusion,
-            text: e.sex.code().to_string(),
-            span: Span::default(),
+            text,
+            span,
             computable: true,
-            rules: vec![Rule::new(Span::default(), RuleKind::Sex { sex: e.sex })],
+            rules: vec![Rule::new(span, RuleKind::Sex { sex: e.sex })],
             reason: None,
             not_computable: Vec::new(),
             field: Some("eligibility.sex".into()),
+            group: None,
         });
     }
     let mut all = fields;
@@ -146,8 +154,62 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
     finish(&trial.id, all)
 }
 
+/// The trial's own condition as an implicit inclusion criterion (MATCHING.md
+/// rule 12), for a trial that does not accept healthy volunteers (or does
+/// not say it does): the patient must have one of its conditions. Its text
+/// is the registry's conditions field, one rule per condition, each naming
+/// the vocabulary concept when eligo recognises the condition.
+pub fn trial_condition(trial: &Trial) -> Option<Criterion> {
+    if trial.partial || trial.eligibility.healthy_volunteers == Some(true) {
+        return None;
+    }
+    let mut text = String::new();
+    let mut rules = Vec::new();
+    for c in &trial.conditions {
+        let name = c.trim();
+        if name.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        let span = Span::new(text.len(), text.len() + name.len());
+        text.push_str(name);
+        rules.push(Rule::new(
+            span,
+            RuleKind::TrialCondition {
+                condition: name.to_string(),
+                concept: eligo_vocab::vocabulary()
+                    .condition_named(name)
+                    .map(|c| c.key.clone()),
+            },
+        ));
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    let span = Span::new(0, text.len());
+    let rule = if rules.len() == 1 {
+        rules.remove(0)
+    } else {
+        Rule::new(span, RuleKind::Any { label: None, rules })
+    };
+    Some(Criterion {
+        kind: CriterionKind::Inclusion,
+        text,
+        span,
+        computable: true,
+        rules: vec![rule],
+        reason: None,
+        not_computable: Vec::new(),
+        field: Some("conditions".into()),
+        group: None,
+    })
+}
+
 fn field_age(field: &str, limit: AgeLimit, is_min: bool) -> Criterion {
     let text = limit.to_string();
+    let span = Span::new(0, text.len());
     let years = match limit.unit {
         AgeUnit::Years => Some(limit.value),
         AgeUnit::Months if limit.value.is_multiple_of(12) => Some(limit.value / 12),
@@ -164,7 +226,7 @@ fn field_age(field: &str, limit: AgeLimit, is_min: bool) -> Criterion {
             } else {
                 RuleKind::Age { min: None, max: b }
             };
-            (vec![Rule::new(Span::default(), kind)], None)
+            (vec![Rule::new(span, kind)], None)
         }
         None => (
             Vec::new(),
@@ -174,27 +236,17 @@ fn field_age(field: &str, limit: AgeLimit, is_min: bool) -> Criterion {
     Criterion {
         kind: CriterionKind::Inclusion,
         text,
-        span: Span::default(),
+        span,
         computable: !rules.is_empty(),
         rules,
         reason,
         not_computable: Vec::new(),
         field: Some(field.to_string()),
+        group: None,
     }
 }
 
 /// Visit a rule and all its descendants.
 pub fn visit(r: &Rule, f: &mut impl FnMut(&RuleKind)) {
-    f(&r.kind);
-    match &r.kind {
-        RuleKind::All { rules, .. }
-        | RuleKind::Any { rules, .. }
-        | RuleKind::AtLeast { rules, .. } => {
-            for c in rules {
-                visit(c, f);
-            }
-        }
-        RuleKind::Not { rule } => visit(rule, f),
-        _ => {}
-    }
+    r.visit(&mut |x| f(&x.kind));
 }

@@ -203,6 +203,425 @@ pub fn structural(cl: &str) -> bool {
         || one_of_re().is_match(c) && c.len() < 120
 }
 
+// ---------------------------------------------------------------- coverage
+
+/// Words that say nothing a rule must compute: function words, the people a
+/// criterion is about, and the verbs and nouns that frame a fact ("history
+/// of", "have received", "score", "points"). What is left of a clause when
+/// the rules' words and the parts are taken away must consist of these, or
+/// it becomes a part of its own.
+const FILLER: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "nor",
+    "with",
+    "without",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "as",
+    "than",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "having",
+    "must",
+    "should",
+    "shall",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "do",
+    "does",
+    "did",
+    "not",
+    "no",
+    "any",
+    "all",
+    "each",
+    "every",
+    "both",
+    "either",
+    "neither",
+    "this",
+    "these",
+    "those",
+    "their",
+    "his",
+    "her",
+    "its",
+    "it",
+    "they",
+    "them",
+    "he",
+    "she",
+    "his/her",
+    "patient",
+    "patients",
+    "participant",
+    "participants",
+    "subject",
+    "subjects",
+    "individual",
+    "individuals",
+    "person",
+    "persons",
+    "people",
+    "women",
+    "woman",
+    "men",
+    "man",
+    "female",
+    "females",
+    "male",
+    "males",
+    "adult",
+    "adults",
+    "following",
+    "criteria",
+    "criterion",
+    "including",
+    "include",
+    "includes",
+    "included",
+    "e.g",
+    "eg",
+    "etc",
+    "such",
+    "also",
+    "other",
+    "others",
+    "another",
+    "within",
+    "prior",
+    "before",
+    "after",
+    "during",
+    "screening",
+    "enrollment",
+    "enrolment",
+    "time",
+    "period",
+    "if",
+    "when",
+    "while",
+    "where",
+    "there",
+    "history",
+    "histories",
+    "presence",
+    "present",
+    "current",
+    "currently",
+    "previous",
+    "previously",
+    "past",
+    "ever",
+    "received",
+    "receive",
+    "receiving",
+    "undergone",
+    "undergo",
+    "underwent",
+    "undergoing",
+    "diagnosed",
+    "diagnosis",
+    "diagnoses",
+    "suffered",
+    "suffering",
+    "suffer",
+    "use",
+    "used",
+    "using",
+    "taken",
+    "take",
+    "taking",
+    "treated",
+    "treatment",
+    "treatments",
+    "therapy",
+    "therapies",
+    "require",
+    "requires",
+    "required",
+    "requiring",
+    "need",
+    "needs",
+    "needing",
+    "known",
+    "documented",
+    "evidence",
+    "meet",
+    "meets",
+    "met",
+    "score",
+    "scores",
+    "points",
+    "point",
+    "level",
+    "levels",
+    "count",
+    "value",
+    "values",
+    "result",
+    "results",
+    "test",
+    "tests",
+    "titer",
+    "years",
+    "year",
+    "old",
+    "aged",
+    "age",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
+    "hours",
+    "hour",
+    "medical",
+    "any",
+    "one",
+    "two",
+    "least",
+    "defined",
+    "define",
+    "as",
+    "follows",
+    "following:",
+    "same",
+    "more",
+    "less",
+    "equal",
+    "than",
+    "up",
+    "yes",
+    "those",
+    "such",
+    "like",
+    "per",
+    "via",
+    "due",
+    "caused",
+    "related",
+    "based",
+    "according",
+    "positive",
+    "negative",
+    "agents",
+    "agent",
+    "drugs",
+    "drug",
+    "medication",
+    "medications",
+    "disease",
+    "diseases",
+    "disorder",
+    "disorders",
+    "condition",
+    "conditions",
+    "combined",
+    "combination",
+    "plus",
+    "together",
+    "and/or",
+    "serum",
+    "blood",
+    "urine",
+    "plasma",
+    "peripheral",
+    "organ",
+    "domain",
+    "domains",
+    "system",
+    "systems",
+    "active",
+    "systemic",
+    "requirement",
+    "requirements",
+    "but",
+    "limited",
+    "performed",
+    "done",
+    "situations",
+    "situation",
+    "case",
+    "cases",
+    "evidence",
+];
+
+/// An abbreviation glossing the words before it ("(ADs)", "non-ADs").
+fn is_gloss(w: &str) -> bool {
+    let inner = w.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ';' | '.'));
+    let inner = inner.strip_prefix("non-").unwrap_or(inner);
+    let inner = inner.strip_suffix('s').unwrap_or(inner);
+    inner.len() >= 2
+        && inner.len() <= 6
+        && inner.chars().all(|c| c.is_ascii_alphanumeric())
+        && inner.chars().filter(char::is_ascii_uppercase).count() >= 2
+        && (w.starts_with('(') || w.starts_with("non-"))
+}
+
+fn is_filler(w: &str) -> bool {
+    if is_gloss(w) {
+        return true;
+    }
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '.');
+    let w = w.trim_end_matches('.');
+    w.chars().count() <= 1
+        || w.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '/')
+        || FILLER.contains(&w.to_lowercase().as_str())
+}
+
+/// Does the text say anything beyond [`FILLER`] words?
+pub fn has_content(s: &str) -> bool {
+    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '[' | ']' | ':'))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .any(|w| !is_filler(w))
+}
+
+/// The stretches of `t[a..b]` outside `covered` that say something, each
+/// trimmed to its first and last word of content. A stretch that ends in
+/// ':' is a lead-in label ("Bone marrow function:") and says nothing to
+/// check by itself.
+pub fn uncovered(t: &str, a: usize, b: usize, covered: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut is = vec![false; b - a];
+    for &(s, e) in covered {
+        for i in s.max(a)..e.min(b) {
+            is[i - a] = true;
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = a;
+    while i < b {
+        if is[i - a] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < b && !is[j - a] {
+            j += 1;
+        }
+        let (s0, e0) = (floor_boundary(t, i), floor_boundary(t, j));
+        i = j.max(i + 1);
+        // Text before a ':' is a lead-in label ("Renal function: defined as").
+        let mut from = s0;
+        let mut pieces = Vec::new();
+        for (k, _) in t[s0..e0].match_indices(':') {
+            pieces.push((from, s0 + k, true));
+            from = s0 + k + 1;
+        }
+        pieces.push((from, e0, t[e0..].trim_start().starts_with(':')));
+        for (s, e, label) in pieces {
+            if !label && !t[s..e].to_lowercase().contains("the following") {
+                out.extend(content_span(t, s, e));
+            }
+        }
+    }
+    out
+}
+
+/// `[s, e)` trimmed to its first and last word of content, if it has one.
+fn content_span(t: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+    {
+        let seg = &t[s..e];
+        // Trim to the words of content.
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        for w in seg.split_inclusive(|c: char| c.is_whitespace()) {
+            let ws = k + (w.len() - w.trim_start().len());
+            let we = k + w.trim_end().len();
+            if we > ws {
+                words.push((ws, we));
+            }
+            k += w.len();
+        }
+        let content: Vec<&(usize, usize)> = words
+            .iter()
+            .filter(|&&(ws, we)| {
+                let w = &seg[ws..we];
+                w.chars().any(char::is_alphabetic) && has_content(w)
+            })
+            .collect();
+        content
+            .first()
+            .zip(content.last())
+            .map(|(f, l)| (s + f.0, s + l.1))
+    }
+}
+
+re!(
+    no_restriction_re,
+    r"(?i)\b(?:regardless of (?:gender|sex)|both (?:genders?|sexes)(?: (?:are |is )?eligible)?|(?:with )?no gender restrictions?|of (?:either|any) (?:gender|sex)|male or female|males? and females?|all genders|(?:when|while|at the time of)\s+sign\w*\s+(?:the\s+)?(?:ICF|informed consent(?: form)?)|(?:there is\s+)?no (?:minimum|maximum)(?:\s+daily)?(?:\s+dose)?(?:\s+requirements?)?(?:\s+for\s+\w+)?)"
+);
+
+/// Statements that restrict nothing ("both genders eligible", "there is
+/// no minimum daily dose requirement for hormones", "when signing the ICF").
+pub fn no_restriction(cl: &str) -> Vec<(usize, usize)> {
+    no_restriction_re()
+        .find_iter(cl)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+re!(definition_re, r"^\s*([A-Za-z][A-Za-z -]{2,40}?)\s*:\s*\S");
+
+/// "Conventional therapy: glucocorticoids ...": the term a clause defines.
+pub fn definition_label(cl: &str) -> Option<String> {
+    let c = definition_re().captures(cl)?;
+    let l = c.get(1)?.as_str().trim();
+    (l.split_whitespace().count() >= 2).then(|| l.to_string())
+}
+
+/// The alternatives of a clause joined by "or" outside parentheses
+/// (relative ranges).
+pub fn top_level_or(cl: &str) -> Vec<(usize, usize)> {
+    let lower = cl.to_lowercase();
+    let mut cuts = vec![];
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(" or ") {
+        let at = from + i;
+        if depth(cl, at) == 0 && !lower[..at].trim_end().ends_with("and/") {
+            cuts.push(at);
+        }
+        from = at + 4;
+    }
+    let mut out = Vec::new();
+    let mut s = 0;
+    for c in cuts {
+        out.push((s, c));
+        s = c + 4;
+    }
+    out.push((s, cl.len()));
+    out
+}
+
 // ---------------------------------------------------------------- cues
 
 #[derive(Debug, Clone)]
@@ -767,6 +1186,19 @@ pub fn severe_allergy(lower: &str) -> bool {
 }
 
 re!(
+    severe_word_re,
+    r"(?i)\b(?:severe|life-threatening|anaphyla\w*|significant|serious)\b"
+);
+
+/// The words that make an allergy severe.
+pub fn severe_words(cl: &str) -> Vec<(usize, usize)> {
+    severe_word_re()
+        .find_iter(cl)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+re!(
     allergy_phrase_re,
     r"(?i)\b(drug\s+)?(?:allerg\w*|hypersensitivit\w*|intoleran\w*|anaphyla\w*)(?:\s+(?:reactions?|shock))?(?:\s+to\s+(drugs?|medications?))?"
 );
@@ -871,6 +1303,33 @@ re!(
     r"(?i)\b(?:within|in|during)\s+(?:the\s+)?(?:past|previous|last|first|prior|preceding)?\s*(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mo|m|years?|yrs?|y|half[- ]?lives)\b(\s*(?:\(\s*)?(?:prior to|before|after|of|from|preceding)\b)?"
 );
 
+/// How far back "during screening" / "at screening" reaches: the screening
+/// period before enrolment, taken as the 28 days up to the as-of date (the
+/// screening date), as trial protocols commonly set it. A criterion that
+/// states its own window uses that instead.
+pub const SCREENING_WINDOW: Period = Period {
+    amount: 28,
+    unit: TimeUnit::Days,
+};
+
+re!(
+    screening_window_re,
+    r"(?i)(?:during|at|in)\s+(?:the\s+)?screening(?:\s+(?:period|visit|phase))?|during\s+the\s+screening"
+);
+
+/// "during screening", "at the screening visit": the default screening window.
+pub fn screening_windows(cl: &str) -> Vec<Window> {
+    screening_window_re()
+        .find_iter(cl)
+        .map(|m| Window {
+            s: m.start(),
+            e: m.end(),
+            period: SCREENING_WINDOW,
+            half_lives: false,
+        })
+        .collect()
+}
+
 /// Look-back windows ("within 3 months prior to screening", "within the past year").
 pub fn windows(cl: &str) -> Vec<Window> {
     let mut out = Vec::new();
@@ -928,7 +1387,10 @@ pub fn windows(cl: &str) -> Vec<Window> {
 #[derive(Debug, Clone)]
 pub struct Duration {
     pub s: usize,
+    pub e: usize,
     pub period: Period,
+    /// "> 6 months", "more than 5 years": longer than the period, not as long.
+    pub strict: bool,
     /// "≥3M of glucocorticoids": applies to what follows.
     pub applies_forward: bool,
     /// "history of ≥ 6 months", "at least 24 weeks prior to screening".
@@ -962,9 +1424,12 @@ pub fn durations(cl: &str) -> Vec<Duration> {
         };
         let Some(u) = u else { continue };
         let history = c.get(5).is_some() || before.trim_end().ends_with("history of");
+        let op = c.get(1).map_or("", |x| x.as_str()).to_ascii_lowercase();
         out.push(Duration {
             s: m.start(),
+            e: m.end(),
             period: Period::new(n, u),
+            strict: matches!(op.as_str(), ">" | "more than" | "over"),
             applies_forward: c.get(4).is_some(),
             history,
         });
@@ -994,21 +1459,26 @@ fn result_of(w: &str) -> Qualitative {
 
 /// The first result word in the text after an analyte (up to the next atom).
 pub fn result_word(after: &str) -> Option<Qualitative> {
+    result_word_at(after).map(|(q, _, _)| q)
+}
+
+/// As [`result_word`], with the range of the words.
+pub fn result_word_at(after: &str) -> Option<(Qualitative, usize, usize)> {
     let m = result_re().find(after)?;
     // not across a comparator with a number ("≥ 1.0 x 109/L")
     if cmp_re().find(&after[..m.start()]).is_some() {
         return None;
     }
-    Some(result_of(m.as_str()))
+    Some((result_of(m.as_str()), m.start(), m.end()))
 }
 
-/// The nearest result word before an analyte ("positive HBsAg").
-pub fn result_word_before(before: &str) -> Option<Qualitative> {
+/// The nearest result word before an analyte ("positive HBsAg"), and its range.
+pub fn result_word_before_at(before: &str) -> Option<(Qualitative, usize, usize)> {
     let m = result_re().find_iter(before).last()?;
     if before[m.end()..].contains([';', '.']) {
         return None;
     }
-    Some(result_of(m.as_str()))
+    Some((result_of(m.as_str()), m.start(), m.end()))
 }
 
 re!(
@@ -1099,7 +1569,7 @@ pub fn unit_at(s: &str) -> Option<(String, usize)> {
 
 re!(
     uln_re,
-    r"(?i)^\s*(?:x|times)?\s*(?:the\s+)?(?:(ULN|upper limit of (?:the\s+)?normal(?:\s+range)?|upper normal limit)|(LLN|lower limit of (?:the\s+)?normal(?:\s+range)?|lower normal limit))"
+    r"(?i)^\s*(?:x|times)?\s*(?:the\s+)?(?:(ULN|upper limit of (?:the\s+)?normal(?:\s+range)?|upper normal limit)|(LLN|lower limit of (?:the\s+)?normal(?:\s+range)?|lower normal limit))(?:\s*\((?:ULN|LLN)\))?"
 );
 
 /// "≤ 3 × ULN", "> 2.0 x upper limit of normal", "≥ 60 mL/min", "<92%".
@@ -1157,6 +1627,11 @@ re!(
     r"(?i)\b(?:class(?:ification)?|grade)\s*(?:class\s*)?(IV|III|II|I|[1-4])\b(?:\s*(?:or|-|to|and)\s*(IV|III|II|I|[1-4])\b)?"
 );
 
+/// Where the NYHA class is named.
+pub fn nyha_range(cl: &str) -> Option<(usize, usize)> {
+    nyha_re().find(cl).map(|m| (m.start(), m.end()))
+}
+
 /// The lowest NYHA class named ("class IV", "Grade III or IV").
 pub fn nyha_class(cl: &str) -> Option<Decimal> {
     let c = nyha_re().captures(cl)?;
@@ -1183,8 +1658,9 @@ pub fn amount_after(after: &str) -> Option<(usize, usize)> {
     Some((s, m.end()))
 }
 
-/// A daily dose right after a medication ("(≥1 mg/kg/day)", "≥ 100 mg/d").
-pub fn dose(after: &str) -> Option<DoseThreshold> {
+/// A daily dose right after a medication ("(≥1 mg/kg/day)", "≥ 100 mg/d"),
+/// with the range of the words read.
+pub fn dose_at(after: &str) -> Option<(DoseThreshold, usize, usize)> {
     let window = &after[..floor_boundary(after, 60)];
     let c = cmp_re().captures(window)?;
     let m = c.get(0)?;
@@ -1193,15 +1669,19 @@ pub fn dose(after: &str) -> Option<DoseThreshold> {
     }
     let comparator = comparator_of(c.get(1)?.as_str(), c.get(2).is_some());
     let value: Decimal = c.get(3)?.as_str().parse().ok()?;
-    let (unit, _) = unit_at(&window[m.end()..])?;
+    let (unit, len) = unit_at(&window[m.end()..])?;
     if unit != "mg/d" && unit != "mg/kg/d" {
         return None;
     }
-    Some(DoseThreshold {
-        comparator,
-        quantity: Quantity::new(value, unit),
-        prednisone_equivalent: false,
-    })
+    Some((
+        DoseThreshold {
+            comparator,
+            quantity: Quantity::new(value, unit),
+            prednisone_equivalent: false,
+        },
+        m.start(),
+        m.end() + len,
+    ))
 }
 
 re!(
@@ -1214,9 +1694,11 @@ re!(
     r"(?i)(>=|<=|>|<|\bmore than\b|\bat least\b|\bless than\b|\bover\b)\s*(\d+(?:\.\d+)?)\s*mg\s*(/\s*kg\s*)?(?:/\s*d(?:ay)?\s*|\s+(?:of\s+)?(?:daily|per day)\s+|\s+(?:of\s+)?)(?:daily\s+)?(?:oral\s+)?$"
 );
 
-/// A daily dose written before the medication ("> 10 mg of daily prednisone").
-pub fn dose_before(before: &str) -> Option<DoseThreshold> {
+/// A daily dose written before the medication ("> 10 mg of daily
+/// prednisone"), with where its words start.
+pub fn dose_before_at(before: &str) -> Option<(DoseThreshold, usize)> {
     let c = dose_before_re().captures(before)?;
+    let at = c.get(0)?.start();
     let comparator = comparator_of(c.get(1)?.as_str(), false);
     let value: Decimal = c.get(2)?.as_str().parse().ok()?;
     let whole = c.get(0)?.as_str().to_lowercase();
@@ -1228,11 +1710,14 @@ pub fn dose_before(before: &str) -> Option<DoseThreshold> {
     } else {
         "mg/d"
     };
-    Some(DoseThreshold {
-        comparator,
-        quantity: Quantity::new(value, unit),
-        prednisone_equivalent: false,
-    })
+    Some((
+        DoseThreshold {
+            comparator,
+            quantity: Quantity::new(value, unit),
+            prednisone_equivalent: false,
+        },
+        at,
+    ))
 }
 
 re!(
@@ -1253,18 +1738,44 @@ re!(
     r"(?i)\b(?:requir\w*|need(?:s|ing)?(?:\s+for)?)\s+(?:\w+\s+){0,3}$"
 );
 
+re!(
+    current_before_re,
+    r"(?i)\b(?:need\s+for\s+|requir\w*\s+)?(?:long[- ]term|continuous|chronic|ongoing|maintenance)(?:\s+(?:and\s+)?(?:long[- ]term|continuous|chronic|ongoing))?\s+$"
+);
+
+/// "need for long-term continuous anticoagulant therapy": a treatment
+/// taken now, not at some time in a window; where its words start.
+pub fn current_before(before: &str) -> Option<usize> {
+    current_before_re().find(before).map(|m| m.start())
+}
+
+re!(
+    systemic_treatment_re,
+    r"(?i)\b(?:that\s+)?requir\w*\s+systemic\s+(?:anti-?infective\s+)?(?:treatment|therapy)\b"
+);
+
+/// "(infection) that requires systemic treatment": the treatment defines
+/// the infection.
+pub fn systemic_treatment(cl: &str) -> Option<(usize, usize)> {
+    systemic_treatment_re()
+        .find(cl)
+        .map(|m| (m.start(), m.end()))
+}
+
 /// "requiring steroid therapy": a treatment named as a requirement of what precedes.
 pub fn required_treatment(before: &str) -> bool {
     require_before_re().is_match(before)
 }
 
-/// Routes listed right before a medication ("intra-articular, intramuscular or intravenous glucocorticoids").
-pub fn routes_before(before: &str) -> Vec<String> {
+/// Routes listed right before a medication ("intra-articular, intramuscular
+/// or intravenous glucocorticoids"), with where the route words start.
+pub fn routes_before_at(before: &str) -> (Vec<String>, Option<usize>) {
     let tail_start = before.rfind(['.', ';', ':']).map_or(0, |i| i + 1);
     let tail = &before[tail_start..];
     // only route words and separators between them and the medication
     let mut out = Vec::new();
     let mut last_end = None;
+    let mut first: Option<usize> = None;
     for m in route_re().find_iter(tail) {
         if let Some(le) = last_end {
             let gap: &str = &tail[le..m.start()];
@@ -1275,8 +1786,10 @@ pub fn routes_before(before: &str) -> Vec<String> {
                 )
             {
                 out.clear();
+                first = None;
             }
         }
+        first.get_or_insert(tail_start + m.start());
         let r = match m.as_str().to_ascii_lowercase().replace('-', "").as_str() {
             "intraarticular" => "intra_articular",
             "intramuscular" | "im" => "intramuscular",
@@ -1290,8 +1803,8 @@ pub fn routes_before(before: &str) -> Vec<String> {
         last_end = Some(m.end());
     }
     match last_end {
-        Some(le) if tail[le..].trim().is_empty() => out,
-        _ => Vec::new(),
+        Some(le) if tail[le..].trim().is_empty() => (out, first),
+        _ => (Vec::new(), None),
     }
 }
 
@@ -1341,6 +1854,12 @@ re!(
     r"(?i)(?:>=|≥|\bat least\b)\s*grade\s*(\d)\s*$|\bgrade\s*(\d)\s*(?:or|and)\s*(?:higher|above|more|greater)\s*$"
 );
 
+/// Where the grade words before a condition start ("≥ grade 2 bleeding").
+pub fn min_grade_at(before: &str) -> Option<usize> {
+    let t = before.trim_end();
+    grade_re().find(t).map(|m| m.start())
+}
+
 pub fn min_grade(before: &str) -> Option<u8> {
     let c = grade_re().captures(before.trim_end())?;
     c.get(1).or(c.get(2))?.as_str().parse().ok()
@@ -1352,6 +1871,23 @@ re!(
 );
 re!(slicc_re, r"(?i)\bSLICC\b");
 re!(acr97_re, r"(?i)\b(?:1997\s+ACR|ACR\s+1997)\b");
+
+re!(
+    classification_tail_re,
+    r"(?i)^(?:\s*\((?:EULAR|ACR)\))?(?:\s*/\s*(?:the\s+)?(?:ACR|EULAR|American College of Rheumatology|European League Against Rheumatism)(?:\s*\((?:ACR|EULAR)\))?)?(?:\s+2019)?(?:\s+(?:SLE\s+)?(?:classification\s+)?criteria)?(?:\s+for)?"
+);
+
+/// Where the classification criteria are named, if they are.
+pub fn classification_range(cl: &str) -> Option<(usize, usize)> {
+    let m = eular_re()
+        .find(cl)
+        .or_else(|| slicc_re().find(cl))
+        .or_else(|| acr97_re().find(cl))?;
+    let tail = classification_tail_re()
+        .find(&cl[m.end()..])
+        .map_or(0, |t| t.end());
+    Some((m.start(), m.end() + tail))
+}
 
 pub fn classification(cl: &str) -> Option<String> {
     if eular_re().is_match(cl) {
@@ -1371,6 +1907,19 @@ pub fn floor_boundary(s: &str, i: usize) -> usize {
         .rev()
         .find(|&j| s.is_char_boundary(j))
         .unwrap_or(0)
+}
+
+re!(
+    method_re,
+    r"(?i)\(?(?:calculated\s+)?(?:by\s+|using\s+)?(?:the\s+)?cockcroft[- ]gault(?:\s+formula)?\)?|(?:evaluated\s+)?by\s+echocardiograph\w*(?:\s*\(ECHO\))?|\bechocardiograph\w*(?:\s*\(ECHO\))?|\(ECHO\)|(?:on|in|under)\s+(?:room|indoor)\s+air|(?:with\s+)?no\s+oxygen(?:\s+inhalation)?|without\s+(?:supplemental\s+)?oxygen|\((?:measured\s+)?by\s+pulse\s+oximeter\)|measured by pulse oximeter"
+);
+
+/// The words that state how a measurement is made, in `s`.
+pub fn method_ranges(s: &str) -> Vec<(usize, usize)> {
+    method_re()
+        .find_iter(s)
+        .map(|m| (m.start(), m.end()))
+        .collect()
 }
 
 /// How a measurement must be made.
@@ -1405,6 +1954,25 @@ re!(
     r"(?i)(?:\bat least\b|>=|≥)\s*(\d|one|two|three|four)\s+(?:of\s+the\s+following\s+)?(?:[A-Za-z-]+\s+){0,1}$"
 );
 
+re!(
+    equivalent_re,
+    r"(?i)\(?\s*\bor\s+(?:an?\s+)?(?:other\s+)?equivalent(?:\s+(?:amount|dose|doses|medication|glucocorticoid|glucocorticoids|hormone|steroid|steroids))*(?:\s+(?:therapy|treatment))?(?:\s+of\s+(?:other\s+)?\w+)?\s*\)?"
+);
+
+/// "(or equivalent medication)", "or equivalent hormone therapy": the
+/// words that make a dose prednisone-equivalent.
+pub fn equivalent_ranges(cl: &str) -> Vec<(usize, usize)> {
+    equivalent_re()
+        .find_iter(cl)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// Where the count before a class starts.
+pub fn quantifier_at(before: &str) -> Option<usize> {
+    quant_re().find(before).map(|m| m.start())
+}
+
 /// "≥1 of the following immunosuppressants", "at least 2 DMARDs": the count before a class.
 pub fn quantifier_before(before: &str) -> Option<u32> {
     let c = quant_re().captures(before)?;
@@ -1422,7 +1990,7 @@ pub fn introduces_examples(gap: &str) -> bool {
 
 re!(
     nir_exc_re,
-    r"(?i)(?:(?:with\s+)?disease-free survival|without active lesions|ending treatment|more than \d+ years|>\s*\d+\s*years|after radical|confirmed by biopsy|completely removed|radical treatment|fully treated)"
+    r"(?i)(?:(?:with\s+)?disease-free survival|without active lesions|ending treatment|more than \d+ years|>\s*\d+\s*years|after radical|confirmed by biopsy|completely removed|radical treatment|fully treated|\blocal(?:i[sz]ed)?\s+\w+)"
 );
 
 pub fn not_in_record_in_exception(region: &str) -> bool {

@@ -159,6 +159,7 @@ pub fn kind(k: &RuleKind) -> String {
             classification,
             min_grade,
             exceptions,
+            exceptions_to_confirm,
         } => {
             let mut s = match presence {
                 Presence::Active => format!("active {}", condition_label(concept)),
@@ -178,6 +179,21 @@ pub fn kind(k: &RuleKind) -> String {
                 let ex: Vec<String> = exceptions.iter().map(|e| condition_label(e)).collect();
                 s.push_str(&format!(" except {}", ex.join(", ")));
             }
+            if !exceptions_to_confirm.is_empty() {
+                let ex: Vec<String> = exceptions_to_confirm
+                    .iter()
+                    .map(|e| condition_label(e))
+                    .collect();
+                s.push_str(&format!(
+                    "{} {} (as the text qualifies them: to confirm)",
+                    if exceptions.is_empty() {
+                        " except"
+                    } else {
+                        ";"
+                    },
+                    ex.join(", ")
+                ));
+            }
             s
         }
         RuleKind::Medication {
@@ -185,7 +201,9 @@ pub fn kind(k: &RuleKind) -> String {
             window,
             dose,
             min_duration,
+            min_duration_strict,
             routes,
+            current,
         } => {
             let mut s = medication_label(agent);
             if !routes.is_empty() {
@@ -204,9 +222,16 @@ pub fn kind(k: &RuleKind) -> String {
                 ));
             }
             if let Some(d) = min_duration {
-                s.push_str(&format!(" for ≥ {d}"));
+                s.push_str(&format!(
+                    " for {} {d}",
+                    if *min_duration_strict { ">" } else { "≥" }
+                ));
             }
-            s.push_str(&within(window));
+            if *current {
+                s.push_str(" now (ongoing)");
+            } else {
+                s.push_str(&within(window));
+            }
             s
         }
         RuleKind::Procedure { concept, window } => {
@@ -233,8 +258,19 @@ pub fn kind(k: &RuleKind) -> String {
                 });
             format!("{}allergy to {s}", if *severe { "severe " } else { "" })
         }
-        RuleKind::TrialParticipation { window } => {
-            format!("in another interventional trial{}", within(window))
+        RuleKind::TrialParticipation {
+            window,
+            interventional,
+        } => {
+            format!(
+                "in another {}{}",
+                if *interventional {
+                    "interventional trial"
+                } else {
+                    "clinical trial or study"
+                },
+                within(window)
+            )
         }
         RuleKind::Pregnancy { state, window } => format!(
             "{}{}",
@@ -244,6 +280,16 @@ pub fn kind(k: &RuleKind) -> String {
                 .replace("childbearingpotential", "of childbearing potential"),
             within(window)
         ),
+        RuleKind::TrialCondition { condition, concept } => match concept {
+            Some(k) => format!(
+                "has the trial's condition \u{201c}{condition}\u{201d} ({})",
+                condition_label(k)
+            ),
+            None => format!(
+                "has the trial's condition \u{201c}{condition}\u{201d} (not a condition eligo recognises)"
+            ),
+        },
+        RuleKind::ToConfirm { reason } => format!("to confirm ({})", reason.describe()),
     }
 }
 

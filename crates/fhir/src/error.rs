@@ -33,6 +33,13 @@ pub enum FhirError {
     )]
     UnsupportedBundleType { path: String, bundle_type: String },
 
+    /// A record written in a FHIR version before R4.
+    #[error("this is a FHIR {version} record ({evidence}); eligo reads FHIR R4")]
+    OlderVersion {
+        version: &'static str,
+        evidence: String,
+    },
+
     #[error("the Bundle holds no Patient resource, so there is no patient to read")]
     NoPatient,
 

@@ -16,10 +16,12 @@
 mod bundle;
 mod coding;
 mod date;
+mod derived;
 mod error;
 mod json;
 mod quantity;
 mod resources;
+mod version;
 
 pub use error::FhirError;
 
@@ -103,6 +105,12 @@ pub fn read_value_with(v: &Value, options: &ReadOptions) -> Result<PatientFacts,
                 json::kind(obj.get("resourceType").unwrap_or(&Value::Null))
             ),
         })?;
+    if let Some(old) = version::detect(v) {
+        return Err(FhirError::OlderVersion {
+            version: old.version,
+            evidence: old.evidence,
+        });
+    }
     let mut notes = Vec::new();
     let index = match resource_type {
         "Bundle" => Index::bundle(v, &mut notes)?,
@@ -205,7 +213,7 @@ fn strip_position(e: &serde_json::Error) -> String {
 }
 
 /// Resource types read into facts; Medication is read through references.
-const READ_RESOURCES: &str = "Patient, Condition, Observation, MedicationStatement, MedicationRequest, MedicationAdministration, Procedure, Immunization, AllergyIntolerance (and Medication when referenced)";
+const READ_RESOURCES: &str = "Patient, Condition, Observation, MedicationStatement, MedicationRequest, MedicationAdministration, Procedure, Immunization, AllergyIntolerance, DiagnosticReport (its results), and diagnoses and procedures from Encounter, Claim and ExplanationOfBenefit (and Medication when referenced)";
 
 fn read_index(
     index: &Index,
@@ -235,6 +243,7 @@ fn read_index(
         birth_date: facts.birth_date,
     };
     let mut unread: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut carriers: Vec<usize> = Vec::new();
     for (i, e) in index.entries.iter().enumerate() {
         let f = &mut facts;
         match e.resource_type {
@@ -259,15 +268,19 @@ fn read_index(
             "AllergyIntolerance" => {
                 ctx.run(i, resources::allergy, &mut f.allergies, &mut f.ignored)?
             }
+            t if derived::TYPES.contains(&t) => carriers.push(i),
             other => *unread.entry(other).or_default() += 1,
         }
     }
-    for (resource_type, n) in unread {
+    derived::read(&ctx, &carriers, &mut facts);
+    if !unread.is_empty() {
+        let list: Vec<String> = unread.iter().map(|(t, n)| format!("{n} {t}")).collect();
         facts.ignored.push(IgnoredFact {
             source: None,
-            field: None,
+            field: Some("entry".to_owned()),
             reason: format!(
-                "{n} {resource_type} resource(s) not read: eligo reads {READ_RESOURCES}"
+                "resources of types eligo does not read: {} (eligo reads {READ_RESOURCES})",
+                list.join(", ")
             ),
         });
     }

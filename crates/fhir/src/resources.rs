@@ -27,6 +27,7 @@ use eligo_model::fact::{
     MedicationFact, ObservationComponent, ObservationFact, ObservationValue, ProcedureFact,
     ReferenceRange, VerificationStatus, systems,
 };
+use eligo_model::rule::Comparator;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -43,7 +44,17 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct Res<'a> {
     pub entry: &'a Entry<'a>,
     pub node: Node<'a>,
-    notes: Vec<IgnoredFact>,
+    pub notes: Vec<IgnoredFact>,
+}
+
+impl<'a> Res<'a> {
+    pub fn new(entry: &'a Entry<'a>) -> Self {
+        Res {
+            entry,
+            node: entry.node(),
+            notes: Vec::new(),
+        }
+    }
 }
 
 impl Res<'_> {
@@ -119,7 +130,10 @@ impl Ctx<'_> {
         ignored: &mut Vec<IgnoredFact>,
     ) -> Result<(), FhirError> {
         let entry = &self.index.entries[i];
-        self.check_subject(entry)?;
+        if let Some(why) = self.check_subject(entry) {
+            ignored.push(why);
+            return Ok(());
+        }
         let mut res = Res {
             entry,
             node: entry.node(),
@@ -141,45 +155,62 @@ impl Ctx<'_> {
 
     /// A fact about someone else must not be read as the patient's: the
     /// `subject`/`patient` reference, when given, must resolve to the record's
-    /// Patient. A resource without one is taken to be about the patient, the
-    /// only one a record may hold.
-    fn check_subject(&self, e: &Entry) -> Result<(), FhirError> {
+    /// Patient. A resource that refers elsewhere, or to a patient the bundle
+    /// does not hold (real exports do this), is left out with the reason and
+    /// the rest of the record is read. A resource without a reference is
+    /// taken to be about the patient, the only one a record may hold.
+    pub fn check_subject(&self, e: &Entry) -> Option<IgnoredFact> {
         let node = e.node();
         for key in ["subject", "patient"] {
             let Some(subject) = node.field(key) else {
                 continue;
             };
-            let invalid = |p: Problem| FhirError::Invalid {
-                path: p.field,
-                resource: Some(e.label()),
-                reason: format!("{key}: {}", p.reason),
+            let left_out = |field: String, reason: String| IgnoredFact {
+                source: Some(e.source()),
+                field: Some(field),
+                reason,
             };
-            subject.expect_object().map_err(invalid)?;
-            let Some(reference) = subject.str("reference").map_err(invalid)? else {
-                continue;
+            if let Err(p) = subject.expect_object() {
+                return Some(left_out(
+                    p.field,
+                    format!("{key}: {}; the resource is left out", p.reason),
+                ));
+            }
+            let reference = match subject.str("reference") {
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
+                Err(p) => {
+                    return Some(left_out(
+                        p.field,
+                        format!("{key}: {}; the resource is left out", p.reason),
+                    ));
+                }
             };
             let path = subject.at("reference");
             match self.index.resolve(reference) {
                 Some(j) if j == self.patient => {}
                 Some(j) => {
-                    return Err(FhirError::NotThePatient {
+                    return Some(left_out(
                         path,
-                        resource: e.label(),
-                        reference: reference.to_owned(),
-                        target: self.index.entries[j].label(),
-                        patient: self.index.entries[self.patient].label(),
-                    });
+                        format!(
+                            "refers to {reference:?}, which is {}, not the patient {}: it may be about someone else, so it is left out",
+                            self.index.entries[j].label(),
+                            self.index.entries[self.patient].label()
+                        ),
+                    ));
                 }
                 None => {
-                    return Err(FhirError::UnresolvedReference {
+                    return Some(left_out(
                         path,
-                        resource: e.label(),
-                        reference: reference.to_owned(),
-                    });
+                        format!(
+                            "refers to {reference:?}, which is not in the bundle (the patient is {}): it may be about someone else, so it is left out",
+                            self.index.entries[self.patient].label()
+                        ),
+                    ));
                 }
             }
         }
-        Ok(())
+        None
     }
 }
 
@@ -491,6 +522,11 @@ pub(crate) fn observation(_ctx: &Ctx, r: &mut Res) -> Result<ObservationFact, Pr
         None => r.date(&n, "issued")?,
     };
     let value = observation_value(r, &n, rules, score)?;
+    // A bound ("< 20 IU/mL": below the assay's limit) is kept as one.
+    let bound = match n.choice("value")? {
+        Some(("Quantity", v)) => v.str("comparator")?.and_then(comparator),
+        _ => None,
+    };
     let unit = match &value {
         Some(ObservationValue::Quantity { quantity }) => Some(quantity.unit.clone()),
         _ => None,
@@ -516,9 +552,21 @@ pub(crate) fn observation(_ctx: &Ctx, r: &mut Res) -> Result<ObservationFact, Pr
         value,
         reference_range,
         effective,
+        comparator: bound,
         interpretation,
         category,
         components,
+    })
+}
+
+/// A FHIR Quantity comparator.
+fn comparator(c: &str) -> Option<Comparator> {
+    Some(match c.trim() {
+        "<" => Comparator::Lt,
+        "<=" => Comparator::Le,
+        ">" => Comparator::Gt,
+        ">=" => Comparator::Ge,
+        _ => return None,
     })
 }
 
@@ -542,13 +590,12 @@ fn observation_value(
     Ok(Some(match ty {
         "Quantity" => {
             let q = quantity(&v, score.then_some("{score}"))?;
-            if let Some(c) = q.comparator {
+            if let Some(c) = &q.comparator
+                && comparator(c).is_none()
+            {
                 return Err(Problem::new(
                     v.at("comparator"),
-                    format!(
-                        "the value is a bound ({c} {}), not a measurement; eligo compares measured values only",
-                        q.quantity
-                    ),
+                    format!("comparator {c:?} is not <, <=, >= or >"),
                 ));
             }
             if let Some(p) = q.unit_problem {

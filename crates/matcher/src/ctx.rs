@@ -3,7 +3,7 @@
 
 use eligo_model::evidence::Evidence;
 use eligo_model::fact::{ConditionFact, MedicationFact, ProcedureFact};
-use eligo_model::fact::{Gender, ObservationFact, ObservationValue};
+use eligo_model::fact::{Gender, ObservationComponent, ObservationFact, ObservationValue};
 use eligo_model::rule::{Period, TimeUnit};
 use eligo_model::{Date, PatientFacts, Quantity};
 use eligo_vocab::Vocabulary;
@@ -170,7 +170,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Observations of an analyte (vocabulary key) dated inside the window,
-    /// newest first. Undated ones are kept only when no window applies.
+    /// newest first. Undated ones are kept only when no window applies;
+    /// impossible values ([`implausible`]) never.
     pub fn observations(&self, analyte: &str, window: Option<Period>) -> Vec<&'a ObservationFact> {
         let mut v: Vec<&ObservationFact> = self
             .indexes(List::Observations, analyte)
@@ -180,8 +181,32 @@ impl<'a> Ctx<'a> {
                 Some(d) => self.in_window(d, window),
                 None => window.is_none(),
             })
+            .filter(|o| quantity(o).is_none_or(|q| implausible(analyte, q).is_none()))
             .collect();
         v.sort_by_key(|o| std::cmp::Reverse(o.effective));
+        v
+    }
+
+    /// Components of multi-part observations (the systolic pressure of a
+    /// blood pressure panel) that are of an analyte, dated inside the
+    /// window (their observation's date), newest first.
+    pub fn components(
+        &self,
+        analyte: &str,
+        window: Option<Period>,
+    ) -> Vec<(&'a ObservationFact, &'a ObservationComponent)> {
+        let mut v: Vec<(&ObservationFact, &ObservationComponent)> = self
+            .facts
+            .observations
+            .iter()
+            .filter(|o| match o.effective {
+                Some(d) => self.in_window(d, window),
+                None => window.is_none(),
+            })
+            .flat_map(|o| o.components.iter().map(move |c| (o, c)))
+            .filter(|(_, c)| self.vocab.analyte_matches(analyte, &c.codes, None))
+            .collect();
+        v.sort_by_key(|(o, _)| std::cmp::Reverse(o.effective));
         v
     }
 
@@ -214,7 +239,9 @@ impl<'a> Ctx<'a> {
     pub fn weight_kg(&self) -> Option<(rust_decimal::Decimal, Evidence)> {
         for o in self.observations("body_weight", None) {
             if let Some(q) = quantity(o)
+                && o.comparator.is_none()
                 && let Ok(c) = eligo_instruments::units::convert(q, "kg", None)
+                && c.quantity.value > rust_decimal::Decimal::ZERO
             {
                 let mut e = obs_evidence(o, "Body weight");
                 if !c.explanation.is_empty() {
@@ -225,6 +252,28 @@ impl<'a> Ctx<'a> {
         }
         None
     }
+}
+
+/// Analytes that are never zero or negative in a living patient: a record
+/// that says so holds a typo, and the value is not used (the CLI notes it).
+pub const POSITIVE_ANALYTES: &[&str] = &[
+    "body_weight",
+    "body_height",
+    "creatinine",
+    "hemoglobin",
+    "lvef",
+    "spo2",
+    "inr",
+    "pt",
+    "aptt",
+    "crcl",
+    "egfr",
+];
+
+/// Why a value of `analyte` cannot be a real measurement, if it cannot.
+pub fn implausible(analyte: &str, q: &Quantity) -> Option<String> {
+    (POSITIVE_ANALYTES.contains(&analyte) && q.value <= rust_decimal::Decimal::ZERO)
+        .then(|| format!("{q} is impossible for a living patient"))
 }
 
 /// The numeric value of an observation, if it has one.

@@ -1,40 +1,96 @@
-//! Rule evaluation: three-valued logic over the rule AST, dispatching each
-//! leaf to the module that knows its facts.
+//! Rule evaluation: the rule tree of one criterion, each leaf sent to the
+//! module that knows its facts, the outcomes combined by [`Truth`]'s logic.
+//! The evaluators import only `ctx` and `outcome`; this module calls them.
 
-use crate::ctx::{Ctx, note_evidence, obs_evidence};
-use crate::{history, labs, scores};
+use crate::ctx::Ctx;
+use crate::outcome::{Truth, result, status_word, truth_word, unknown};
+use crate::{history, labs, pregnancy, scores};
 use eligo_model::evidence::{CriterionResult, Evidence, RuleResult, Status};
-use eligo_model::rule::{Criterion, PregnancyState, Qualitative, Rule, RuleKind};
+use eligo_model::rule::{Criterion, CriterionKind, Rule, RuleKind};
 use eligo_model::trial::Sex;
 
-/// Evaluate one criterion: its rules are a conjunction.
-pub fn criterion(ctx: &Ctx<'_>, c: &Criterion) -> CriterionResult {
-    if !c.computable || c.rules.is_empty() {
-        return CriterionResult {
-            kind: c.kind,
-            text: c.text.clone(),
-            span: c.span,
-            status: Status::Unknown,
-            to_confirm: true,
-            evidence: Vec::new(),
-            missing: Vec::new(),
-            results: Vec::new(),
-        };
+/// What a criterion's rules are evaluated for.
+pub struct Scope<'t> {
+    pub kind: CriterionKind,
+    /// Vocabulary keys of the conditions the trial is for: an exclusion
+    /// never excludes them (MATCHING.md rule 12).
+    pub own: &'t [String],
+    /// The criterion, for the text of the clauses left to confirm.
+    pub criterion: &'t Criterion,
+}
+
+fn to_confirm_result(c: &Criterion) -> CriterionResult {
+    CriterionResult {
+        kind: c.kind,
+        text: c.text.clone(),
+        span: c.span,
+        status: Status::Unknown,
+        partial: false,
+        to_confirm: true,
+        evidence: Vec::new(),
+        missing: Vec::new(),
+        results: Vec::new(),
+        field: c.field.clone(),
+        group: c.group.clone(),
     }
-    let results: Vec<RuleResult> = c.rules.iter().map(|r| rule(ctx, r)).collect();
-    let status = all(results.iter().map(|r| r.status));
+}
+
+/// Evaluate one criterion: its rules are a conjunction. A criterion of a
+/// group outside enrolment, or with nothing computable, is left to confirm.
+pub fn criterion(ctx: &Ctx<'_>, own: &[String], c: &Criterion) -> CriterionResult {
+    if c.group.is_some() || !c.computable || c.rules.is_empty() {
+        return to_confirm_result(c);
+    }
+    let scope = Scope {
+        kind: c.kind,
+        own,
+        criterion: c,
+    };
+    let (results, truths): (Vec<RuleResult>, Vec<Truth>) =
+        c.rules.iter().map(|r| eval(ctx, &scope, r)).unzip();
+    let truth = Truth::all(truths);
+    // What the criterion states, and what that means for the patient: an
+    // inclusion met as far as it was verified, or an exclusion not met as
+    // far as it was, leaves the rest to confirm without deciding; the other
+    // pending outcomes (a failing alternative of one left to confirm, an
+    // exclusion verified but for a clause) are undecided (rule 11).
+    let (status, partial, pending) = match (c.kind, truth) {
+        (_, Truth::Met) => (Status::Met, false, false),
+        (_, Truth::NotMet) => (Status::NotMet, false, false),
+        (_, Truth::Unknown) => (Status::Unknown, false, false),
+        (_, Truth::ToConfirm) => return to_confirm_result(c),
+        (CriterionKind::Inclusion, Truth::MetInPart) => (Status::Met, true, false),
+        (CriterionKind::Exclusion, Truth::NotMetInPart) => (Status::NotMet, true, false),
+        (CriterionKind::Inclusion, Truth::NotMetInPart)
+        | (CriterionKind::Exclusion, Truth::MetInPart) => (Status::Unknown, false, true),
+    };
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
     collect(&results, &mut evidence, &mut missing, status);
+    if pending {
+        for p in &c.not_computable {
+            let m = format!(
+                "to confirm: {} ({})",
+                p.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                p.reason.describe()
+            );
+            if !missing.contains(&m) {
+                missing.push(m);
+            }
+        }
+    }
     CriterionResult {
         kind: c.kind,
         text: c.text.clone(),
         span: c.span,
         status,
+        partial,
         to_confirm: false,
         evidence,
         missing,
         results,
+        field: c.field.clone(),
+        group: None,
     }
 }
 
@@ -62,167 +118,138 @@ fn collect(
     }
 }
 
-/// Kleene conjunction.
-pub fn all(it: impl Iterator<Item = Status>) -> Status {
-    let mut unknown = false;
-    for s in it {
-        match s {
-            Status::NotMet => return Status::NotMet,
-            Status::Unknown => unknown = true,
-            Status::Met => {}
-        }
-    }
-    if unknown {
-        Status::Unknown
-    } else {
-        Status::Met
-    }
+/// A composite's result from its children and their combined truth.
+fn composite(r: &Rule, what: String, children: Vec<RuleResult>, t: Truth) -> (RuleResult, Truth) {
+    let (status, partial) = t.status();
+    let mut res = result(r, status, format!("{what} ({})", truth_word(t)));
+    res.partial = partial;
+    res.children = children;
+    (res, t)
 }
 
-/// Kleene "or" of two statuses: one fact that meets a history criterion is enough.
-pub fn or(a: Status, b: Status) -> Status {
-    any([a, b].into_iter())
+/// A leaf's truth from its result.
+fn leaf(res: RuleResult) -> (RuleResult, Truth) {
+    let t = match (res.status, res.partial) {
+        (Status::Met, true) => Truth::MetInPart,
+        (Status::NotMet, true) => Truth::NotMetInPart,
+        (s, _) => Truth::of(s),
+    };
+    (res, t)
 }
 
-/// Kleene disjunction.
-pub fn any(it: impl Iterator<Item = Status>) -> Status {
-    let mut unknown = false;
-    for s in it {
-        match s {
-            Status::Met => return Status::Met,
-            Status::Unknown => unknown = true,
-            Status::NotMet => {}
-        }
-    }
-    if unknown {
-        Status::Unknown
-    } else {
-        Status::NotMet
-    }
-}
-
-pub fn result(r: &Rule, status: Status, explanation: impl Into<String>) -> RuleResult {
-    RuleResult {
-        rule: r.clone(),
-        status,
-        explanation: explanation.into(),
-        evidence: Vec::new(),
-        missing: Vec::new(),
-        children: Vec::new(),
-    }
-}
-
-pub fn unknown(r: &Rule, explanation: impl Into<String>, missing: impl Into<String>) -> RuleResult {
-    let mut res = result(r, Status::Unknown, explanation);
-    res.missing.push(missing.into());
-    res
-}
-
-pub fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::NotMet => "not met",
-        Status::Unknown => "unknown",
-    }
-}
-
-pub fn rule(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
+/// Evaluate a rule and its descendants, with its truth.
+fn eval(ctx: &Ctx<'_>, scope: &Scope<'_>, r: &Rule) -> (RuleResult, Truth) {
     match &r.kind {
         RuleKind::All { label, rules } => {
-            let children: Vec<RuleResult> = rules.iter().map(|c| rule(ctx, c)).collect();
-            let s = all(children.iter().map(|c| c.status));
-            let mut res = result(
-                r,
-                s,
-                format!(
-                    "{}: all of {} ({})",
-                    label.as_deref().unwrap_or("all of"),
-                    children.len(),
-                    status_word(s)
-                ),
+            let (children, ts): (Vec<RuleResult>, Vec<Truth>) =
+                rules.iter().map(|c| eval(ctx, scope, c)).unzip();
+            let what = format!(
+                "{}: all of {}",
+                label.as_deref().unwrap_or("all of"),
+                children.len()
             );
-            res.children = children;
-            res
+            composite(r, what, children, Truth::all(ts))
         }
         RuleKind::Any { label, rules } => {
-            let children: Vec<RuleResult> = rules.iter().map(|c| rule(ctx, c)).collect();
-            let s = any(children.iter().map(|c| c.status));
-            let mut res = result(
-                r,
-                s,
-                format!(
-                    "{}: any of {} ({})",
-                    label.as_deref().unwrap_or("any of"),
-                    children.len(),
-                    status_word(s)
-                ),
+            let (children, ts): (Vec<RuleResult>, Vec<Truth>) =
+                rules.iter().map(|c| eval(ctx, scope, c)).unzip();
+            let what = format!(
+                "{}: any of {}",
+                label.as_deref().unwrap_or("any of"),
+                children.len()
             );
-            res.children = children;
-            res
+            composite(r, what, children, Truth::any(ts))
         }
         RuleKind::AtLeast { min, rules } => {
-            let children: Vec<RuleResult> = rules.iter().map(|c| rule(ctx, c)).collect();
-            let met = children.iter().filter(|c| c.status == Status::Met).count() as u32;
-            let unk = children
-                .iter()
-                .filter(|c| c.status == Status::Unknown)
-                .count() as u32;
-            let s = if met >= *min {
-                Status::Met
-            } else if met + unk < *min {
-                Status::NotMet
-            } else {
-                Status::Unknown
-            };
-            let mut res = result(
-                r,
-                s,
-                format!(
-                    "at least {min} of {}: {met} met, {unk} unknown ({})",
-                    children.len(),
-                    status_word(s)
-                ),
+            let (children, ts): (Vec<RuleResult>, Vec<Truth>) =
+                rules.iter().map(|c| eval(ctx, scope, c)).unzip();
+            let met = ts.iter().filter(|&&t| t == Truth::Met).count();
+            let unk = ts.iter().filter(|&&t| t == Truth::Unknown).count();
+            let what = format!(
+                "at least {min} of {}: {met} met, {unk} unknown",
+                children.len()
             );
-            res.children = children;
-            res
+            let t = Truth::at_least(*min as usize, ts);
+            composite(r, what, children, t)
         }
         RuleKind::Not { rule: inner } => {
-            let child = rule(ctx, inner);
-            let s = match child.status {
-                Status::Met => Status::NotMet,
-                Status::NotMet => Status::Met,
-                Status::Unknown => Status::Unknown,
-            };
-            let mut res = result(
-                r,
-                s,
-                format!("not ({}) ({})", child.explanation, status_word(s)),
-            );
-            res.missing = child.missing.clone();
-            res.children = vec![child];
-            res
+            let (child, t) = eval(ctx, scope, inner);
+            let t = t.not();
+            let what = format!("not ({})", child.explanation);
+            let missing = child.missing.clone();
+            let (mut res, t) = composite(r, what, vec![child], t);
+            res.missing = missing;
+            (res, t)
         }
-        RuleKind::Age { min, max } => age(ctx, r, *min, *max),
-        RuleKind::Sex { sex } => sex_rule(ctx, r, *sex),
-        RuleKind::Lab { .. } => labs::lab(ctx, r),
+        RuleKind::ToConfirm { reason } => {
+            let text = scope
+                .criterion
+                .not_computable
+                .iter()
+                .find(|p| p.span == r.span)
+                .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                .or_else(|| {
+                    let base = scope.criterion.span.start;
+                    scope
+                        .criterion
+                        .text
+                        .get(r.span.start.saturating_sub(base)..r.span.end.saturating_sub(base))
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let res = result(
+                r,
+                Status::Unknown,
+                format!("to confirm: \u{201c}{text}\u{201d} ({})", reason.describe()),
+            );
+            (res, Truth::ToConfirm)
+        }
+        RuleKind::Age { min, max } => leaf(age(ctx, r, *min, *max)),
+        RuleKind::Sex { sex } => leaf(sex_rule(ctx, r, *sex)),
+        RuleKind::Lab { .. } => leaf(labs::lab(ctx, r)),
         RuleKind::LabResult {
             analyte,
             result: want,
             window,
-        } => labs::lab_result(ctx, r, analyte, *want, *window),
-        RuleKind::Score { .. } => scores::score(ctx, r),
-        RuleKind::GradePattern { .. } => scores::grade_pattern(ctx, r),
-        RuleKind::Diagnosis { .. } => history::diagnosis(ctx, r),
-        RuleKind::Medication { .. } => history::medication(ctx, r),
-        RuleKind::Procedure { concept, window } => history::procedure(ctx, r, concept, *window),
+        } => leaf(labs::lab_result(ctx, r, analyte, *want, *window)),
+        RuleKind::Score { .. } => leaf(scores::score(ctx, r)),
+        RuleKind::GradePattern { .. } => leaf(scores::grade_pattern(ctx, r)),
+        RuleKind::Diagnosis { .. } => {
+            let own: &[String] = if scope.kind == CriterionKind::Exclusion {
+                scope.own
+            } else {
+                &[]
+            };
+            leaf(history::diagnosis(ctx, r, own))
+        }
+        RuleKind::TrialCondition { condition, concept } => leaf(history::trial_condition(
+            ctx,
+            r,
+            condition,
+            concept.as_deref(),
+        )),
+        RuleKind::Medication { .. } => leaf(history::medication(ctx, r)),
+        RuleKind::Procedure { concept, window } => {
+            leaf(history::procedure(ctx, r, concept, *window))
+        }
         RuleKind::Vaccination { vaccine, window } => {
-            history::vaccination(ctx, r, *vaccine, *window)
+            leaf(history::vaccination(ctx, r, *vaccine, *window))
         }
         RuleKind::Allergy { substance, severe } => {
-            history::allergy(ctx, r, substance.as_deref(), *severe)
+            leaf(history::allergy(ctx, r, substance.as_deref(), *severe))
         }
-        RuleKind::TrialParticipation { window } => history::trial_participation(ctx, r, *window),
-        RuleKind::Pregnancy { state, window } => pregnancy(ctx, r, *state, *window),
+        RuleKind::TrialParticipation {
+            window,
+            interventional,
+        } => leaf(history::trial_participation(
+            ctx,
+            r,
+            *window,
+            *interventional,
+        )),
+        RuleKind::Pregnancy { state, window } => {
+            leaf(pregnancy::pregnancy(ctx, r, *state, *window))
+        }
     }
 }
 
@@ -334,303 +361,4 @@ fn sex_rule(ctx: &Ctx<'_>, r: &Rule, sex: Sex) -> RuleResult {
         computation: None,
     });
     res
-}
-
-/// SNOMED CT findings that end childbearing potential.
-const NOT_CHILDBEARING_SNOMED: &[&str] = &[
-    "76498008",  // postmenopausal state
-    "236886002", // hysterectomy (procedure)
-    "116142003", // radical hysterectomy
-    "29827000",  // bilateral oophorectomy
-];
-/// LOINC: pregnancy status; hCG in serum/urine (quantitative and qualitative).
-const PREGNANCY_STATUS_LOINC: &[&str] = &["82810-3", "11449-6"];
-const SNOMED_PREGNANT: &[&str] = &["77386006"];
-const SNOMED_NOT_PREGNANT: &[&str] = &["60001007"];
-
-fn pregnancy(
-    ctx: &Ctx<'_>,
-    r: &Rule,
-    state: PregnancyState,
-    window: Option<eligo_model::rule::Period>,
-) -> RuleResult {
-    use eligo_model::fact::systems::{LOINC, SNOMED};
-    let Some(female) = ctx.female() else {
-        return unknown(r, "pregnancy-related criterion: sex not recorded", "sex");
-    };
-    if !female {
-        let s = Status::NotMet;
-        let mut res = result(
-            r,
-            s,
-            format!("{}: male patient (not met)", state_label(state)),
-        );
-        res.evidence.push(note_evidence("Sex", "male"));
-        return res;
-    }
-    let ended = ctx
-        .facts
-        .conditions
-        .iter()
-        .filter(|c| c.verification_status.is_none_or(|v| v.counts()))
-        .map(|c| (&c.codes, &c.source))
-        .chain(ctx.facts.procedures.iter().map(|p| (&p.codes, &p.source)))
-        .find(|(codes, _)| {
-            codes
-                .iter()
-                .any(|c| c.system == SNOMED && NOT_CHILDBEARING_SNOMED.contains(&c.code.as_str()))
-        });
-    match state {
-        PregnancyState::ChildbearingPotential => {
-            if let Some((codes, src)) = ended {
-                let mut res = result(
-                    r,
-                    Status::NotMet,
-                    "childbearing potential: ended (menopause or surgery recorded) (not met)",
-                );
-                res.evidence.push(Evidence {
-                    source: Some(src.clone()),
-                    label: "Childbearing potential".into(),
-                    value: None,
-                    text: codes
-                        .first()
-                        .and_then(|c| c.display.clone())
-                        .or(Some("recorded".into())),
-                    date: None,
-                    computation: None,
-                });
-                return res;
-            }
-            match ctx.age() {
-                Some(a) if a >= 60 => {
-                    let mut res = result(
-                        r,
-                        Status::NotMet,
-                        format!("childbearing potential: female aged {a} (not met)"),
-                    );
-                    res.evidence.push(note_evidence(
-                        "Childbearing potential",
-                        format!("female aged {a}: taken as post-menopausal"),
-                    ));
-                    res
-                }
-                Some(a) => {
-                    let mut res = result(
-                        r,
-                        Status::Met,
-                        format!(
-                            "childbearing potential: female aged {a}, no menopause or sterilisation recorded (met)"
-                        ),
-                    );
-                    res.evidence.push(note_evidence(
-                        "Childbearing potential",
-                        format!("female aged {a}"),
-                    ));
-                    res
-                }
-                None => unknown(
-                    r,
-                    "childbearing potential: birth date not recorded",
-                    "birth date",
-                ),
-            }
-        }
-        PregnancyState::Pregnant => {
-            // Pregnancy status observations, then hCG tests, newest first.
-            let status = ctx.coded_observations(
-                LOINC,
-                PREGNANCY_STATUS_LOINC,
-                window.or(Some(eligo_model::rule::Period::new(
-                    30,
-                    eligo_model::rule::TimeUnit::Days,
-                ))),
-            );
-            if let Some(o) = status.first()
-                && let Some(p) = coded_pregnant(o)
-            {
-                {
-                    let s = if p { Status::Met } else { Status::NotMet };
-                    let mut res = result(
-                        r,
-                        s,
-                        format!(
-                            "pregnancy status: {} ({})",
-                            if p { "pregnant" } else { "not pregnant" },
-                            status_word(s)
-                        ),
-                    );
-                    res.evidence.push(obs_evidence(o, "Pregnancy status"));
-                    return res;
-                }
-            }
-            let cond = ctx.conditions_of("pregnancy").into_iter().find(|c| {
-                c.verification_status.is_none_or(|v| v.counts())
-                    && c.clinical_status.is_none_or(|s| s.is_active())
-            });
-            if let Some(c) = cond {
-                let mut res = result(
-                    r,
-                    Status::Met,
-                    "pregnancy recorded as an active condition (met)",
-                );
-                res.evidence.push(Evidence {
-                    source: Some(c.source.clone()),
-                    label: "Pregnancy".into(),
-                    value: None,
-                    text: Some("active".into()),
-                    date: c.onset,
-                    computation: None,
-                });
-                return res;
-            }
-            let tests = ctx.observations(
-                "hcg",
-                window.or(Some(eligo_model::rule::Period::new(
-                    30,
-                    eligo_model::rule::TimeUnit::Days,
-                ))),
-            );
-            if let Some(o) = tests.first()
-                && let Some(pos) = labs::qualitative(o)
-            {
-                {
-                    let positive = matches!(pos, Qualitative::Positive | Qualitative::Detectable);
-                    let s = if positive {
-                        Status::Met
-                    } else {
-                        Status::NotMet
-                    };
-                    let mut res = result(
-                        r,
-                        s,
-                        format!(
-                            "pregnancy test {} ({})",
-                            if positive { "positive" } else { "negative" },
-                            status_word(s)
-                        ),
-                    );
-                    res.evidence.push(obs_evidence(o, "Pregnancy test (hCG)"));
-                    return res;
-                }
-            }
-            if ended.is_some() || ctx.age().is_some_and(|a| a >= 60) {
-                let mut res = result(r, Status::NotMet, "not of childbearing potential (not met)");
-                res.evidence
-                    .push(note_evidence("Childbearing potential", "none"));
-                return res;
-            }
-            unknown(
-                r,
-                "pregnancy status not recorded in the last 30 days",
-                "pregnancy status or pregnancy test",
-            )
-        }
-        PregnancyState::Lactating => {
-            // Closed world: lactation is a state recorded as a condition or finding.
-            let cond = ctx.conditions_of("lactation").into_iter().find(|c| {
-                c.verification_status.is_none_or(|v| v.counts())
-                    && c.clinical_status.is_none_or(|s| s.is_active())
-            });
-            match cond {
-                Some(c) => {
-                    let mut res = result(r, Status::Met, "lactation recorded (met)");
-                    res.evidence.push(Evidence {
-                        source: Some(c.source.clone()),
-                        label: "Lactation".into(),
-                        value: None,
-                        text: Some("active".into()),
-                        date: c.onset,
-                        computation: None,
-                    });
-                    res
-                }
-                None => {
-                    let mut res = result(r, Status::NotMet, "no lactation recorded (not met)");
-                    res.evidence
-                        .push(note_evidence("Lactation", "not in the record"));
-                    res
-                }
-            }
-        }
-        PregnancyState::NegativeTest => {
-            let w = window.or(Some(eligo_model::rule::Period::new(
-                30,
-                eligo_model::rule::TimeUnit::Days,
-            )));
-            let tests = ctx.observations("hcg", w);
-            let label = format!("pregnancy test (hCG) {}", crate::ctx::window_words(w));
-            match tests.first() {
-                Some(o) => match labs::qualitative(o) {
-                    Some(q) => {
-                        let negative =
-                            matches!(q, Qualitative::Negative | Qualitative::Undetectable);
-                        let s = if negative {
-                            Status::Met
-                        } else {
-                            Status::NotMet
-                        };
-                        let mut res = result(
-                            r,
-                            s,
-                            format!(
-                                "{label}: {} ({})",
-                                if negative { "negative" } else { "positive" },
-                                status_word(s)
-                            ),
-                        );
-                        res.evidence.push(obs_evidence(o, "Pregnancy test (hCG)"));
-                        res
-                    }
-                    None => unknown(
-                        r,
-                        format!("{label}: result not readable as negative or positive"),
-                        label.clone(),
-                    ),
-                },
-                None => unknown(r, format!("{label}: none recorded"), label.clone()),
-            }
-        }
-    }
-}
-
-fn coded_pregnant(o: &eligo_model::fact::ObservationFact) -> Option<bool> {
-    use eligo_model::fact::ObservationValue;
-    match &o.value {
-        Some(ObservationValue::Code { coding, text }) => {
-            if coding
-                .iter()
-                .any(|c| SNOMED_PREGNANT.contains(&c.code.as_str()))
-            {
-                return Some(true);
-            }
-            if coding
-                .iter()
-                .any(|c| SNOMED_NOT_PREGNANT.contains(&c.code.as_str()))
-            {
-                return Some(false);
-            }
-            let t = text
-                .as_deref()
-                .or(coding.first().and_then(|c| c.display.as_deref()))?
-                .to_lowercase();
-            if t.contains("not pregnant") {
-                Some(false)
-            } else if t.contains("pregnant") {
-                Some(true)
-            } else {
-                None
-            }
-        }
-        Some(ObservationValue::Boolean { value }) => Some(*value),
-        _ => None,
-    }
-}
-
-fn state_label(s: PregnancyState) -> &'static str {
-    match s {
-        PregnancyState::Pregnant => "pregnant",
-        PregnancyState::Lactating => "lactating",
-        PregnancyState::ChildbearingPotential => "childbearing potential",
-        PregnancyState::NegativeTest => "negative pregnancy test",
-    }
 }

@@ -7,9 +7,9 @@
 //! "within N" criteria (by their dates) but not for "presence of"/"active".
 
 use crate::ctx::{Ctx, note_evidence, window_words};
-use crate::eval::{result, status_word};
+use crate::outcome::{result, status_word, unknown};
 use eligo_model::evidence::{Evidence, RuleResult, Status};
-use eligo_model::fact::{ConditionFact, MedicationFact};
+use eligo_model::fact::{ClinicalStatus, ConditionFact, MedicationFact};
 use eligo_model::rule::{Period, Presence, Rule, RuleKind, VaccineKind};
 use rust_decimal::Decimal;
 
@@ -64,13 +64,27 @@ fn short_system(s: &str) -> &str {
 
 /// Is a condition active at the as-of date?
 fn active(ctx: &Ctx<'_>, c: &ConditionFact) -> bool {
+    activity(ctx, c).unwrap_or(true)
+}
+
+/// Resource types a diagnosis can be read from besides Condition: billing
+/// and visit records, which say a diagnosis was made, not whether it lasts.
+const DERIVED: &[&str] = &["Claim", "ExplanationOfBenefit", "Encounter"];
+
+/// Whether a condition is active at the as-of date: by its clinical status
+/// and abatement; unknown for a diagnosis known only from a claim or a
+/// visit, which has no status.
+fn activity(ctx: &Ctx<'_>, c: &ConditionFact) -> Option<bool> {
+    let not_abated = c.abatement.is_none_or(|d| d > ctx.as_of);
     match c.clinical_status {
-        Some(s) => s.is_active() && c.abatement.is_none_or(|d| d > ctx.as_of),
-        None => c.abatement.is_none_or(|d| d > ctx.as_of),
+        Some(s) => Some(s.is_active() && not_abated),
+        None if !not_abated => Some(false),
+        None if DERIVED.contains(&c.source.resource_type.as_str()) => None,
+        None => Some(true),
     }
 }
 
-pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
+pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule, own: &[String]) -> RuleResult {
     let RuleKind::Diagnosis {
         concept,
         presence,
@@ -79,6 +93,7 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         classification,
         min_grade,
         exceptions,
+        exceptions_to_confirm,
     } = &r.kind
     else {
         unreachable!("diagnosis() is called for diagnosis rules")
@@ -91,24 +106,58 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         .filter(|c| c.verification_status.is_none_or(|v| v.counts()))
         .filter(|c| c.onset.is_none_or(|d| d <= ctx.as_of))
         .collect();
-    // Exceptions ("except non-melanoma skin cancer") are set aside, and said so.
+    // An exclusion never excludes the condition the trial is for (rule 12):
+    // a trial for brain metastases does not exclude them as "central
+    // nervous system disease". Only a broader concept sets them aside; an
+    // exclusion naming a form of the trial's condition (NPSLE in an SLE
+    // trial) still applies.
+    let closure: Vec<&str> = ctx
+        .vocab
+        .condition_closure(concept)
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
+    let own: Vec<&String> = own
+        .iter()
+        .filter(|t| *t != concept && closure.contains(&t.as_str()))
+        .collect();
+    let (own_cases, candidates): (Vec<&ConditionFact>, Vec<&ConditionFact>) = candidates
+        .into_iter()
+        .partition(|c| own.iter().any(|t| ctx.condition_is(t, c)));
+    // Exceptions ("except non-melanoma skin cancer") are set aside, and said
+    // so; those that hold only under a qualification no record codes ("local
+    // prostate cancer") leave the condition to confirm.
     let (excepted, candidates): (Vec<&ConditionFact>, Vec<&ConditionFact>) = candidates
         .into_iter()
         .partition(|c| exceptions.iter().any(|e| ctx.condition_is(e, c)));
+    let (qualified, candidates): (Vec<&ConditionFact>, Vec<&ConditionFact>) = candidates
+        .into_iter()
+        .partition(|c| exceptions_to_confirm.iter().any(|e| ctx.condition_is(e, c)));
     let what = match presence {
         Presence::Active => format!("active {name}"),
         Presence::Ever => format!("{name} (ever)"),
     };
-    let mut best = Status::NotMet;
-    let mut res_ev: Vec<Evidence> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
-    let mut why = String::new();
-    for c in &candidates {
+    // One condition against the rule's presence, window, duration and grade.
+    let mut judge = |c: &ConditionFact| -> (Status, String) {
         let mut s = Status::Met;
         let mut note = String::new();
-        if *presence == Presence::Active && !active(ctx, c) {
-            s = Status::NotMet;
-            note = "not active at the as-of date".into();
+        if *presence == Presence::Active {
+            match activity(ctx, c) {
+                Some(true) => {}
+                Some(false) => {
+                    s = Status::NotMet;
+                    note = "not active at the as-of date".into();
+                }
+                None => {
+                    s = Status::Unknown;
+                    note = format!(
+                        "known from a {} only, which does not say whether it is still active",
+                        c.source.resource_type
+                    );
+                    missing.push(format!("whether {name} is still active"));
+                }
+            }
         }
         if s == Status::Met
             && let Some(w) = window
@@ -119,7 +168,7 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             let in_w = match (c.onset, c.abatement) {
                 (Some(on), _) if on >= start => Some(true),
                 (_, Some(ab)) => Some(ab >= start),
-                (_, None) if active(ctx, c) => Some(true),
+                (_, None) if activity(ctx, c) == Some(true) => Some(true),
                 (Some(_), None) => Some(false),
                 (None, None) => None,
             };
@@ -169,16 +218,46 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
                 }
             }
         }
+        (s, note)
+    };
+    let mut best = Status::NotMet;
+    let mut res_ev: Vec<Evidence> = Vec::new();
+    let mut why = String::new();
+    for c in &candidates {
+        let (s, note) = judge(c);
         res_ev.push(cond_evidence(c, &name));
         if !note.is_empty() && why.is_empty() {
             why = note;
         }
-        best = crate::eval::or(best, s);
+        best = crate::outcome::or(best, s);
+    }
+    let mut pending = false;
+    for c in &qualified {
+        let (s, _) = judge(c);
+        let mut e = cond_evidence(c, &name);
+        if s == Status::Met {
+            pending = true;
+            e.computation = Some(
+                "an exception the criterion names only under a qualification no record codes: to confirm"
+                    .into(),
+            );
+        }
+        res_ev.push(e);
     }
     for c in &excepted {
         let mut e = cond_evidence(c, &name);
         e.computation = Some("an exception the criterion names: does not count".into());
         res_ev.push(e);
+    }
+    for c in &own_cases {
+        let mut e = cond_evidence(c, &name);
+        e.computation =
+            Some("the condition the trial is for: an exclusion does not exclude it".into());
+        res_ev.push(e);
+    }
+    let partial = best != Status::Met && pending;
+    if partial {
+        best = Status::Met;
     }
     if best == Status::Met
         && let Some(cl) = classification
@@ -192,19 +271,29 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         ));
     }
     let explanation = match best {
+        Status::Met if partial => format!(
+            "{what}: recorded, as an exception only under a qualification to confirm (met in part)"
+        ),
         Status::Met => format!("{what}: recorded ({})", status_word(best)),
         Status::NotMet if candidates.is_empty() => format!(
-            "{what}: not in the record{} (not met)",
+            "{what}: not in the record{}{} (not met)",
             if window.is_some() {
                 format!(" {}", window_words(*window))
             } else {
                 String::new()
+            },
+            if own_cases.is_empty() {
+                ""
+            } else {
+                " but as the trial's own condition"
             }
         ),
         _ => format!("{what}: {why} ({})", status_word(best)),
     };
     let mut res = result(r, best, explanation);
-    if candidates.is_empty() && excepted.is_empty() {
+    res.partial = partial;
+    if candidates.is_empty() && excepted.is_empty() && qualified.is_empty() && own_cases.is_empty()
+    {
         res_ev.push(note_evidence(
             &name,
             "not in the record (closed world for history)",
@@ -216,6 +305,96 @@ pub fn diagnosis(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         res.missing = missing;
     }
     res
+}
+
+/// The names a trial's condition goes by: as written, and without a
+/// parenthesised gloss ("NSCLC (Advanced Non-small Cell Lung Cancer)").
+fn condition_names(condition: &str) -> Vec<String> {
+    let mut out = vec![condition.trim().to_string()];
+    if let Some((head, rest)) = condition.split_once('(') {
+        out.push(head.trim().to_string());
+        out.push(rest.trim_end_matches(')').trim().to_string());
+    }
+    out.retain(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3);
+    out
+}
+
+/// Does the patient have one of the conditions the trial is for? By the
+/// vocabulary's codes (a narrower diagnosis counts for a broader
+/// condition, not the reverse), then by name: a recorded condition whose
+/// name contains the trial's. Closed world: not recorded is absent; a
+/// condition eligo does not recognise and finds by no name is unknown.
+pub fn trial_condition(
+    ctx: &Ctx<'_>,
+    r: &Rule,
+    condition: &str,
+    concept: Option<&str>,
+) -> RuleResult {
+    let held = |c: &&ConditionFact| {
+        c.verification_status.is_none_or(|v| v.counts())
+            && c.onset.is_none_or(|d| d <= ctx.as_of)
+            && !matches!(c.clinical_status, Some(ClinicalStatus::Resolved))
+            && (c.abatement.is_none_or(|d| d > ctx.as_of)
+                || matches!(
+                    c.clinical_status,
+                    Some(ClinicalStatus::Remission | ClinicalStatus::Inactive)
+                ))
+    };
+    let label = concept
+        .map(|k| condition_label(ctx, k))
+        .unwrap_or_else(|| condition.to_string());
+    let mut found: Vec<&ConditionFact> = match concept {
+        Some(k) => ctx.conditions_of(k).into_iter().filter(held).collect(),
+        None => Vec::new(),
+    };
+    let how = if found.is_empty() {
+        "by name"
+    } else {
+        "by code"
+    };
+    if found.is_empty() {
+        let names = condition_names(condition);
+        found = ctx
+            .facts
+            .conditions
+            .iter()
+            .filter(held)
+            .filter(|c| {
+                c.text
+                    .iter()
+                    .map(String::as_str)
+                    .chain(c.codes.iter().filter_map(|k| k.display.as_deref()))
+                    .any(|t| names.iter().any(|n| eligo_vocab::contains_phrase(t, n)))
+            })
+            .collect();
+    }
+    let what = format!("the trial's condition \u{201c}{condition}\u{201d}");
+    if !found.is_empty() {
+        let mut res = result(r, Status::Met, format!("{what}: recorded, {how} (met)"));
+        res.evidence = found.iter().map(|c| cond_evidence(c, &label)).collect();
+        return res;
+    }
+    match concept {
+        Some(_) => {
+            let mut res = result(
+                r,
+                Status::NotMet,
+                format!("{what} ({label}): not in the record (not met)"),
+            );
+            res.evidence.push(note_evidence(
+                &label,
+                "not in the record (closed world for history)",
+            ));
+            res
+        }
+        None => unknown(
+            r,
+            format!(
+                "{what}: not a condition eligo recognises, and no recorded condition is named so (unknown)"
+            ),
+            format!("whether the patient has {condition}"),
+        ),
+    }
 }
 
 /// The period a medication covers, clipped to the as-of date.
@@ -244,7 +423,9 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         window,
         dose,
         min_duration,
+        min_duration_strict,
         routes,
+        current,
     } = &r.kind
     else {
         unreachable!("medication() is called for medication rules")
@@ -292,7 +473,14 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             date: start,
             computation: None,
         };
-        if let Some(w) = window {
+        let ongoing = end >= ctx.as_of;
+        if *current && !ongoing {
+            s = Status::NotMet;
+            note = format!("last taken {end}, not at the as-of date {}", ctx.as_of);
+        }
+        if s == Status::Met
+            && let Some(w) = window
+        {
             let ws = ctx.window_start(*w);
             if start.is_none() && m.end.is_none() {
                 s = Status::Unknown;
@@ -327,13 +515,25 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         {
             match start {
                 Some(st) => {
-                    // Taken from `st` to `end`: long enough if `end - d >= st`.
-                    let span_ok = end
-                        .checked_sub(crate::ctx::period_span(*d))
-                        .is_ok_and(|x| x >= st);
+                    // Taken from `st` to `end`: long enough if `end - d >= st`
+                    // ("for > d": longer, `end - d > st`).
+                    let span_ok = end.checked_sub(crate::ctx::period_span(*d)).is_ok_and(|x| {
+                        if *min_duration_strict {
+                            x > st
+                        } else {
+                            x >= st
+                        }
+                    });
                     if !span_ok {
                         s = Status::NotMet;
-                        note = format!("taken {st} to {end}, shorter than {d}");
+                        note = format!(
+                            "taken {st} to {end}, {} {d}",
+                            if *min_duration_strict {
+                                "not longer than"
+                            } else {
+                                "shorter than"
+                            }
+                        );
                     }
                 }
                 None => {
@@ -371,19 +571,21 @@ pub fn medication(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         if !note.is_empty() && why.is_empty() {
             why = note;
         }
-        best = crate::eval::or(best, s);
+        best = crate::outcome::or(best, s);
     }
+    let when = if *current {
+        "now".to_string()
+    } else {
+        window_words(*window)
+    };
     let explanation = match best {
-        Status::Met => format!("{name} {}: recorded (met)", window_words(*window)),
+        Status::Met => format!("{name} {when}: recorded (met)"),
         Status::NotMet if meds.is_empty() => {
             evidence.push(note_evidence(
                 &name,
                 "not in the record (closed world for history)",
             ));
-            format!(
-                "{name} {}: not in the record (not met)",
-                window_words(*window)
-            )
+            format!("{name} {when}: not in the record (not met)")
         }
         _ => format!("{name}: {why} ({})", status_word(best)),
     };
@@ -494,7 +696,7 @@ pub fn procedure(ctx: &Ctx<'_>, r: &Rule, concept: &str, window: Option<Period>)
             date,
             computation: None,
         });
-        best = crate::eval::or(best, s);
+        best = crate::outcome::or(best, s);
     }
     // Dialysis and transplant status can also stand as a condition (Z99.2, Z94.84).
     if best != Status::Met {
@@ -598,7 +800,7 @@ pub fn vaccination(
             e.computation = Some(format!("{g:?} vaccine by eligo's vocabulary").to_lowercase());
         }
         evidence.push(e);
-        best = crate::eval::or(best, s);
+        best = crate::outcome::or(best, s);
     }
     if evidence.is_empty() {
         evidence.push(note_evidence(
@@ -680,7 +882,7 @@ pub fn allergy(ctx: &Ctx<'_>, r: &Rule, substance: Option<&str>, severe: bool) -
             date: a.onset,
             computation: None,
         });
-        best = crate::eval::or(best, s);
+        best = crate::outcome::or(best, s);
     }
     if evidence.is_empty() {
         evidence.push(note_evidence(
@@ -700,13 +902,22 @@ pub fn allergy(ctx: &Ctx<'_>, r: &Rule, substance: Option<&str>, severe: bool) -
 /// "clinical trial".
 const TRIAL_SNOMED: &[&str] = &["428024001"];
 
-pub fn trial_participation(ctx: &Ctx<'_>, r: &Rule, window: Option<Period>) -> RuleResult {
+pub fn trial_participation(
+    ctx: &Ctx<'_>,
+    r: &Rule,
+    window: Option<Period>,
+    interventional: bool,
+) -> RuleResult {
     use eligo_model::fact::systems::SNOMED;
     let coded = |codes: &[eligo_model::Coding], text: Option<&str>| {
         codes
             .iter()
             .any(|c| c.system == SNOMED && TRIAL_SNOMED.contains(&c.code.as_str()))
-            || text.is_some_and(|t| eligo_vocab::contains_phrase(t, "clinical trial"))
+            || text.is_some_and(|t| {
+                ["clinical trial", "clinical study", "research study"]
+                    .iter()
+                    .any(|p| eligo_vocab::contains_phrase(t, p))
+            })
     };
     let mut hits: Vec<(Evidence, bool)> = Vec::new();
     for c in &ctx.facts.conditions {
@@ -753,7 +964,12 @@ pub fn trial_participation(ctx: &Ctx<'_>, r: &Rule, window: Option<Period>) -> R
         r,
         s,
         format!(
-            "participation in another clinical trial {}: {}",
+            "participation in another {} {}: {}",
+            if interventional {
+                "interventional trial"
+            } else {
+                "clinical trial or study"
+            },
             window_words(window),
             status_word(s)
         ),

@@ -5,18 +5,20 @@
 //! Open world: a value that is missing, outside the window, or in a unit
 //! that cannot be converted leaves the rule unknown, never assumed normal.
 
-use crate::ctx::{Ctx, obs_evidence, quantity, window_words};
-use crate::eval::{result, status_word, unknown};
+use crate::ctx::{Ctx, implausible, obs_evidence, quantity, window_words};
+use crate::outcome::{result, status_word, unknown};
 use eligo_instruments::units;
 use eligo_model::evidence::{Evidence, RuleResult, Status};
 use eligo_model::fact::{ObservationFact, ObservationValue};
-use eligo_model::rule::{Period, Qualitative, Rule, RuleKind, Threshold};
+use eligo_model::rule::{Comparator, Period, Qualitative, Rule, RuleKind, Threshold};
 use eligo_model::{Quantity, fact::systems::SNOMED};
 use rust_decimal::Decimal;
 
 /// A value found for an analyte, with the evidence that produced it.
 struct Found<'a> {
     quantity: Quantity,
+    /// The value is a bound ("< 20"), not a measurement.
+    bound: Option<Comparator>,
     obs: Option<&'a ObservationFact>,
     evidence: Vec<Evidence>,
 }
@@ -43,18 +45,65 @@ fn ucum(q: &Quantity) -> Result<Quantity, String> {
     }
 }
 
-/// The latest numeric value of `analyte` in the window.
+/// The latest numeric value of `analyte` in the window: an observation's
+/// own, else a component of a multi-part one (blood pressure).
 fn measured<'a>(ctx: &Ctx<'a>, analyte: &str, window: Option<Period>) -> Option<Found<'a>> {
     for o in ctx.observations(analyte, window) {
         if let Some(q) = quantity(o) {
             return Some(Found {
                 quantity: q.clone(),
+                bound: o.comparator,
                 obs: Some(o),
                 evidence: vec![obs_evidence(o, &label(ctx, analyte))],
             });
         }
     }
+    for (o, c) in ctx.components(analyte, window) {
+        if let Some(ObservationValue::Quantity { quantity: q }) = &c.value
+            && implausible(analyte, q).is_none()
+        {
+            let mut e = obs_evidence(o, &label(ctx, analyte));
+            e.value = Some(q.clone());
+            e.text = None;
+            e.computation = Some(format!(
+                "a component of the observation ({})",
+                c.codes
+                    .iter()
+                    .map(|k| k.display.clone().unwrap_or_else(|| k.code.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            return Some(Found {
+                quantity: q.clone(),
+                bound: None,
+                obs: None,
+                evidence: vec![e],
+            });
+        }
+    }
     None
+}
+
+/// What a bound ("< 20") says about `value <op> limit`: always true, never
+/// true, or it depends on where under (or over) the bound the value lies.
+fn bound_decides(bound: Comparator, b: Decimal, op: Comparator, limit: Decimal) -> Option<bool> {
+    use Comparator::*;
+    // The bound's interval is below b (open for <) or above b (open for >).
+    let below = matches!(bound, Lt | Le);
+    let open = matches!(bound, Lt | Gt);
+    match (below, op) {
+        // Values under b: all below the limit? none above it?
+        (true, Lt) if b < limit || (b == limit && open) => Some(true),
+        (true, Le) if b <= limit => Some(true),
+        (true, Gt) if b <= limit => Some(false),
+        (true, Ge) if b < limit || (b == limit && open) => Some(false),
+        // Values over b: all above the limit? none below it?
+        (false, Gt) if b > limit || (b == limit && open) => Some(true),
+        (false, Ge) if b >= limit => Some(true),
+        (false, Lt) if b >= limit => Some(false),
+        (false, Le) if b > limit || (b == limit && open) => Some(false),
+        _ => None,
+    }
 }
 
 /// Serum creatinine in mg/dL (converted from any unit), latest in the window.
@@ -65,6 +114,9 @@ fn creatinine_mg_dl<'a>(
     let Some(f) = measured(ctx, "creatinine", window) else {
         return Err("serum creatinine".into());
     };
+    if f.bound.is_some() {
+        return Err("serum creatinine as a value (the record gives only a bound)".into());
+    }
     let q = ucum(&f.quantity).map_err(|e| format!("serum creatinine in a known unit ({e})"))?;
     let c = units::convert(&q, "mg/dL", Some("creatinine"))
         .map_err(|e| format!("serum creatinine in a convertible unit ({e})"))?;
@@ -143,6 +195,7 @@ fn derived<'a>(
     });
     Found {
         quantity: Quantity::new(value, unit),
+        bound: None,
         obs: None,
         evidence,
     }
@@ -304,12 +357,22 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
         }
     };
     let v = converted.quantity.value;
-    let s = if comparator.holds(v, limit.value) {
-        Status::Met
-    } else {
-        Status::NotMet
+    let holds = match found.bound {
+        // A result below (or above) the assay's limit decides only when the
+        // whole range it allows falls on one side of the threshold.
+        Some(b) => bound_decides(b, v, comparator, limit.value),
+        None => Some(comparator.holds(v, limit.value)),
+    };
+    let s = match holds {
+        Some(true) => Status::Met,
+        Some(false) => Status::NotMet,
+        None => Status::Unknown,
     };
     let shown = Quantity::new(v.round_dp(3).normalize(), limit.unit.clone());
+    let shown = match found.bound {
+        Some(b) => format!("{} {shown}", b.symbol()),
+        None => shown.to_string(),
+    };
     let mut res = result(
         r,
         s,
@@ -319,6 +382,11 @@ pub fn lab(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             status_word(s)
         ),
     );
+    if s == Status::Unknown {
+        res.missing.push(format!(
+            "{name} as a value (the record gives only a bound, {shown})"
+        ));
+    }
     res.evidence = found.evidence;
     if !converted.explanation.is_empty()
         && let Some(first) = res
@@ -390,7 +458,11 @@ const NEGATIVE: &[&str] = &["260385009", "260415000", "131194007", "2667000"];
 /// Read an observation as positive / negative, if it says.
 pub fn qualitative(o: &ObservationFact) -> Option<Qualitative> {
     fn words(t: &str) -> Option<Qualitative> {
-        let t = t.to_lowercase();
+        let t = t.trim().to_lowercase();
+        // "<20 IU/mL" written as text: below the assay's limit.
+        if t.starts_with('<') {
+            return Some(Qualitative::Negative);
+        }
         let neg = [
             "negative",
             "non-reactive",
@@ -444,6 +516,26 @@ pub fn qualitative(o: &ObservationFact) -> Option<Qualitative> {
             Qualitative::Negative
         }),
         Some(ObservationValue::Text { value }) => words(value),
+        Some(ObservationValue::Quantity { quantity }) if o.comparator.is_some() => {
+            // "< 20 IU/mL": below the assay's limit, so not detected, unless
+            // the bound lies above the cut-off (then it does not say).
+            let high = o
+                .reference_range
+                .as_ref()
+                .and_then(|r| r.high.as_ref())
+                .filter(|h| h.unit == quantity.unit || h.unit.is_empty());
+            match (o.comparator, high) {
+                (Some(Comparator::Lt | Comparator::Le), None) => Some(Qualitative::Undetectable),
+                (Some(Comparator::Lt | Comparator::Le), Some(h)) if quantity.value <= h.value => {
+                    Some(Qualitative::Undetectable)
+                }
+                (Some(Comparator::Gt | Comparator::Ge), None) => Some(Qualitative::Detectable),
+                (Some(Comparator::Gt | Comparator::Ge), Some(h)) if quantity.value >= h.value => {
+                    Some(Qualitative::Detectable)
+                }
+                _ => None,
+            }
+        }
         Some(ObservationValue::Quantity { quantity }) => {
             let high = o.reference_range.as_ref().and_then(|r| r.high.as_ref());
             match high {

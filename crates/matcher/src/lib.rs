@@ -22,11 +22,14 @@ mod eval;
 pub mod explain;
 mod history;
 mod labs;
+mod outcome;
+mod pregnancy;
 mod relate;
 mod scores;
 
-use eligo_model::evidence::{CriterionResult, Status, TrialMatch, Verdict};
-use eligo_model::rule::{CompiledCriteria, CriterionKind};
+use eligo_model::evidence::{CriteriaCounts, CriterionResult, Status, TrialMatch, Verdict};
+use eligo_model::fact::{IgnoredFact, ObservationValue};
+use eligo_model::rule::{CompiledCriteria, CriterionKind, RuleKind};
 use eligo_model::{Date, PatientFacts, Trial};
 
 pub use ctx::Ctx;
@@ -57,9 +60,12 @@ pub fn evaluate(
 pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) -> TrialMatch {
     let mut criteria: Vec<CriterionResult> = Vec::with_capacity(compiled.criteria.len());
     let mut to_confirm: Vec<String> = Vec::new();
+    let own = own_conditions(compiled);
     for c in &compiled.criteria {
-        let r = eval::criterion(ctx, c);
-        if r.to_confirm {
+        let r = eval::criterion(ctx, &own, c);
+        if c.group.is_some() {
+            // Not an enrolment criterion (rule 13): shown, never decides.
+        } else if r.to_confirm {
             let why = c.reason.as_deref().unwrap_or("not computable");
             to_confirm.push(format!("{} ({why})", c.text.trim()));
         } else {
@@ -71,6 +77,7 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
     }
     to_confirm.extend(ctx.take_notes());
     let (verdict, deciding) = verdict(&criteria);
+    let counts = counts(&criteria);
     let mut missing: Vec<String> = Vec::new();
     if verdict == Verdict::Unknown {
         for &i in &deciding {
@@ -111,6 +118,7 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
             } else {
                 vec![note]
             },
+            counts,
         };
     }
     TrialMatch {
@@ -121,7 +129,100 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
         criteria,
         to_confirm,
         missing,
+        counts,
     }
+}
+
+/// The vocabulary keys of the conditions a trial is for, as its compiled
+/// criteria name them (the implicit condition criterion).
+fn own_conditions(compiled: &CompiledCriteria) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &compiled.criteria {
+        for r in &c.rules {
+            r.visit(&mut |r| {
+                if let RuleKind::TrialCondition {
+                    concept: Some(k), ..
+                } = &r.kind
+                    && !out.contains(k)
+                {
+                    out.push(k.clone());
+                }
+            });
+        }
+    }
+    out
+}
+
+/// The enrolment criteria counted by how they were decided.
+pub fn counts(criteria: &[CriterionResult]) -> CriteriaCounts {
+    let mut n = CriteriaCounts::default();
+    for c in criteria.iter().filter(|c| c.group.is_none()) {
+        if c.to_confirm {
+            n.to_confirm += 1;
+        } else if c.partial {
+            n.in_part += 1;
+        } else if c.status == Status::Unknown {
+            n.unknown += 1;
+        } else {
+            n.verified += 1;
+        }
+    }
+    n
+}
+
+/// Facts of the record the matcher will not use at `as_of`, and why: dated
+/// after the as-of date (an Observation of 9999), or a value impossible for
+/// a living patient (a body weight of 0 kg). The front ends show them as
+/// notes, next to the reader's own (`PatientFacts::ignored`).
+pub fn unusable(facts: &PatientFacts, as_of: Date) -> Vec<IgnoredFact> {
+    let v = eligo_vocab::vocabulary();
+    let mut out = Vec::new();
+    let mut note = |source: &eligo_model::fact::SourceRef, reason: String| {
+        out.push(IgnoredFact {
+            source: Some(source.clone()),
+            field: None,
+            reason,
+        })
+    };
+    let after = |d: Date| format!("dated {d}, after the as-of date {as_of}: not used");
+    for o in &facts.observations {
+        if let Some(d) = o.effective.filter(|&d| d > as_of) {
+            note(&o.source, after(d));
+            continue;
+        }
+        if let Some(ObservationValue::Quantity { quantity }) = &o.value {
+            for key in ctx::POSITIVE_ANALYTES {
+                if v.analyte_matches(key, &o.codes, o.text.as_deref())
+                    && let Some(why) = ctx::implausible(key, quantity)
+                {
+                    let label = v.analyte(key).map_or(*key, |a| a.label.as_str());
+                    note(&o.source, format!("{label} {why}: not used"));
+                    break;
+                }
+            }
+        }
+    }
+    for c in &facts.conditions {
+        if let Some(d) = c.onset.filter(|&d| d > as_of) {
+            note(&c.source, after(d));
+        }
+    }
+    for m in &facts.medications {
+        if let Some(d) = m.start.filter(|&d| d > as_of) {
+            note(&m.source, after(d));
+        }
+    }
+    for p in &facts.procedures {
+        if let Some(d) = p.start.filter(|&d| d > as_of) {
+            note(&p.source, after(d));
+        }
+    }
+    for i in &facts.immunizations {
+        if let Some(d) = i.date.filter(|&d| d > as_of) {
+            note(&i.source, after(d));
+        }
+    }
+    out
 }
 
 /// MATCHING.md rule 1: the verdict and the indexes of the criteria that
@@ -130,7 +231,7 @@ pub fn verdict(criteria: &[CriterionResult]) -> (Verdict, Vec<usize>) {
     let failed: Vec<usize> = criteria
         .iter()
         .enumerate()
-        .filter(|(_, c)| !c.to_confirm && fails(c))
+        .filter(|(_, c)| !c.to_confirm && c.group.is_none() && fails(c))
         .map(|(i, _)| i)
         .collect();
     if !failed.is_empty() {
@@ -139,7 +240,7 @@ pub fn verdict(criteria: &[CriterionResult]) -> (Verdict, Vec<usize>) {
     let unknown: Vec<usize> = criteria
         .iter()
         .enumerate()
-        .filter(|(_, c)| !c.to_confirm && c.status == Status::Unknown)
+        .filter(|(_, c)| !c.to_confirm && c.group.is_none() && c.status == Status::Unknown)
         .map(|(i, _)| i)
         .collect();
     if !unknown.is_empty() {

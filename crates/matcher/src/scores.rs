@@ -4,7 +4,7 @@
 //! instruments: a criterion naming one is never met by the other.
 
 use crate::ctx::{Ctx, obs_evidence, window_words};
-use crate::eval::{result, status_word, unknown};
+use crate::outcome::{result, status_word, unknown};
 use eligo_model::evidence::{RuleResult, Status};
 use eligo_model::fact::systems::{ELIGO_BILAG_GRADE, ELIGO_SCORE, LOINC};
 use eligo_model::fact::{ObservationFact, ObservationValue};

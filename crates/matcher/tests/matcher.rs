@@ -271,8 +271,16 @@ fn every_rule_result_points_into_the_criteria_text() {
         let text = t.eligibility.criteria.as_deref().unwrap();
         let m = evaluate(t, c, &facts, as_of());
         for cr in &m.criteria {
-            if cr.span.is_empty() {
-                continue; // a structured field (min/max age, sex)
+            if let Some(f) = &cr.field {
+                // A registry field (conditions, min/max age, sex): its spans
+                // point into the field's text.
+                assert_eq!(
+                    cr.span.slice(&cr.text),
+                    Some(cr.text.as_str()),
+                    "{} {f}",
+                    t.id
+                );
+                continue;
             }
             assert_eq!(cr.span.slice(text), Some(cr.text.as_str()), "{}", t.id);
             for r in &cr.results {

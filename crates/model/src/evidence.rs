@@ -11,6 +11,8 @@ use crate::{Date, Quantity};
 use serde::{Deserialize, Serialize};
 
 /// Three-valued outcome of a rule or criterion: does what it *states* hold?
+/// With `partial` set on a result, the status holds for what was verified
+/// and the rest of the text is left to confirm (MATCHING.md rule 11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -54,6 +56,14 @@ pub struct RuleResult {
     pub missing: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<RuleResult>,
+    /// The status holds for what was verified; a clause of the rule's text
+    /// is left to confirm ("met in part", "not met in part").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub partial: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The outcome of one criterion for one patient.
@@ -65,6 +75,12 @@ pub struct CriterionResult {
     /// Whether what the criterion states holds. For an exclusion criterion,
     /// `met` means the patient is excluded by it.
     pub status: Status,
+    /// Set when `status` holds for what was verified and a clause of the
+    /// criterion is left to confirm: an inclusion "met in part", an exclusion
+    /// "not met in part". Such a criterion does not decide the verdict, and
+    /// is never shown as plainly met (MATCHING.md rule 11).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub partial: bool,
     /// True when the criterion has no computable part; its status is then
     /// `unknown` and it never changes the verdict (MATCHING.md rule 9).
     #[serde(default)]
@@ -76,6 +92,37 @@ pub struct CriterionResult {
     pub missing: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<RuleResult>,
+    /// The registry field the criterion comes from (`conditions`,
+    /// `eligibility.min_age`, ...), when it is not from the criteria text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The heading of a group that is not an enrolment criterion (MATCHING.md
+    /// rule 13): shown under it, never part of the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+impl CriterionResult {
+    /// Decided on the record alone: computable, not partial, not unknown,
+    /// and an enrolment criterion.
+    pub fn verified(&self) -> bool {
+        !self.to_confirm && !self.partial && self.status != Status::Unknown && self.group.is_none()
+    }
+}
+
+/// How much of a trial's verdict was verified: its enrolment criteria
+/// counted by how they were decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaCounts {
+    /// Decided on the record alone (met or not met, no remainder).
+    pub verified: usize,
+    /// Met in part (inclusion) or not met in part (exclusion): what was
+    /// verified holds, a clause is left to confirm.
+    pub in_part: usize,
+    /// A fact a computable criterion needs is missing.
+    pub unknown: usize,
+    /// Nothing in the criterion can be computed: left to a person.
+    pub to_confirm: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,4 +150,19 @@ pub struct TrialMatch {
     /// Facts to collect next, most useful first, deduplicated.
     #[serde(default)]
     pub missing: Vec<String>,
+    /// How much of the verdict was verified (enrolment criteria only).
+    #[serde(default)]
+    pub counts: CriteriaCounts,
+}
+
+impl TrialMatch {
+    /// Every inclusion criterion (the trial's own condition among them) was
+    /// decided on the record alone. Patient-facing words say "may be
+    /// eligible" for an eligible verdict unless this holds.
+    pub fn inclusions_verified(&self) -> bool {
+        self.criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::Inclusion && c.group.is_none())
+            .all(CriterionResult::verified)
+    }
 }

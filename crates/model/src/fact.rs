@@ -190,6 +190,11 @@ pub struct ObservationFact {
     pub reference_range: Option<ReferenceRange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<Date>,
+    /// The value is a bound, not a measurement (FHIR `valueQuantity.comparator`):
+    /// `<` or `<=` for a result below the assay's limit ("< 20 IU/mL"), `>`
+    /// or `>=` above its range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparator: Option<crate::rule::Comparator>,
     /// Interpretation codes as given (`H`, `L`, `POS`, `NEG`, `DET`, `ND`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interpretation: Vec<String>,

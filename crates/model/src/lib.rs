@@ -14,7 +14,9 @@ pub mod quantity;
 pub mod rule;
 pub mod trial;
 
-pub use evidence::{CriterionResult, Evidence, RuleResult, Status, TrialMatch, Verdict};
+pub use evidence::{
+    CriteriaCounts, CriterionResult, Evidence, RuleResult, Status, TrialMatch, Verdict,
+};
 pub use fact::{Coding, PatientFacts};
 pub use quantity::Quantity;
 pub use rule::{Criterion, CriterionKind, Rule, Span};

@@ -98,10 +98,43 @@ pub struct Criterion {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_computable: Vec<NotComputablePart>,
     /// Set when the criterion comes from a structured registry field rather
-    /// than the eligibility text (e.g. `eligibility.min_age`); its spans are
-    /// then empty (`[0, 0]`) and `text` is the field's value.
+    /// than the eligibility text (`eligibility.min_age`, `eligibility.max_age`,
+    /// `eligibility.sex`, `conditions`): `text` is then the field's value and
+    /// the spans point into it (`[0, 8]` for "18 Years").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Set for criteria under a heading of their own that are not enrolment
+    /// criteria (assessments before lymphodepletion or infusion, criteria for
+    /// re-treatment): the heading's text. Such criteria are shown under it and
+    /// never enter the enrolment verdict (MATCHING.md rule 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// How much of a criterion's text its rules compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Every clause is in a rule.
+    Full,
+    /// Some clauses are in rules, the rest is left to confirm.
+    Partial,
+    /// No clause is computable: the whole criterion is left to confirm.
+    None,
+}
+
+impl Criterion {
+    /// Fully, partly or not computable: partly when a computable criterion
+    /// keeps a remainder to confirm (MATCHING.md rule 11).
+    pub fn coverage(&self) -> Coverage {
+        if !self.computable || self.rules.is_empty() {
+            Coverage::None
+        } else if self.not_computable.is_empty() {
+            Coverage::Full
+        } else {
+            Coverage::Partial
+        }
+    }
 }
 
 /// The compiled eligibility of one trial.
@@ -185,6 +218,10 @@ pub enum NotComputableReason {
     Unrecognized,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl NotComputableReason {
     pub fn describe(self) -> &'static str {
         match self {
@@ -204,14 +241,42 @@ impl NotComputableReason {
 /// A rule with the span of the text it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
+    /// The words that name what the rule is about ("ALT", "live/attenuated
+    /// vaccination"); a composite's span covers its children.
     pub span: Span,
     #[serde(flatten)]
     pub kind: RuleKind,
+    /// Other words of the criterion the rule reads: its window ("within 4
+    /// weeks prior to screening"), duration, threshold, dose, route, result
+    /// or presence. With `span`, they account for the text the rule stands
+    /// for, so that nothing of a clause is silently dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Span>,
 }
 
 impl Rule {
     pub fn new(span: Span, kind: RuleKind) -> Self {
-        Rule { span, kind }
+        Rule {
+            span,
+            kind,
+            words: Vec::new(),
+        }
+    }
+
+    /// The rule and all its descendants, depth first.
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
+        f(self);
+        match &self.kind {
+            RuleKind::All { rules, .. }
+            | RuleKind::Any { rules, .. }
+            | RuleKind::AtLeast { rules, .. } => {
+                for r in rules {
+                    r.visit(f);
+                }
+            }
+            RuleKind::Not { rule } => rule.visit(f),
+            _ => {}
+        }
     }
 }
 
@@ -518,6 +583,11 @@ pub enum RuleKind {
         /// Concept keys that do not count ("except non-melanoma skin cancer").
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         exceptions: Vec<String>,
+        /// Exceptions that hold only under a qualification a record does not
+        /// code ("local prostate cancer", "... with disease-free survival > 5
+        /// years"): a condition in one of these is left to confirm.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        exceptions_to_confirm: Vec<String>,
     },
     /// A medication or medication class taken.
     Medication {
@@ -532,9 +602,17 @@ pub enum RuleKind {
         /// Taken for at least this long.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         min_duration: Option<Period>,
+        /// The duration must be longer than `min_duration` ("for > 6 months"),
+        /// not merely as long.
+        #[serde(default, skip_serializing_if = "is_false")]
+        min_duration_strict: bool,
         /// Route restriction (`intravenous`, `intramuscular`, `intra_articular`, `oral`).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         routes: Vec<String>,
+        /// Taken now, at the as-of date ("need for continuous anticoagulant
+        /// therapy"), rather than at any time in the window.
+        #[serde(default, skip_serializing_if = "is_false")]
+        current: bool,
     },
     /// A procedure (transplant, dialysis, plasma exchange, surgery, transfusion).
     Procedure {
@@ -556,15 +634,34 @@ pub enum RuleKind {
         #[serde(default)]
         severe: bool,
     },
-    /// Took part in another interventional trial within the window.
+    /// Took part in another clinical trial or study within the window (an
+    /// interventional one only when `interventional`).
     TrialParticipation {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<Period>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        interventional: bool,
     },
     Pregnancy {
         state: PregnancyState,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<Period>,
+    },
+    /// Has one of the conditions the trial is for (MATCHING.md rule 12): the
+    /// implicit inclusion criterion of a trial that does not accept healthy
+    /// volunteers. `condition` is the registry's text; `concept` the
+    /// vocabulary key it names, when eligo recognises it.
+    TrialCondition {
+        condition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        concept: Option<String>,
+    },
+    /// A clause no rule computes, at its place in the criterion's logic
+    /// ("... or disease relapse after remission"). The same clause is listed
+    /// in the criterion's `not_computable`; it is left to a person
+    /// (MATCHING.md rule 11).
+    ToConfirm {
+        reason: NotComputableReason,
     },
 }
 

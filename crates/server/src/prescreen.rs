@@ -569,7 +569,11 @@ impl Builder {
                     },
                 );
             }
-            RuleKind::TrialParticipation { window } => self.simple(
+            RuleKind::TrialCondition {
+                concept: Some(k), ..
+            } => self.condition(k, c, false),
+            RuleKind::TrialCondition { concept: None, .. } | RuleKind::ToConfirm { .. } => {}
+            RuleKind::TrialParticipation { window, .. } => self.simple(
                 "trial",
                 c,
                 format!(
@@ -1414,6 +1418,7 @@ fn observation(
         value: Some(value),
         reference_range: None,
         effective: date,
+        comparator: None,
         interpretation: vec![],
         category: vec![category.to_string()],
         components: vec![],

@@ -41,6 +41,11 @@ pub struct Concept {
     /// look-back window on onset makes no sense for it.
     #[serde(default)]
     pub lifelong: bool,
+    /// Keys of concepts whose records never count as this one, even when
+    /// a code prefix or a word of their text would: latent tuberculosis
+    /// infection is not active tuberculosis, nor an active infection.
+    #[serde(default)]
+    pub not: Vec<String>,
 }
 
 /// A laboratory analyte or vital sign.
@@ -286,7 +291,7 @@ impl Vocabulary {
             ("procedures.json", &self.procedures, &self.procedure_index),
         ] {
             for c in list {
-                for n in &c.narrower {
+                for n in c.narrower.iter().chain(&c.not) {
                     if !idx.contains_key(n) {
                         return Err(VocabError::Invalid {
                             file,
@@ -371,9 +376,39 @@ impl Vocabulary {
     }
 
     /// Does a condition coded `codes` (or, when no coding matches, described
-    /// by `text`) belong to `key` or a narrower concept?
+    /// by `text`) belong to `key` or a narrower concept, and to none of the
+    /// concepts they exclude (`not`)?
     pub fn condition_matches(&self, key: &str, codes: &[Coding], text: Option<&str>) -> bool {
-        concepts_match(&self.condition_closure(key), codes, text)
+        let closure = self.condition_closure(key);
+        if !concepts_match(&closure, codes, text) {
+            return false;
+        }
+        let excluded: Vec<&Concept> = closure
+            .iter()
+            .flat_map(|c| &c.not)
+            .flat_map(|k| self.condition_closure(k))
+            .collect();
+        excluded.is_empty() || !concepts_match(&excluded, codes, text)
+    }
+
+    /// The condition a name is, as a whole: equal to its label or one of its
+    /// synonyms, ignoring case, hyphens, a final "s" and a trailing
+    /// "(disorder)", or naming it in a parenthesised gloss ("NSCLC (Advanced
+    /// Non-small Cell Lung Cancer)"). A name that only contains a
+    /// concept's name ("Stage IV Lung Cancer") is narrower, so not it.
+    pub fn condition_named(&self, name: &str) -> Option<&Concept> {
+        let mut forms = vec![norm_name(name)];
+        if let Some((head, rest)) = name.split_once('(') {
+            forms.push(norm_name(head));
+            forms.push(norm_name(rest.trim_end_matches(')')));
+        }
+        forms.retain(|f| f.len() >= 2);
+        self.conditions.iter().find(|c| {
+            c.synonyms
+                .iter()
+                .chain([&c.label])
+                .any(|s| forms.contains(&norm_name(s)))
+        })
     }
 
     pub fn procedure_matches(&self, key: &str, codes: &[Coding], text: Option<&str>) -> bool {
@@ -469,6 +504,23 @@ impl Vocabulary {
         self.vaccine_kind(codes, text)
             .map(|k| k == VaccineKind::Live)
     }
+}
+
+/// A condition name for comparison: lower case, words only, no plural "s",
+/// no "(disorder)" tag.
+fn norm_name(s: &str) -> String {
+    let s = s.to_lowercase().replace("(disorder)", "").replace("'s", "");
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("sis") {
+                &w[..w.len() - 1]
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn closure<'a>(key: &str, list: &'a [Concept], idx: &HashMap<String, usize>) -> Vec<&'a Concept> {

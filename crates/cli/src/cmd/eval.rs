@@ -56,7 +56,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let (report, method) = if let Some(k) = args.folds {
         (
-            eligo_criteria::tagger::cross_validate(&docs, usize::from(k)),
+            eligo_criteria::training::cross_validate(&docs, usize::from(k)),
             format!("rules + tagger, {k}-fold cross-validation on these texts"),
         )
     } else if args.rules_only {

@@ -225,7 +225,9 @@ fn exclusion_lists_are_alternatives() {
                 window: two_weeks,
                 dose: None,
                 min_duration: None,
-                routes: vec![]
+                min_duration_strict: false,
+                routes: vec![],
+                current: false,
             },
         ]
     );

@@ -200,3 +200,50 @@ fn converts_record_spellings_too() {
     approx(c.quantity.value, "0.905");
     assert_eq!(c.quantity.unit, "mg/dL");
 }
+
+/// Units as real FHIR records write them (Synthea exports, US Core and IPS
+/// examples): each is valid UCUM and must be read.
+#[test]
+fn reads_the_units_of_real_records() {
+    for u in [
+        "[pH]",
+        "mm[Hg]",
+        "/min",
+        "{breaths}/min",
+        "{beats}/min",
+        "kg/m2",
+        "10*3/uL",
+        "10*6/uL",
+        "fL",
+        "pg",
+        "g/dL",
+        "mmol/L",
+        "mL/min/{1.73_m2}",
+        "[lb_av]",
+        "[in_i]",
+        "Cel",
+        "[degF]",
+        "{score}",
+        "{#}",
+        "/[HPF]",
+        "{nominal}",
+        "ug/dL",
+        "mg/dL",
+        "U/L",
+        "%",
+        "cm",
+        "kg",
+        "1",
+        "[IU]/L",
+        "ng/mL",
+        "mEq/L",
+        "[ppth]",
+        "%{HemoglobinA1C}",
+        "{ratio}",
+        "mg/(24.h)",
+        "g/L",
+        "10*9/L",
+    ] {
+        assert!(normalize_unit(u).is_ok(), "{u}: {:?}", normalize_unit(u));
+    }
+}
