@@ -7,5 +7,7 @@ mod criteria;
 mod instruments;
 #[path = "cli/matching.rs"]
 mod matching;
+#[path = "cli/records.rs"]
+mod records;
 #[path = "cli/registry.rs"]
 mod registry;

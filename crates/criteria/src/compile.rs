@@ -242,6 +242,13 @@ pub fn criterion(text: &str, span: Span, kind: CriterionKind, future_section: bo
                 read_regions.push((ra, rb));
             }
         }
+        // An atom that states no rule by itself ("a pregnancy test must be
+        // performed ..." beside "... must be negative") lends its words to
+        // the atom of the same concept that does; else it goes, and its words
+        // are left to confirm below.
+        for atoms in per_clause.iter_mut() {
+            settle(&ctx, atoms);
+        }
         // Every clause accounted for (MATCHING.md rule 11): words no rule
         // reads and no part holds become a part of their own.
         for (i, &(a, b)) in clauses.iter().enumerate() {
@@ -392,8 +399,39 @@ fn account(ctx: &mut Ctx, atoms: &[Atom], a: usize, b: usize, read: &[(usize, us
     for (s, e) in patterns::no_restriction(&t[a..b]) {
         covered.push((a + s, a + e));
     }
+    // "X needs to meet the following criteria at screening:" leads in.
+    for (i, _) in t[a..b].match_indices(':') {
+        if t[a..a + i].to_lowercase().contains("the following") {
+            covered.push((a, a + i + 1));
+        }
+    }
     for (s, e) in patterns::uncovered(t, a, b, &covered) {
         ctx.part(s, e, NotComputableReason::Unrecognized);
+    }
+}
+
+/// See the call in [`criterion`].
+fn settle(ctx: &Ctx, atoms: &mut Vec<Atom>) {
+    let ruleless: Vec<usize> = (0..atoms.len())
+        .filter(|&i| {
+            !matches!(atoms[i].what, What::Childbearing | What::Confirm(_))
+                && atom_rule(ctx, &atoms[i]).is_none()
+        })
+        .collect();
+    for &i in ruleless.iter().rev() {
+        let x = atoms.remove(i);
+        let same = |y: &Atom| match (&x.what, &y.what) {
+            (What::Lab(a), What::Lab(b)) => a == b || (a == "hcg" && b == "hcg"),
+            (What::Lab(a), What::Preg(PregnancyState::NegativeTest)) => a == "hcg",
+            (a, b) => a == b,
+        };
+        if let Some(y) = atoms
+            .iter_mut()
+            .find(|y| same(y) && atom_rule(ctx, y).is_some())
+        {
+            y.words.push((x.s, x.e));
+            y.words.extend(x.words);
+        }
     }
 }
 
@@ -467,6 +505,17 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     // "X must meet the following requirements:" introduces what follows,
     // and a window it states ("... at screening:") is theirs.
     let trimmed = cl.trim_end();
+    // "... the following criteria at screening: A > 6; B ≥ 1": the lead-in's
+    // window is the clauses' after it too.
+    if let Some(colon) = cl.find(':')
+        && cl[..colon].to_lowercase().contains("the following")
+        && let Some(w) = patterns::windows(&cl[..colon])
+            .into_iter()
+            .chain(patterns::screening_windows(&cl[..colon]))
+            .find(|w| !w.half_lives)
+    {
+        ctx.inherited = Some(w.period);
+    }
     if trimmed.ends_with(':') && lower.contains("the following") {
         if let Some(w) = patterns::windows(cl)
             .into_iter()
@@ -517,7 +566,8 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     let mut modifiers: Vec<(usize, usize)> = Vec::new();
     for m in &ms {
         if patterns::is_modifier(cl, m) {
-            modifiers.push((a + m.start, a + m.end));
+            let (ms_, me_) = patterns::modifier_extent(cl, m.start, m.end);
+            modifiers.push((a + ms_, a + me_));
             continue;
         }
         let what = match &m.target {
@@ -548,8 +598,15 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     for (s, e, min, max) in patterns::ages(cl) {
         atoms.push(Atom::new(a + s, a + e, What::Age { min, max }));
     }
-    for (s, e) in patterns::trial_participation(cl) {
-        atoms.push(Atom::new(a + s, a + e, What::Trial));
+    let mut mentions_tp = patterns::trial_participation(cl).into_iter();
+    if let Some((s, e)) = mentions_tp.next() {
+        let mut x = Atom::new(a + s, a + e, What::Trial);
+        // "... and/or currently participated in other clinical trials": the
+        // same statement again.
+        for (s2, e2) in mentions_tp {
+            x.words.push((a + s2, a + e2));
+        }
+        atoms.push(x);
     }
     for (s, e) in patterns::childbearing(cl) {
         atoms.push(Atom::new(a + s, a + e, What::Childbearing));
@@ -709,18 +766,27 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
     // is not decidable, unless the clause defines it ("requiring ...").
     // "... requiring hemodialysis", "infections ..., requiring antibiotic therapy":
     // a named treatment defines the condition.
-    let defines = patterns::requirement_follows(&lower)
-        || patterns::requirement_at(&lower).is_some_and(|r| {
-            atoms
-                .iter()
-                .any(|x| x.s >= a + r && matches!(x.what, What::Med(_) | What::Proc(_)))
-        });
+    let defines_all = patterns::requirement_follows(&lower);
+    let requirement = patterns::requirement_at(&lower).filter(|&r| {
+        atoms
+            .iter()
+            .any(|x| x.s >= a + r && matches!(x.what, What::Med(_) | What::Proc(_)))
+    });
+    // A requirement defines the conditions of its own alternative only
+    // ("Uncontrollable infection or active infection that requires ...").
+    let defined = |x: &Atom| {
+        defines_all
+            || requirement.is_some_and(|r| {
+                a + r > x.e && !patterns::top_level_or(&cl[x.e - a..r]).len().gt(&1)
+            })
+    };
+    let defines = defines_all || requirement.is_some();
     let mut vague_atoms: Vec<(usize, usize)> = Vec::new();
     atoms.retain_mut(|x| {
         if let What::Cond(_) = x.what
             && let Some(q) = patterns::severity_before(cl, x.s - a)
         {
-            if !defines {
+            if !defined(x) {
                 vague_atoms.push((a + q, x.e));
                 return false;
             }
@@ -793,6 +859,7 @@ fn clause_atoms(ctx: &mut Ctx, a: usize, b: usize, regions: &[(usize, usize)]) -
         let before = t[..x.s].to_lowercase();
         if before.ends_with("non-") || before.ends_with("non ") {
             x.negated = true;
+            x.words.push((x.s - 4, x.s));
         }
     }
     // Leading "No ..." in an exclusion restates the exclusion; elsewhere it negates.
@@ -890,6 +957,9 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
                 {
                     x.result = Some(r);
                     x.read(0, s, e);
+                    // "... of the research institution's test range"
+                    let tail = patterns::result_tail(&t[e..b]);
+                    x.read(e, 0, tail);
                 }
                 if x.result.is_none()
                     && let Some((c, th, end)) = patterns::threshold_at(after)
@@ -1847,10 +1917,42 @@ fn combine_units(ctx: &Ctx, units: Vec<Unit>, t: &str) -> Option<Rule> {
     if units.is_empty() {
         return None;
     }
+    // "X or Y that requires Z": the relative clause binds to Y first.
+    let mut units = units;
+    let mut i = 0;
+    while i + 1 < units.len() {
+        let gap = &t[units[i].e.min(units[i + 1].s)..units[i + 1].s];
+        if patterns::relative_requirement(gap) {
+            let next = units.remove(i + 1);
+            let cur = std::mem::replace(
+                &mut units[i].rule,
+                Rule::new(
+                    Span::default(),
+                    RuleKind::All {
+                        label: None,
+                        rules: vec![],
+                    },
+                ),
+            );
+            units[i].rule = all_of(vec![cur, next.rule]);
+            units[i].e = next.e;
+            continue;
+        }
+        i += 1;
+    }
     let mut ops: Vec<Op> = Vec::new();
+    let confirm = |u: &Unit| matches!(u.rule.kind, RuleKind::ToConfirm { .. });
     for w in units.windows(2) {
         let gap = patterns::strip_parens(&t[w[0].e.min(w[1].s)..w[1].s]);
-        ops.push(patterns::connector(&gap));
+        let op = patterns::connector(&gap);
+        // A clause left to confirm right next to a statement, with no comma
+        // between ("moderate to severe disease activity despite ≥3M of high
+        // dose glucocorticoids"), qualifies it.
+        if op == Op::List && (confirm(&w[0]) || confirm(&w[1])) && !gap.contains([',', ';']) {
+            ops.push(Op::And);
+        } else {
+            ops.push(op);
+        }
     }
     // Resolve bare lists by the next explicit connector, else the previous, else by kind.
     let default = if ctx.kind == CriterionKind::Exclusion {
@@ -1863,10 +1965,11 @@ fn combine_units(ctx: &Ctx, units: Vec<Unit>, t: &str) -> Option<Rule> {
             if ops[i] != Op::List {
                 return ops[i];
             }
+            // "requiring A, B or C": the list is one alternative.
             ops[i + 1..]
                 .iter()
                 .find(|o| **o != Op::List)
-                .map(|o| if *o == Op::Or { Op::Or2 } else { *o })
+                .copied()
                 .unwrap_or(default)
         })
         .collect();

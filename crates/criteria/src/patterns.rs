@@ -473,6 +473,21 @@ const FILLER: &[&str] = &[
     "case",
     "cases",
     "evidence",
+    "still",
+    "commercially",
+    "available",
+    "range",
+    "tumor",
+    "tumors",
+    "tumour",
+    "tumours",
+    "visit",
+    "visits",
+    "study",
+    "studies",
+    "start",
+    "trial",
+    "trials",
 ];
 
 /// An abbreviation glossing the words before it ("(ADs)", "non-ADs").
@@ -492,7 +507,11 @@ fn is_filler(w: &str) -> bool {
         return true;
     }
     let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '.');
-    let w = w.trim_end_matches('.');
+    let w = w.trim_end_matches('.').trim_matches('/');
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("\u{2019}s"))
+        .unwrap_or(w);
     w.chars().count() <= 1
         || w.chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '/')
@@ -651,7 +670,7 @@ const CUES: &[(&str, NotComputableReason)] = &[
         NotComputableReason::ConsentOrCompliance,
     ),
     (
-        r"(?i)contracept\w*|barrier method|condoms?|intrauterine|donat\w+ (?:semen|sperm|eggs?)|egg donation|semen|sperm",
+        r"(?i)(?:\bagree\w*\s+to\s+(?:use|take|practi[cs]e)\s+(?:an?\s+)?(?:effective\s+|adequate\s+|reliable\s+)?)?contracept\w*|barrier method|condoms?|intrauterine|donat\w+ (?:semen|sperm|eggs?)|egg donation|semen|sperm",
         NotComputableReason::ContraceptionAgreement,
     ),
     (
@@ -929,6 +948,31 @@ re!(
     r"(?i)(?:\brisk of\s+(?:acquiring\s+|developing\s+)?|\bnon-?\s*|\b(?:un)?related to\s+|\bcaused by\s+|\b(?:treatment|therapy|therapies|drugs?|medications?)\s+(?:for|of)\s+|\bfor\s+(?:active\s+)?)$"
 );
 
+re!(modifier_after_re, r"(?i)^\s*-?\s*related\b");
+
+/// A modifier's words: "non-" before it and "-related" after it too.
+pub fn modifier_extent(cl: &str, s: usize, e: usize) -> (usize, usize) {
+    let before = cl[..s].to_lowercase();
+    let s = if before.ends_with("non-") || before.ends_with("non ") {
+        s - 4
+    } else {
+        s
+    };
+    let e = e + modifier_after_re().find(&cl[e..]).map_or(0, |m| m.end());
+    (s, e)
+}
+
+re!(
+    result_tail_re,
+    r"(?i)^\s*(?:of\s+)?(?:the\s+)?(?:(?:research\s+)?institution'?s\s+|laboratory'?s\s+|local\s+|assay'?s?\s+)?(?:normal\s+)?(?:test|assay|reference|detection)?\s*(?:value\s+)?(?:range|limit)\b"
+);
+
+/// The words that finish a result phrase ("of research institution's test
+/// range"), as a length from the start of `s`.
+pub fn result_tail(s: &str) -> usize {
+    result_tail_re().find(s).map_or(0, |m| m.end())
+}
+
 /// A concept named only as a modifier ("non-SLE-related", "unrelated to SLE").
 pub fn is_modifier(cl: &str, m: &Mention) -> bool {
     // "non-lactating" negates a state; "non-SLE-related" names a modifier.
@@ -1114,7 +1158,7 @@ pub fn ages(cl: &str) -> Vec<(usize, usize, Option<AgeBound>, Option<AgeBound>)>
 re!(years_old_re, r"(?i)^\s*(?:years?|yrs?)(?:\s+old)?");
 re!(
     anchor_tail_re,
-    r"(?i)^\s*(?:prior to|before|of|preceding)?\s*(?:the\s+)?(?:screening|enrol+ment|signing (?:the )?(?:ICF|informed consent(?: form)?)|randomi[sz]ation|baseline|testing|eligibility screening|first dose)"
+    r"(?i)^\s*(?:prior to|before|of|preceding)?\s*(?:the\s+)?(?:screening|enrol+ment|signing (?:the )?(?:ICF|informed consent(?: form)?)|randomi[sz]ation|baseline|testing|eligibility screening|first dose|(?:initiation|start) of (?:the\s+)?(?:study\s+)?(?:treatment|therapy|dosing))"
 );
 re!(present_re, r"\b(?:presence|present|current|currently)\b");
 
@@ -1123,17 +1167,18 @@ re!(
     r"(?i)\b(?:participat\w*|enrol\w*|involved)\s+in\s+(?:any\s+)?(?:other|another|an(?:other)?)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|stud(?:y|ies)|research)\b"
 );
 
+/// Mentions of taking part in another trial (the first states the rule;
+/// the rest repeat it).
 pub fn trial_participation(cl: &str) -> Vec<(usize, usize)> {
     trial_re()
         .find_iter(cl)
         .map(|m| (m.start(), m.end()))
-        .take(1)
         .collect()
 }
 
 re!(
     cbp_re,
-    r"(?i)\b(?:females?|women|subjects?|participants?|patients?)?\s*(?:of|with)\s+(?:child-?bearing|reproductive)\s+(?:potential|age)|\b(?:women|females?|female subjects?)\s+(?:with|of)\s+fertility\b|\bfertility potential\b|\bWOCBP\b|\bchild-?bearing potential\b"
+    r"(?i)\b(?:pre-?menopausal\s+)?(?:females?|women|subjects?|participants?|patients?)?\s*(?:of|with)\s+(?:child-?bearing|reproductive)\s+(?:potential|age)|\b(?:women|females?|female subjects?)\s+(?:with|of)\s+fertility\b|\bfertility potential\b|\bWOCBP\b|\bchild-?bearing potential\b"
 );
 
 /// "females of childbearing potential", "women with fertility".
@@ -1314,7 +1359,7 @@ pub const SCREENING_WINDOW: Period = Period {
 
 re!(
     screening_window_re,
-    r"(?i)(?:during|at|in)\s+(?:the\s+)?screening(?:\s+(?:period|visit|phase))?|during\s+the\s+screening"
+    r"(?i)\b(?:during|at|in)\s+(?:the\s+)?screening(?:\s+(?:period|visit|phase))?\b|\bduring\s+the\s+screening\b"
 );
 
 /// "during screening", "at the screening visit": the default screening window.
@@ -2049,6 +2094,17 @@ re!(
     and_re,
     r"(?i)\band\b|\bwith\b|\bcombined\b|\bplus\b|\bas well as\b|\btogether\b|\brequir\w*|\bneed\w*\s+(?:to\s+undergo|for)\b|\bundergo\b|\bdefined by\b|\baccording to\b|\bclassified by\b"
 );
+
+re!(
+    relative_requirement_re,
+    r"(?i)^\s*(?:that|which|who)\s+(?:requires?|required|needs?|needed)\b"
+);
+
+/// "... infection that requires systemic treatment": a relative clause that
+/// binds to the noun before it, tighter than an "or" before that.
+pub fn relative_requirement(gap: &str) -> bool {
+    relative_requirement_re().is_match(gap)
+}
 
 /// The connector a gap between atoms expresses.
 pub fn connector(gap: &str) -> Op {

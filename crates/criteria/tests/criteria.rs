@@ -4,6 +4,8 @@
 mod chia;
 #[path = "criteria/common.rs"]
 mod common;
+#[path = "criteria/coverage.rs"]
+mod coverage;
 #[path = "criteria/patterns.rs"]
 mod patterns;
 #[path = "criteria/robustness.rs"]

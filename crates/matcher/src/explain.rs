@@ -21,6 +21,38 @@ pub fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
+/// The verdict as a person should read it: "may be eligible" unless every
+/// inclusion criterion was verified on the record.
+pub fn verdict_phrase(m: &TrialMatch) -> &'static str {
+    match m.verdict {
+        Verdict::Eligible if m.inclusions_verified() => "eligible",
+        Verdict::Eligible => "may be eligible",
+        v => verdict_word(v),
+    }
+}
+
+/// "3 verified, 2 in part, 1 unknown, 7 to confirm".
+pub fn counts_line(m: &TrialMatch) -> String {
+    let c = &m.counts;
+    format!(
+        "{} verified, {} met in part, {} unknown, {} to confirm",
+        c.verified, c.in_part, c.unknown, c.to_confirm
+    )
+}
+
+/// A criterion's status in words, with "in part" where a clause is left to
+/// confirm (an exclusion "not met in part" does not exclude).
+pub fn status_words(c: &eligo_model::evidence::CriterionResult) -> &'static str {
+    if c.to_confirm {
+        return "to confirm";
+    }
+    match (c.status, c.partial) {
+        (Status::Met, true) => "met in part",
+        (Status::NotMet, true) => "not met in part",
+        (s, _) => mark(s),
+    }
+}
+
 pub fn evidence_line(e: &Evidence) -> String {
     let mut s = e.label.clone();
     if let Some(v) = &e.value {
@@ -63,7 +95,8 @@ fn rule_lines(out: &mut String, r: &RuleResult, depth: usize) {
 pub fn explain(m: &TrialMatch) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}  {}", m.trial_id, m.title);
-    let _ = writeln!(out, "verdict: {}", verdict_word(m.verdict).to_uppercase());
+    let _ = writeln!(out, "verdict: {}", verdict_phrase(m).to_uppercase());
+    let _ = writeln!(out, "criteria: {}", counts_line(m));
     match m.verdict {
         Verdict::Ineligible => {
             let _ = writeln!(out, "decided by: {}", deciding(m));
@@ -74,8 +107,14 @@ pub fn explain(m: &TrialMatch) -> String {
                 let _ = writeln!(out, "facts to collect next: {}", m.missing.join("; "));
             }
         }
+        Verdict::Eligible if m.inclusions_verified() => {
+            let _ = writeln!(out, "every inclusion criterion is verified and met");
+        }
         Verdict::Eligible => {
-            let _ = writeln!(out, "every computable criterion is satisfied");
+            let _ = writeln!(
+                out,
+                "every computable criterion is satisfied; clauses left to confirm decide the rest"
+            );
         }
     }
     for kind in [CriterionKind::Inclusion, CriterionKind::Exclusion] {
@@ -92,20 +131,21 @@ pub fn explain(m: &TrialMatch) -> String {
             .criteria
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.kind == kind)
+            .filter(|(_, c)| c.kind == kind && c.group.is_none())
         {
-            let status = if c.to_confirm {
-                "to confirm".to_string()
-            } else {
-                mark(c.status).to_string()
-            };
+            let status = status_words(c).to_string();
             let flag = if m.deciding.contains(&i) {
                 " <= decides"
             } else {
                 ""
             };
             let text: String = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(out, "  [{status}]{flag} {text}");
+            let from = c
+                .field
+                .as_ref()
+                .map(|f| format!(" (registry field {f})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  [{status}]{flag} {text}{from}");
             if c.to_confirm {
                 continue;
             }
@@ -113,6 +153,17 @@ pub fn explain(m: &TrialMatch) -> String {
                 rule_lines(&mut out, r, 0);
             }
         }
+    }
+    // Groups that are not enrolment criteria (MATCHING.md rule 13).
+    let mut heading: Option<&str> = None;
+    for c in m.criteria.iter().filter(|c| c.group.is_some()) {
+        let g = c.group.as_deref().unwrap_or_default();
+        if heading != Some(g) {
+            let _ = writeln!(out, "\nNot an enrolment criterion: {g}");
+            heading = Some(g);
+        }
+        let text: String = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let _ = writeln!(out, "  [{}] {text}", status_words(c));
     }
     if !m.to_confirm.is_empty() {
         let _ = writeln!(out, "\nTo confirm with a person:");

@@ -4,7 +4,7 @@
 use crate::context::Context;
 use crate::exit::Coded;
 use comfy_table::{ContentArrangement, Table, presets};
-use eligo_model::rule::{CompiledCriteria, CriterionKind};
+use eligo_model::rule::{CompiledCriteria, Coverage, CriterionKind};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,8 +20,12 @@ pub enum Format {
 #[derive(clap::Args)]
 pub struct Args {
     /// Trial id in the registry (NCT id or local id).
-    #[arg(required_unless_present = "text", conflicts_with = "text")]
+    #[arg(required_unless_present_any = ["text", "all"], conflicts_with_all = ["text", "all"])]
     id: Option<String>,
+    /// Over the whole registry: how many criteria of each trial are fully,
+    /// partly or not computable.
+    #[arg(long, conflicts_with = "text")]
+    all: bool,
     /// Compile the eligibility text in FILE instead of a registry trial ("-": standard input).
     #[arg(long, value_name = "FILE")]
     text: Option<PathBuf>,
@@ -30,6 +34,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    if args.all {
+        return registry(ctx, args.format);
+    }
     let mut compiled = match (&args.text, &args.id) {
         (Some(path), _) => {
             let text = read_text(path)?;
@@ -95,6 +102,119 @@ fn read_text(path: &PathBuf) -> anyhow::Result<String> {
     })
 }
 
+/// One trial's criteria by coverage (enrolment criteria; groups outside
+/// enrolment counted apart).
+#[derive(Default, Clone, Copy, serde::Serialize)]
+struct Coverages {
+    criteria: usize,
+    full: usize,
+    partial: usize,
+    none: usize,
+    outside_enrolment: usize,
+}
+
+impl Coverages {
+    fn of(c: &CompiledCriteria) -> Coverages {
+        let mut n = Coverages::default();
+        for cr in &c.criteria {
+            if cr.group.is_some() {
+                n.outside_enrolment += 1;
+                continue;
+            }
+            n.criteria += 1;
+            match cr.coverage() {
+                Coverage::Full => n.full += 1,
+                Coverage::Partial => n.partial += 1,
+                Coverage::None => n.none += 1,
+            }
+        }
+        n
+    }
+
+    fn add(&mut self, o: &Coverages) {
+        self.criteria += o.criteria;
+        self.full += o.full;
+        self.partial += o.partial;
+        self.none += o.none;
+        self.outside_enrolment += o.outside_enrolment;
+    }
+}
+
+/// `eligo criteria --all`: every trial of the registry, compiled (through
+/// the store's cache, as `eligo match` does), counted by coverage.
+fn registry(ctx: &Context, format: Format) -> anyhow::Result<ExitCode> {
+    let trials = ctx.trials()?;
+    let reg = ctx.registry()?;
+    let compiled = reg.block_on(eligo_server::registry::compile_cached(&reg.store, trials))?;
+    if let Some(e) = compiled.cache_error {
+        eprintln!("note: could not cache the compiled criteria ({e})");
+    }
+    let mut rows: Vec<(String, Coverages)> = compiled
+        .trials
+        .iter()
+        .map(|(t, c)| (t.id.clone(), Coverages::of(c)))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut total = Coverages::default();
+    for (_, c) in &rows {
+        total.add(c);
+    }
+    let out = match format {
+        Format::Json => {
+            let trials: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(id, c)| {
+                    let mut v = serde_json::to_value(c).unwrap_or_default();
+                    v["trial_id"] = serde_json::Value::String(id.clone());
+                    v
+                })
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({"trials": trials, "total": total}))?
+                + "\n"
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(vec![
+                    "trial",
+                    "criteria",
+                    "fully computable",
+                    "partly",
+                    "not computable",
+                    "outside enrolment",
+                ]);
+            for (id, c) in rows.iter().chain([(String::from("total"), total)].iter()) {
+                table.add_row(vec![
+                    id.clone(),
+                    c.criteria.to_string(),
+                    c.full.to_string(),
+                    c.partial.to_string(),
+                    c.none.to_string(),
+                    c.outside_enrolment.to_string(),
+                ]);
+            }
+            format!(
+                "{} trials: of {} criteria, {} fully computable, {} partly (a clause left to confirm), {} not computable\n{table}\n",
+                rows.len(),
+                total.criteria,
+                total.full,
+                total.partial,
+                total.none
+            )
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
 fn table(c: &CompiledCriteria) -> String {
     let mut table = Table::new();
     table
@@ -105,9 +225,10 @@ fn table(c: &CompiledCriteria) -> String {
     }
     table.set_header(vec!["#", "kind", "span", "criterion", "rules / to confirm"]);
     for (i, cr) in c.criteria.iter().enumerate() {
-        let kind = match cr.kind {
-            CriterionKind::Inclusion => "incl",
-            CriterionKind::Exclusion => "excl",
+        let kind = match (cr.kind, &cr.group) {
+            (_, Some(_)) => "group",
+            (CriterionKind::Inclusion, None) => "incl",
+            (CriterionKind::Exclusion, None) => "excl",
         };
         let span = match &cr.field {
             Some(f) => f.clone(),
@@ -142,11 +263,36 @@ fn table(c: &CompiledCriteria) -> String {
         ]);
     }
     let n = c.criteria.len();
-    let k = c.criteria.iter().filter(|c| c.computable).count();
+    let cov = Coverages::of(c);
+    let mut groups: Vec<&str> = c
+        .criteria
+        .iter()
+        .filter_map(|c| c.group.as_deref())
+        .collect();
+    groups.dedup();
+    let outside = if groups.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\ngroup (not an enrolment criterion, never in the verdict): {}\n",
+            groups
+                .iter()
+                .map(|g| shorten(g, 80))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
     format!(
-        "{} — {n} criteria\n{table}\ncomputable: {k}/{n} ({:.0}%)\n",
+        "{} — {n} criteria\n{table}\n{} fully computable, {} partly (a clause left to confirm), {} not computable{}\n{outside}",
         c.trial_id,
-        c.computable_fraction * 100.0
+        cov.full,
+        cov.partial,
+        cov.none,
+        if cov.outside_enrolment > 0 {
+            format!(", {} outside enrolment", cov.outside_enrolment)
+        } else {
+            String::new()
+        }
     )
 }
 

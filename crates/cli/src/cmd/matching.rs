@@ -6,7 +6,7 @@
 use crate::context::Context;
 use crate::exit::Coded;
 use comfy_table::{ContentArrangement, Table, presets};
-use eligo_matcher::explain::{deciding, explain, verdict_word};
+use eligo_matcher::explain::{counts_line, deciding, explain, verdict_phrase};
 use eligo_matcher::{MatchOptions, match_trials, prefilter};
 use eligo_model::{Date, TrialMatch, Verdict};
 use std::io::Write;
@@ -55,16 +55,21 @@ fn parse_as_of(s: Option<&str>) -> anyhow::Result<Date> {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
+    // The reader's errors name the file already.
     let facts = eligo_fhir::read_patient_file(&args.patient)
-        .map_err(|e| Coded::invalid_input(format!("{}: {e}", args.patient.display())))?;
-    for i in &facts.ignored {
+        .map_err(|e| Coded::invalid_input(e.to_string()))?;
+    for i in facts
+        .ignored
+        .iter()
+        .chain(&eligo_matcher::unusable(&facts, as_of))
+    {
         let place = match (&i.source, &i.field) {
-            (Some(s), Some(f)) => format!("{}/{} {f}", s.resource_type, s.id),
-            (Some(s), None) => format!("{}/{}", s.resource_type, s.id),
-            (None, Some(f)) => f.clone(),
+            (Some(s), Some(f)) => format!("{}/{} {f}: ", s.resource_type, s.id),
+            (Some(s), None) => format!("{}/{}: ", s.resource_type, s.id),
+            (None, Some(f)) => format!("{f}: "),
             (None, None) => String::new(),
         };
-        eprintln!("note: not used: {place}: {}", i.reason);
+        eprintln!("note: not used: {place}{}", i.reason);
     }
     for o in &facts.observations {
         if let Some(eligo_model::fact::ObservationValue::Quantity { quantity }) = &o.value
@@ -167,14 +172,14 @@ fn table(matches: &[TrialMatch], as_of: Date, patient: &str) -> String {
     }
     for (i, m) in matches.iter().enumerate() {
         let why = match m.verdict {
-            Verdict::Eligible => format!("{} to confirm", m.to_confirm.len()),
+            Verdict::Eligible => counts_line(m),
             Verdict::Unknown => format!("missing: {}", m.missing.join("; ")),
             Verdict::Ineligible => deciding(m),
         };
         t.add_row(vec![
             (i + 1).to_string(),
             m.trial_id.clone(),
-            verdict_word(m.verdict).to_string(),
+            verdict_phrase(m).to_string(),
             why,
             m.title.clone(),
         ]);

@@ -62,5 +62,28 @@ pub fn check_invariants(text: &str, c: &CompiledCriteria) {
     for r in all_rules(c) {
         assert!(r.span.start <= r.span.end && r.span.end <= text.len());
         assert!(text.is_char_boundary(r.span.start) && text.is_char_boundary(r.span.end));
+        for w in &r.words {
+            assert!(w.start < w.end && w.end <= text.len(), "{w:?}");
+        }
+    }
+    // A clause left to confirm in the logic is one of the criterion's parts.
+    for cr in &c.criteria {
+        let mut leaves = Vec::new();
+        for r in &cr.rules {
+            r.visit(&mut |x| {
+                if let RuleKind::ToConfirm { reason } = x.kind {
+                    leaves.push((x.span, reason));
+                }
+            });
+        }
+        for (span, reason) in leaves {
+            assert!(
+                cr.not_computable
+                    .iter()
+                    .any(|p| p.span == span && p.reason == reason),
+                "to_confirm leaf {span:?} is no part of {:?}",
+                cr.text
+            );
+        }
     }
 }

@@ -380,17 +380,21 @@ fn malignancy_exceptions() {
     let c = one(
         "Exclusion Criteria:\n* History of malignancy (except non-melanoma skin cancer, in situ cervical/bladder/breast/thyroid carcinoma with disease-free survival \\>5 years).",
     );
+    // The exceptions hold only with "disease-free survival > 5 years",
+    // which no record codes: they are exceptions to confirm.
     let RuleKind::Diagnosis {
         concept,
         exceptions,
+        exceptions_to_confirm,
         ..
     } = &c.rules[0].kind
     else {
         panic!("{:?}", c.rules)
     };
     assert_eq!(concept, "malignancy");
+    assert!(exceptions.is_empty(), "{exceptions:?}");
     assert_eq!(
-        exceptions,
+        exceptions_to_confirm,
         &[
             "non_melanoma_skin_cancer",
             "cervical_carcinoma_in_situ",
@@ -435,14 +439,24 @@ fn not_computable_reasons() {
         assert!(!c.computable, "{text}: {:?}", c.rules);
         assert_eq!(c.not_computable[0].reason, reason, "{text}");
     }
-    // Future intent is kept as a part; the history part still compiles.
+    // Future intent is kept as a part, an alternative left to confirm; the
+    // history part still compiles.
     let c = one("Exclusion Criteria:\n* Pregnant women or those planning pregnancy.");
+    let RuleKind::Any { rules, .. } = &c.rules[0].kind else {
+        panic!("{:?}", c.rules)
+    };
     assert_eq!(
-        kinds(&c),
-        vec![RuleKind::Pregnancy {
+        rules[0].kind,
+        RuleKind::Pregnancy {
             state: PregnancyState::Pregnant,
             window: None
-        }]
+        }
+    );
+    assert_eq!(
+        rules[1].kind,
+        RuleKind::ToConfirm {
+            reason: NotComputableReason::FutureIntent
+        }
     );
     assert_eq!(
         c.not_computable[0].reason,
@@ -456,16 +470,26 @@ fn failure_to_respond_keeps_its_computable_parts() {
         "Inclusion Criteria:\n* Failure to respond to conventional therapy. Conventional therapy: Glucocorticoids (≥1 mg/kg/day) combined with cyclophosphamide and ≥1 of the following immunosuppressants for \\>6 months: azathioprine, methotrexate.",
     );
     assert_eq!(c.not_computable[0].reason, NotComputableReason::NotInRecord);
-    assert!(
-        matches!(&c.rules[0].kind, RuleKind::Medication { agent, dose: Some(DoseThreshold { quantity, prednisone_equivalent: true, .. }), .. } if agent == "glucocorticoid" && quantity.unit == "mg/kg/d")
+    // "Failure to respond" is left to confirm, joined to the definition of
+    // the therapy it names (the criterion is a conjunction of them).
+    let all = &c.rules;
+    assert_eq!(
+        all[0].kind,
+        RuleKind::ToConfirm {
+            reason: NotComputableReason::NotInRecord
+        }
     );
     assert!(
-        matches!(&c.rules[1].kind, RuleKind::Medication { agent, .. } if agent == "cyclophosphamide")
+        matches!(&all[1].kind, RuleKind::Medication { agent, dose: Some(DoseThreshold { quantity, prednisone_equivalent: true, .. }), .. } if agent == "glucocorticoid" && quantity.unit == "mg/kg/d")
     );
-    let RuleKind::AtLeast { min: 1, rules } = &c.rules[2].kind else {
-        panic!("{:?}", c.rules[2])
+    assert!(
+        matches!(&all[2].kind, RuleKind::Medication { agent, .. } if agent == "cyclophosphamide")
+    );
+    let RuleKind::AtLeast { min: 1, rules } = &all[3].kind else {
+        panic!("{:?}", all[3])
     };
-    assert!(rules.iter().all(|r| matches!(&r.kind, RuleKind::Medication { min_duration: Some(p), .. } if *p == Period::new(6, TimeUnit::Months))));
+    // "> 6 months": longer than six months, not six months.
+    assert!(rules.iter().all(|r| matches!(&r.kind, RuleKind::Medication { min_duration: Some(p), min_duration_strict: true, .. } if *p == Period::new(6, TimeUnit::Months))));
 }
 
 #[test]
@@ -569,14 +593,28 @@ fn registry_phrasings_of_pregnancy_and_history() {
     assert!(
         matches!(&req[1].kind, RuleKind::Not { rule } if rule.kind == RuleKind::Pregnancy { state: PregnancyState::Lactating, window: None })
     );
-    // NCT02552212: "History of or current chronic or recurrent infections" reads as ever.
+    // NCT02552212: "History of or current chronic or recurrent infections"
+    // reads as ever; "chronic or recurrent" is left to confirm with it.
     let c = one("Exclusion Criteria:\n* History of or current chronic or recurrent infections");
+    let compiled = eligo_model::rule::CompiledCriteria {
+        trial_id: String::new(),
+        computable_fraction: 1.0,
+        criteria: vec![c.clone()],
+    };
+    let found = crate::common::all_rules(&compiled);
     assert!(
-        matches!(&c.rules[0].kind, RuleKind::Diagnosis { concept, presence: Presence::Ever, .. } if concept == "active_infection")
+        found.iter().any(|r| matches!(&r.kind, RuleKind::Diagnosis { concept, presence: Presence::Ever, .. } if concept == "active_infection")),
+        "{:?}",
+        c.rules
     );
+    // "Recent" states no window: the live vaccination is read, "recent" left to confirm.
     let c = one("Exclusion Criteria:\n* Recent live vaccination");
+    let RuleKind::All { rules, .. } = &c.rules[0].kind else {
+        panic!("{:?}", c.rules)
+    };
+    assert!(matches!(rules[0].kind, RuleKind::ToConfirm { .. }));
     assert_eq!(
-        c.rules[0].kind,
+        rules[1].kind,
         RuleKind::Vaccination {
             vaccine: VaccineKind::Live,
             window: None
