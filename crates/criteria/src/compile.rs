@@ -1237,11 +1237,12 @@ fn attributes(ctx: &mut Ctx, atoms: &mut Vec<Atom>, a: usize, b: usize) {
         }
         let _ = any;
     }
-    // Diagnoses with a window and no explicit "active" count onset in it.
+    // A diagnosis with a window counts when it was there at some time in it
+    // ("presence of CNS disease within 8 weeks": one that ended 5 weeks ago
+    // counts), so the window, not "active" or "presence", says when.
     for x in atoms.iter_mut() {
         if let What::Cond(_) = x.what
             && x.window.is_some()
-            && !patterns::explicit_active(&t[a..x.s].to_lowercase(), &cl.to_lowercase())
         {
             x.presence = Presence::Ever;
         }

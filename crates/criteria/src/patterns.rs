@@ -1160,7 +1160,6 @@ re!(
     anchor_tail_re,
     r"(?i)^\s*(?:prior to|before|of|preceding)?\s*(?:the\s+)?(?:screening|enrol+ment|signing (?:the )?(?:ICF|informed consent(?: form)?)|randomi[sz]ation|baseline|testing|eligibility screening|first dose|(?:initiation|start) of (?:the\s+)?(?:study\s+)?(?:treatment|therapy|dosing))"
 );
-re!(present_re, r"\b(?:presence|present|current|currently)\b");
 
 re!(
     trial_re,
@@ -1570,6 +1569,7 @@ const UNITS: &[(&str, &str)] = &[
         "mg/d",
     ),
     (r"(?i)^\s*(?:ml|mL)\s*/\s*min\b", "mL/min"),
+    (r"(?i)^\s*mm\s*\[?hg\]?", "mm[Hg]"),
     (r"(?i)^\s*g\s*/\s*dL\b", "g/dL"),
     (r"(?i)^\s*mg\s*/\s*dL\b", "mg/dL"),
     (r"(?i)^\s*g\s*/\s*L\b", "g/L"),
@@ -1887,11 +1887,6 @@ pub fn presence(before: &str, clause: &str, after: &str) -> Presence {
         return Presence::Ever;
     }
     Presence::Active
-}
-
-/// The clause pins the diagnosis to the present ("presence of", "at screening").
-pub fn explicit_active(before: &str, clause: &str) -> bool {
-    present_re().is_match(before) || screening_re().is_match(clause)
 }
 
 re!(

@@ -133,21 +133,43 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
     }
 }
 
-/// The vocabulary keys of the conditions a trial is for, as its compiled
-/// criteria name them (the implicit condition criterion).
+/// The vocabulary keys of the conditions a trial is for: those its
+/// conditions field names (the implicit condition criterion) and those its
+/// inclusion criteria require ("brain metastases at diagnosis").
 fn own_conditions(compiled: &CompiledCriteria) -> Vec<String> {
-    let mut out = Vec::new();
-    for c in &compiled.criteria {
-        for r in &c.rules {
-            r.visit(&mut |r| {
-                if let RuleKind::TrialCondition {
-                    concept: Some(k), ..
-                } = &r.kind
-                    && !out.contains(k)
-                {
-                    out.push(k.clone());
+    fn walk(r: &eligo_model::Rule, negated: bool, out: &mut Vec<String>) {
+        let key = match &r.kind {
+            RuleKind::TrialCondition {
+                concept: Some(k), ..
+            } => Some(k),
+            RuleKind::Diagnosis { concept, .. } if !negated => Some(concept),
+            _ => None,
+        };
+        if let Some(k) = key
+            && !out.contains(k)
+        {
+            out.push(k.clone());
+        }
+        match &r.kind {
+            RuleKind::All { rules, .. }
+            | RuleKind::Any { rules, .. }
+            | RuleKind::AtLeast { rules, .. } => {
+                for c in rules {
+                    walk(c, negated, out);
                 }
-            });
+            }
+            RuleKind::Not { rule } => walk(rule, !negated, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in compiled
+        .criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::Inclusion && c.group.is_none())
+    {
+        for r in &c.rules {
+            walk(r, false, &mut out);
         }
     }
     out

@@ -3,12 +3,174 @@
 //! with verdicts worked out by hand from the seed criteria text
 //! (`expected.json`, reasons beside each).
 
+#[path = "matcher/clauses.rs"]
+mod clauses;
+#[path = "matcher/records.rs"]
+mod records;
+#[path = "matcher/windows.rs"]
+mod windows;
+
 use eligo_matcher::{MatchOptions, evaluate, match_trials};
 use eligo_model::evidence::{CriterionResult, Status, TrialMatch, Verdict};
+use eligo_model::fact::{
+    ClinicalStatus, Coding, ConditionFact, ImmunizationFact, MedicationFact, ObservationFact,
+    ObservationValue, ProcedureFact, SourceRef, VerificationStatus, systems,
+};
 use eligo_model::rule::CompiledCriteria;
-use eligo_model::{Date, PatientFacts, Trial};
+use eligo_model::{Date, PatientFacts, Quantity, Trial};
+use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+// ------------------------------------------------------------ shared helpers
+
+/// The sample registry, compiled once for the whole test binary.
+pub fn reg() -> &'static [(Trial, CompiledCriteria)] {
+    static R: OnceLock<Vec<(Trial, CompiledCriteria)>> = OnceLock::new();
+    R.get_or_init(registry)
+}
+
+pub const T000: &str = "NCT06946485";
+pub const T002: &str = "ELIGO-7DC38438B394";
+pub const T003: &str = "NCT07331467";
+pub const T004: &str = "NCT07031713";
+
+/// The example patients' as-of date.
+pub fn day() -> Date {
+    d("2026-11-25")
+}
+
+pub fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+/// `n` days before the as-of date.
+pub fn days_ago(n: i64) -> Date {
+    day().checked_sub(jiff::Span::new().days(n)).unwrap()
+}
+
+/// `n` months before the as-of date (a calendar span).
+pub fn months_ago(n: i64) -> Date {
+    day().checked_sub(jiff::Span::new().months(n)).unwrap()
+}
+
+pub fn yesterday_of(x: Date) -> Date {
+    x.checked_sub(jiff::Span::new().days(1)).unwrap()
+}
+
+/// The refractory-SLE woman every seed trial accepts (`01-base.json`).
+pub fn base() -> PatientFacts {
+    patient("01-base.json")
+}
+
+pub fn code(system: &str, code: &str) -> Coding {
+    Coding {
+        system: system.into(),
+        code: code.into(),
+        display: None,
+    }
+}
+
+fn src(t: &str, id: &str) -> SourceRef {
+    SourceRef {
+        resource_type: t.into(),
+        id: id.into(),
+    }
+}
+
+pub fn condition(id: &str, codes: Vec<Coding>, text: &str, onset: Date) -> ConditionFact {
+    ConditionFact {
+        source: src("Condition", id),
+        codes,
+        text: Some(text.into()),
+        clinical_status: Some(ClinicalStatus::Active),
+        verification_status: Some(VerificationStatus::Confirmed),
+        onset: Some(onset),
+        abatement: None,
+        recorded: None,
+        grade: None,
+    }
+}
+
+pub fn medication(
+    id: &str,
+    codes: Vec<Coding>,
+    text: &str,
+    start: Date,
+    end: Option<Date>,
+) -> MedicationFact {
+    MedicationFact {
+        source: src("MedicationStatement", id),
+        codes,
+        text: Some(text.into()),
+        status: Some(if end.is_some() { "completed" } else { "active" }.into()),
+        dose: None,
+        per_day: None,
+        route: None,
+        start: Some(start),
+        end,
+    }
+}
+
+pub fn procedure(id: &str, codes: Vec<Coding>, text: &str, on: Date) -> ProcedureFact {
+    ProcedureFact {
+        source: src("Procedure", id),
+        codes,
+        text: Some(text.into()),
+        status: Some("completed".into()),
+        start: Some(on),
+        end: Some(on),
+    }
+}
+
+pub fn vaccination(id: &str, cvx: &str, on: Date) -> ImmunizationFact {
+    ImmunizationFact {
+        source: src("Immunization", id),
+        codes: vec![code(systems::CVX, cvx)],
+        text: None,
+        status: Some("completed".into()),
+        date: Some(on),
+    }
+}
+
+pub fn observation(id: &str, loinc: &str, value: ObservationValue, on: Date) -> ObservationFact {
+    ObservationFact {
+        source: src("Observation", id),
+        codes: vec![code(systems::LOINC, loinc)],
+        text: None,
+        value: Some(value),
+        reference_range: None,
+        effective: Some(on),
+        comparator: None,
+        interpretation: vec![],
+        category: vec!["laboratory".into()],
+        components: vec![],
+    }
+}
+
+pub fn quantity(v: &str, unit: &str) -> ObservationValue {
+    ObservationValue::Quantity {
+        quantity: Quantity::new(v.parse::<Decimal>().unwrap(), unit),
+    }
+}
+
+/// One seed trial's verdict for `facts` at the example as-of date.
+pub fn eval(id: &str, facts: &PatientFacts) -> TrialMatch {
+    let (t, c) = reg()
+        .iter()
+        .find(|(t, _)| t.id == id)
+        .expect("sample trial");
+    evaluate(t, c, facts, day())
+}
+
+/// The criterion whose text starts with `prefix`.
+pub fn crit<'a>(m: &'a TrialMatch, prefix: &str) -> &'a CriterionResult {
+    m.criteria
+        .iter()
+        .find(|c| c.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{}: no criterion starts with {prefix:?}", m.trial_id))
+}
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/patients")

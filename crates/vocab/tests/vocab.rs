@@ -533,3 +533,59 @@ fn term_cues_parse_and_are_lowercase() {
     assert!(t.temporal_words.contains("history"));
     assert!(t.negation_words.iter().any(|w| w == "without"));
 }
+
+/// Latent tuberculosis infection (SNOMED 11999007, ICD-10-CM Z22.7, or named
+/// so in text) is neither active tuberculosis nor an active infection; an
+/// active pulmonary tuberculosis is both.
+#[test]
+fn latent_tuberculosis_is_not_active() {
+    let v = vocabulary();
+    let snomed = "http://snomed.info/sct";
+    let icd = "http://hl7.org/fhir/sid/icd-10-cm";
+    for (codes, text) in [
+        (vec![coding(snomed, "11999007")], None),
+        (vec![coding(icd, "Z22.7")], None),
+        (vec![], Some("Latent tuberculosis infection")),
+    ] {
+        assert!(v.condition_matches("latent_tuberculosis", &codes, text));
+        for key in ["tuberculosis", "active_infection"] {
+            assert!(
+                !v.condition_matches(key, &codes, text),
+                "{key}: {codes:?} {text:?}"
+            );
+        }
+    }
+    let tb = [coding(snomed, "154283005")];
+    assert!(v.condition_matches("tuberculosis", &tb, None));
+    assert!(v.condition_matches("active_infection", &tb, None));
+}
+
+/// A trial's condition names a concept as a whole, not by containing it:
+/// "Stage IV Lung Cancer AJCC v8" is narrower than lung cancer.
+#[test]
+fn conditions_are_named_as_a_whole() {
+    let v = vocabulary();
+    let key = |s: &str| v.condition_named(s).map(|c| c.key.as_str());
+    assert_eq!(key("Systemic Lupus Erythematosus"), Some("sle"));
+    assert_eq!(key("Atopic Dermatitis"), Some("atopic_dermatitis"));
+    assert_eq!(key("Brain Injuries"), Some("brain_injury"));
+    assert_eq!(
+        key("NSCLC (Advanced Non-small Cell Lung Cancer)"),
+        Some("nsclc")
+    );
+    assert_eq!(key("Non-Small Cell Lung Carcinoma"), Some("nsclc"));
+    assert_eq!(key("Stage IV Lung Cancer AJCC v8"), None);
+    assert_eq!(key("Healthy"), None);
+    assert_eq!(key("Abdominoplasty"), None);
+    // A narrower diagnosis satisfies the broader trial condition, not the reverse.
+    let ln = [coding("http://snomed.info/sct", "68815009")];
+    assert!(v.condition_matches("sle", &ln, None));
+    let sle = [coding("http://snomed.info/sct", "55464009")];
+    assert!(!v.condition_matches("lupus_nephritis", &sle, None));
+    // ICD-10-CM's hierarchy by prefix: M32.14 is M32.
+    assert!(v.condition_matches(
+        "sle",
+        &[coding("http://hl7.org/fhir/sid/icd-10-cm", "M32.14")],
+        None
+    ));
+}

@@ -621,3 +621,50 @@ fn registry_phrasings_of_pregnancy_and_history() {
         }
     );
 }
+
+/// Issue 17 item 18: a criterion from a registry field points into the
+/// field's text and names the field.
+#[test]
+fn field_criteria_point_into_the_field() {
+    let mut t = eligo_model::Trial {
+        id: "t".into(),
+        conditions: vec!["Atopic Dermatitis".into(), "Rare Disease X".into()],
+        ..eligo_model::Trial::default()
+    };
+    t.eligibility.min_age = eligo_model::trial::AgeLimit::parse("18 Years");
+    t.eligibility.sex = eligo_model::Sex::Female;
+    let c = eligo_criteria::compile_trial(&t);
+    let age = c
+        .criteria
+        .iter()
+        .find(|c| c.field.as_deref() == Some("eligibility.min_age"))
+        .unwrap();
+    assert_eq!(age.text, "18 Years");
+    assert_eq!(age.span, eligo_model::Span::new(0, 8));
+    assert_eq!(age.rules[0].span, eligo_model::Span::new(0, 8));
+    let sex = c
+        .criteria
+        .iter()
+        .find(|c| c.field.as_deref() == Some("eligibility.sex"))
+        .unwrap();
+    assert_eq!(sex.span.slice(&sex.text), Some("FEMALE"));
+    // The trial's conditions: one rule per condition, each at its words.
+    let cond = c
+        .criteria
+        .iter()
+        .find(|c| c.field.as_deref() == Some("conditions"))
+        .unwrap();
+    assert_eq!(cond.text, "Atopic Dermatitis; Rare Disease X");
+    let RuleKind::Any { rules, .. } = &cond.rules[0].kind else {
+        panic!("{:?}", cond.rules)
+    };
+    assert_eq!(rules[0].span.slice(&cond.text), Some("Atopic Dermatitis"));
+    assert_eq!(
+        rules[0].kind,
+        RuleKind::TrialCondition {
+            condition: "Atopic Dermatitis".into(),
+            concept: Some("atopic_dermatitis".into())
+        }
+    );
+    assert_eq!(rules[1].span.slice(&cond.text), Some("Rare Disease X"));
+}

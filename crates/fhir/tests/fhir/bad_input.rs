@@ -130,60 +130,108 @@ fn two_patients_are_refused() {
     assert_eq!(ids, &["sle-001", "someone-else"]);
 }
 
+/// A resource about someone the bundle does not hold (real exports do this)
+/// is left out with a note naming it and the reference; the rest is read.
 #[test]
-fn unresolved_subject_names_resource_and_reference() {
+fn a_reference_to_another_patient_leaves_out_that_resource_only() {
+    let left_out = |f: &PatientFacts, id: &str| {
+        assert!(
+            f.conditions.iter().all(|c| c.source.id != id)
+                && f.observations.iter().all(|o| o.source.id != id)
+                && f.immunizations.iter().all(|i| i.source.id != id),
+            "{id} must not be a fact"
+        );
+        let why = ignored_for(f, id);
+        assert_eq!(why.len(), 1, "{why:?}");
+        why[0].clone()
+    };
+    let all = read_ok(&sle_json());
     let mut b = sle_json();
     resource_mut(&mut b, "cond-ln")["subject"]["reference"] = json!("Patient/nobody");
-    let e = err(&b);
-    let FhirError::UnresolvedReference {
-        path,
-        resource,
-        reference,
-    } = &e
-    else {
-        panic!("{e:?}")
-    };
-    assert_eq!(path, "entry[2].resource.subject.reference");
-    assert_eq!(resource, "Condition/cond-ln");
-    assert_eq!(reference, "Patient/nobody");
-    assert_eq!(e.path(), Some("entry[2].resource.subject.reference"));
-    assert_eq!(e.resource(), Some("Condition/cond-ln"));
-    let msg = e.to_string();
-    assert!(
-        msg.contains("Condition/cond-ln") && msg.contains("Patient/nobody"),
-        "{msg}"
+    let f = read_ok(&b);
+    let why = left_out(&f, "cond-ln");
+    assert_eq!(
+        why.field.as_deref(),
+        Some("entry[2].resource.subject.reference")
     );
+    assert!(
+        why.reason.contains("Patient/nobody")
+            && why.reason.contains("not in the bundle")
+            && why.reason.contains("Patient/sle-001"),
+        "{}",
+        why.reason
+    );
+    assert_eq!(f.conditions.len(), all.conditions.len() - 1);
+    assert_eq!(f.observations.len(), all.observations.len());
 
     // `patient` (Immunization, AllergyIntolerance), as a urn:uuid.
     let mut b = sle_json();
     resource_mut(&mut b, "imm-mmr")["patient"]["reference"] =
         json!("urn:uuid:00000000-0000-4000-8000-00000000dead");
-    let e = err(&b);
-    assert!(
-        matches!(&e, FhirError::UnresolvedReference { resource, .. } if resource == "Immunization/imm-mmr"),
-        "{e:?}"
-    );
+    left_out(&read_ok(&b), "imm-mmr");
 
     // A reference that resolves, but not to the patient.
     let mut b = sle_json();
     resource_mut(&mut b, "obs-c3")["subject"]["reference"] = json!("Encounter/enc-2026-11-20");
-    let e = err(&b);
-    let FhirError::NotThePatient {
-        target, patient, ..
-    } = &e
-    else {
-        panic!("{e:?}")
-    };
-    assert_eq!(
-        (target.as_str(), patient.as_str()),
-        ("Encounter/enc-2026-11-20", "Patient/sle-001")
+    let why = left_out(&read_ok(&b), "obs-c3");
+    assert!(
+        why.reason.contains("Encounter/enc-2026-11-20") && why.reason.contains("someone else"),
+        "{}",
+        why.reason
     );
 
     // A subject that is not a Reference at all.
     let mut b = sle_json();
     resource_mut(&mut b, "obs-c3")["subject"] = json!("Patient/sle-001");
-    let e = err(&b);
-    assert_eq!(e.path(), Some("entry[8].resource.subject"), "{e:?}");
+    let why = left_out(&read_ok(&b), "obs-c3");
+    assert_eq!(why.field.as_deref(), Some("entry[8].resource.subject"));
+}
+
+/// What is still refused: a record whose patient is ambiguous, and one in an
+/// older FHIR version, with one line that names it.
+#[test]
+fn no_patient_several_patients_and_older_versions_are_refused() {
+    let b = json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Condition", "code": {"text": "SLE"}}}]});
+    assert!(matches!(err(&b), FhirError::NoPatient));
+    let b = json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "a"}},
+        {"resource": {"resourceType": "Patient", "id": "b"}}]});
+    assert!(matches!(err(&b), FhirError::SeveralPatients { .. }));
+    for (resource, version) in [
+        (
+            json!({"resourceType": "MedicationOrder", "id": "m"}),
+            "DSTU2",
+        ),
+        (
+            json!({"resourceType": "Condition", "id": "c", "patient": {"reference": "Patient/p"}, "code": {"text": "x"}}),
+            "DSTU2",
+        ),
+        (
+            json!({"resourceType": "Condition", "id": "c", "assertedDate": "2010-01-01", "code": {"text": "x"}}),
+            "STU3",
+        ),
+        (
+            json!({"resourceType": "MedicationStatement", "id": "m", "taken": "n", "medicationCodeableConcept": {"text": "x"}}),
+            "STU3",
+        ),
+        (
+            json!({"resourceType": "Procedure", "id": "p", "notDone": true, "code": {"text": "x"}}),
+            "STU3",
+        ),
+    ] {
+        let b = json!({"resourceType": "Bundle", "type": "collection", "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p"}}, {"resource": resource}]});
+        let e = err(&b);
+        let msg = e.to_string();
+        assert!(
+            matches!(&e, FhirError::OlderVersion { version: v, .. } if *v == version)
+                && msg.contains(version)
+                && msg.contains("eligo reads FHIR R4")
+                && !msg.contains('\n'),
+            "{msg}"
+        );
+    }
 }
 
 #[test]
@@ -279,6 +327,10 @@ fn impossible_quantities_are_ignored() {
             "bound",
             json!({"value": 60, "comparator": ">", "unit": "mL/min/{1.73_m2}"}),
         ),
+        lab(
+            "bad-bound",
+            json!({"value": 60, "comparator": "about", "unit": "mL/min/{1.73_m2}"}),
+        ),
         // Base excess is signed: kept.
         json!({"resourceType": "Observation", "id": "base-excess", "status": "final",
                "category": [{"coding": [{"code": "laboratory"}]}],
@@ -321,21 +373,21 @@ fn impossible_quantities_are_ignored() {
         "{}",
         reason("quoted")
     );
-    assert!(
-        reason("bound").contains("a bound (> 60"),
-        "{}",
-        reason("bound")
+    // A bound ("> 60") is kept as one: the matcher decides what it allows.
+    assert_eq!(
+        obs(&f, "bound").comparator,
+        Some(eligo_model::rule::Comparator::Gt)
     );
     assert_eq!(
-        only_reason(&f, "bound").field.as_deref(),
-        Some("entry[7].resource.valueQuantity.comparator")
+        only_reason(&f, "bad-bound").field.as_deref(),
+        Some("entry[8].resource.valueQuantity.comparator")
     );
     let kept: Vec<&str> = f
         .observations
         .iter()
         .map(|o| o.source.id.as_str())
         .collect();
-    assert_eq!(kept, ["base-excess", "axis"]);
+    assert_eq!(kept, ["bound", "base-excess", "axis"]);
 }
 
 #[test]

@@ -138,7 +138,9 @@ fn reference_spellings() {
     assert!(
         f.ignored
             .iter()
-            .any(|i| i.reason.starts_with("1 OperationOutcome"))
+            .any(|i| i.reason.contains("1 OperationOutcome")),
+        "{:?}",
+        f.ignored
     );
 
     // Relative reference to a Patient known only by an absolute fullUrl.
@@ -282,4 +284,81 @@ fn onset_age_needs_a_birth_date() {
     let f = read_ok(&b);
     assert_eq!(f.conditions[0].onset, None);
     assert!(ignored_for(&f, "c")[0].reason.contains("birthDate"));
+}
+
+/// Diagnoses and procedures that only a bill or a visit carries (payer
+/// exports), each cited as its source; not when a Condition or Procedure of
+/// the record already has the code. Results contained in a report are read;
+/// types eligo does not read are counted in one note with a place.
+#[test]
+fn claims_encounters_and_reports_are_read_where_nothing_else_holds_them() {
+    let icd = "http://hl7.org/fhir/sid/icd-10-cm";
+    let b = with_patient(vec![
+        json!({"resourceType": "Condition", "id": "dm", "code": {"coding": [{"system": icd, "code": "E11.9"}]}}),
+        json!({"resourceType": "ExplanationOfBenefit", "id": "eob-1", "patient": {"reference": "Patient/sle-001"},
+               "billablePeriod": {"start": "2024-03-01"},
+               "diagnosis": [
+                   {"sequence": 1, "diagnosisCodeableConcept": {"coding": [{"system": icd, "code": "M32.14", "display": "Glomerular disease in SLE"}]}},
+                   {"sequence": 2, "diagnosisCodeableConcept": {"coding": [{"system": icd, "code": "E11.9"}]}}],
+               "procedure": [{"sequence": 1, "date": "2024-03-02",
+                   "procedureCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "302497006", "display": "Hemodialysis"}]}}]}),
+        json!({"resourceType": "Claim", "id": "claim-2", "patient": {"reference": "Patient/sle-001"},
+               "created": "2025-05-01",
+               "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{"system": icd, "code": "M32.14"}]}}]}),
+        json!({"resourceType": "Encounter", "id": "enc", "subject": {"reference": "Patient/sle-001"},
+               "period": {"start": "2026-01-05"},
+               "reasonCode": [{"coding": [{"system": "http://snomed.info/sct", "code": "233604007", "display": "Pneumonia"}]}]}),
+        json!({"resourceType": "DiagnosticReport", "id": "rep", "subject": {"reference": "Patient/sle-001"},
+               "code": {"text": "Panel"},
+               "contained": [{"resourceType": "Observation", "id": "k", "status": "final",
+                              "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]},
+                              "valueQuantity": {"value": 4.1, "system": "http://unitsofmeasure.org", "code": "mmol/L"}}],
+               "result": [{"reference": "#k"}, {"reference": "Observation/elsewhere"}]}),
+        json!({"resourceType": "Practitioner", "id": "dr"}),
+        json!({"resourceType": "CarePlan", "id": "cp"}),
+        json!({"resourceType": "CarePlan", "id": "cp2"}),
+    ]);
+    let f = read_ok(&b);
+    let ln: Vec<_> = f
+        .conditions
+        .iter()
+        .filter(|c| c.codes.iter().any(|k| k.code == "M32.14"))
+        .collect();
+    assert_eq!(ln.len(), 1, "one fact however many bills: {ln:?}");
+    assert_eq!(ln[0].source.resource_type, "ExplanationOfBenefit");
+    assert_eq!(ln[0].onset, Some(date("2024-03-01")), "first billed");
+    assert_eq!(ln[0].recorded, Some(date("2025-05-01")), "last billed");
+    assert_eq!(ln[0].clinical_status, None, "a bill does not say it lasts");
+    // The diabetes the record holds as a Condition is not counted twice.
+    assert_eq!(
+        f.conditions
+            .iter()
+            .filter(|c| c.codes.iter().any(|k| k.code == "E11.9"))
+            .count(),
+        1
+    );
+    let pneumonia = f.conditions.iter().find(|c| c.source.id == "enc").unwrap();
+    assert_eq!(pneumonia.onset, Some(date("2026-01-05")));
+    let hd = f
+        .procedures
+        .iter()
+        .find(|p| p.source.id == "eob-1")
+        .unwrap();
+    assert_eq!(hd.start, Some(date("2024-03-02")));
+    assert_eq!(obs(&f, "k").codes[0].code, "2823-3");
+    assert!(
+        ignored_for(&f, "rep")
+            .iter()
+            .any(|i| i.reason.contains("Observation/elsewhere")),
+        "{:?}",
+        f.ignored
+    );
+    let unread: Vec<_> = f.ignored.iter().filter(|i| i.source.is_none()).collect();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert_eq!(unread[0].field.as_deref(), Some("entry"));
+    assert!(
+        unread[0].reason.contains("2 CarePlan, 1 Practitioner"),
+        "{}",
+        unread[0].reason
+    );
 }
