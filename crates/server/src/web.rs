@@ -5,7 +5,8 @@ use crate::auth::{self, Coordinator};
 use crate::params::{Params, encode};
 use crate::prescreen::{self, Answers, Questionnaire};
 use crate::views::{
-    code_label, milestone, partial, phase_label, snippet_html, status_class, status_label, unescape,
+    self, code_label, milestone, partial, phase_label, snippet_html, status_class, status_label,
+    unescape,
 };
 use crate::{AppError, AppState, matching, summary};
 use askama::Template;
@@ -16,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eligo_model::evidence::{Status, Verdict};
+use eligo_model::evidence::Verdict;
 use eligo_model::rule::CriterionKind;
 use eligo_model::trial::{Actuality, OverallStatus};
 use eligo_model::{Trial, TrialMatch};
@@ -851,7 +852,10 @@ pub struct CriterionView {
     kind: &'static str,
     kind_class: &'static str,
     text: String,
-    computable: bool,
+    /// "computable", "partly computable" or "to confirm", and its badge class.
+    coverage: (&'static str, &'static str),
+    /// The heading of a group that is not an enrolment criterion.
+    group: Option<String>,
     rules: Vec<String>,
     to_confirm: Vec<String>,
 }
@@ -931,13 +935,17 @@ async fn trial(
                     Some(f) => format!("{} (registry field {f})", unescape(&c.text)),
                     None => unescape(&c.text),
                 },
-                computable: c.computable,
+                coverage: views::coverage_badge(c),
+                group: c.group.as_deref().map(unescape),
                 rules: c.rules.iter().map(eligo_criteria::render::rule).collect(),
                 to_confirm,
             }
         })
         .collect();
-    let computable = criteria.iter().filter(|c| c.computable).count();
+    let computable = criteria
+        .iter()
+        .filter(|c| c.coverage.0 == "computable" && c.group.is_none())
+        .count();
     let related = state
         .index()
         .related(t, 8)?
@@ -1181,10 +1189,18 @@ fn result_page(
     as_of: eligo_model::Date,
 ) -> ResultTpl {
     let (title, class, text) = match m.verdict {
+        Verdict::Eligible if m.inclusions_verified() => (
+            "You appear to qualify",
+            "eligible",
+            "Every criterion that can be checked is met by your answers. The study team still has to confirm the rest.".to_string(),
+        ),
         Verdict::Eligible => (
             "You may qualify",
             "eligible",
-            "Every criterion that can be checked is met by your answers. The study team still has to confirm the rest.".to_string(),
+            format!(
+                "What can be checked is met by your answers, but not all of it could be: {}. The study team has to confirm the rest.",
+                eligo_matcher::explain::counts_line(m)
+            ),
         ),
         Verdict::Unknown => (
             "Not decided yet",
@@ -1203,18 +1219,7 @@ fn result_page(
         .enumerate()
         .map(|(i, c)| {
             let (kind, _) = kind_words(c.kind);
-            let (status, status_class) = match (c.status, c.to_confirm) {
-                (_, true) => ("to confirm", "unknown-status"),
-                (Status::Met, _) if c.kind == CriterionKind::Exclusion => {
-                    ("applies: excludes", "not-met")
-                }
-                (Status::Met, _) => ("met", "met"),
-                (Status::NotMet, _) if c.kind == CriterionKind::Exclusion => {
-                    ("does not apply", "met")
-                }
-                (Status::NotMet, _) => ("not met", "not-met"),
-                (Status::Unknown, _) => ("unknown", "unknown-status"),
-            };
+            let (status, status_class) = views::result_status(c);
             ResultCriterion {
                 n: i + 1,
                 kind,

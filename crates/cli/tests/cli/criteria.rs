@@ -90,7 +90,10 @@ fn table_renders_rules_and_fraction() {
     assert!(s.contains("ALT ≤ 3 × ULN"), "{s}");
     assert!(s.contains("age ≥ 18 and ≤ 65 years"), "{s}");
     assert!(s.contains("consent, willingness or compliance"), "{s}");
-    assert!(s.contains("computable: 3/4 (75%)"), "{s}");
+    assert!(
+        s.contains("3 fully computable, 0 partly (a clause left to confirm), 1 not computable"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -175,9 +178,13 @@ fn a_seed_trial_from_the_registry() {
         .unwrap();
     let j = json(&out);
     assert_eq!(j["trial_id"], "NCT06946485");
-    // The seed page lists 8 inclusion and 14 exclusion criteria.
+    // The seed page lists 8 inclusion and 14 exclusion criteria; the trial's
+    // condition, from its conditions field, comes first.
     let crit = j["criteria"].as_array().unwrap();
-    assert_eq!(crit.len(), 22);
+    assert_eq!(crit.len(), 23);
+    assert_eq!(crit[0]["field"], "conditions");
+    assert_eq!(crit[0]["text"], "Systemic Lupus Erythematosus");
+    let crit = &crit[1..];
     let seed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../criteria/tests/data/seed_NCT06946485.txt"
@@ -197,8 +204,16 @@ fn a_seed_trial_from_the_registry() {
     assert_eq!(sledai["rules"][0]["type"], "score");
     assert_eq!(sledai["rules"][0]["instrument"], "sledai2k");
     assert_eq!(sledai["rules"][0]["comparator"], ">");
-    let n = crit.iter().filter(|c| c["computable"] == true).count();
-    assert!((j["computable_fraction"].as_f64().unwrap() - n as f64 / 22.0).abs() < 1e-9);
+    // Of all 23 (the condition criterion is computable).
+    let n = crit.iter().filter(|c| c["computable"] == true).count() + 1;
+    assert!((j["computable_fraction"].as_f64().unwrap() - n as f64 / 23.0).abs() < 1e-9);
+    // Fully computable: computable with nothing left to confirm.
+    let full = j["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["computable"] == true && c.get("not_computable").is_none())
+        .count();
     // The table prints the same fraction.
     let out = eligo()
         .arg("--db")
@@ -209,7 +224,14 @@ fn a_seed_trial_from_the_registry() {
         .output()
         .unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.contains(&format!("computable: {n}/22")), "{s}");
+    assert!(
+        s.contains(&format!(
+            "{full} fully computable, {} partly (a clause left to confirm), {} not computable",
+            n - full,
+            23 - n
+        )),
+        "{s}"
+    );
 }
 
 fn chia_dir() -> std::path::PathBuf {
@@ -360,4 +382,34 @@ fn eval_chia_table_and_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `eligo criteria --all`: over the registry, how many criteria are fully,
+/// partly or not computable, trial by trial and in total.
+#[test]
+fn coverage_over_the_registry() {
+    let reg = crate::common::Reg::new();
+    let j = crate::common::json(&reg.run(&["criteria", "--all", "--format", "json"]));
+    let trials = j["trials"].as_array().unwrap();
+    assert!(trials.len() >= 39, "{}", trials.len());
+    let total = &j["total"];
+    let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap();
+    assert_eq!(
+        n(total, "full") + n(total, "partial") + n(total, "none"),
+        n(total, "criteria")
+    );
+    let sum: u64 = trials.iter().map(|t| n(t, "criteria")).sum();
+    assert_eq!(sum, n(total, "criteria"));
+    // NCT07031713's "5.5 Pre cleaning standard" items are outside enrolment.
+    let ct = trials
+        .iter()
+        .find(|t| t["trial_id"] == "NCT07031713")
+        .unwrap();
+    assert_eq!(n(ct, "outside_enrolment"), 8);
+    assert!(n(total, "partial") > 0 && n(total, "full") > 0);
+    let table = crate::common::text(&reg.run(&["criteria", "--all"]));
+    assert!(
+        table.contains("fully computable") && table.contains("total"),
+        "{table}"
+    );
 }

@@ -176,9 +176,25 @@ fn bad_patient_input_is_refused_or_flagged() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Patient"));
 
+    // A resource about a patient the bundle does not hold is left out, with a
+    // note; the rest of the record is read (the missing ANC leaves the
+    // trial undecided).
     let mut dangling = base();
     entry_mut(&mut dangling, "anc")["subject"]["reference"] = "urn:uuid:nobody".into();
-    assert_eq!(run(&reg.file("dg.json", &dangling)).status.code(), Some(3));
+    let (list, stderr) = matches(
+        &reg,
+        &reg.file("dg.json", &dangling),
+        &["--trial", "NCT06946485"],
+    );
+    assert_eq!(list[0]["verdict"], "unknown");
+    assert!(
+        stderr.contains("note: not used: Observation/anc") && stderr.contains("urn:uuid:nobody"),
+        "{stderr}"
+    );
+    // The error names the file once.
+    let out = run(&not_json.display().to_string());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("x.json").count(), 1, "{err}");
 
     assert_eq!(
         reg.run(&["match", "--patient", &not_fhir, "--as-of", "25/11/2026"])

@@ -67,7 +67,9 @@ async fn trial_and_criteria_as_json() {
     let r = app.get("/api/v1/trials/NCT06946485/criteria").await;
     assert_eq!(r.status, StatusCode::OK);
     let j = r.json();
-    assert_eq!(j["criteria"].as_array().unwrap().len(), 22);
+    // 22 from the text, and the trial's condition from its conditions field.
+    assert_eq!(j["criteria"].as_array().unwrap().len(), 23);
+    assert_eq!(j["criteria"][0]["field"], "conditions");
     assert!(j["criteria"][0]["computable"].is_boolean());
     // "Severe cardiac diseases." is left to confirm and names its condition.
     let severe = j["criteria"]
