@@ -736,6 +736,9 @@ static SPELLINGS: &[(&str, &str)] = &[
     ("cel", "Cel"),
     ("degc", "Cel"),
     ("[degf]", "[degF]"),
+    // Synthea and others write pH's unit without UCUM's brackets.
+    ("ph", "[pH]"),
+    ("[ph]", "[pH]"),
     ("degf", "[degF]"),
     ("mmhg", "mm[Hg]"),
     ("mm[hg]", "mm[Hg]"),

@@ -246,4 +246,6 @@ fn reads_the_units_of_real_records() {
     ] {
         assert!(normalize_unit(u).is_ok(), "{u}: {:?}", normalize_unit(u));
     }
+    // Synthea writes pH's unit as "pH" (UCUM's is "[pH]").
+    assert_eq!(normalize_unit("pH").unwrap(), "[pH]");
 }
