@@ -856,6 +856,9 @@ pub struct CriterionView {
     coverage: (&'static str, &'static str),
     /// The heading of a group that is not an enrolment criterion.
     group: Option<String>,
+    /// Whether the group changes at this criterion (a group's heading
+    /// shows once, before its first criterion).
+    group_first: bool,
     rules: Vec<String>,
     to_confirm: Vec<String>,
 }
@@ -878,6 +881,8 @@ struct TrialTpl {
     grade: String,
     criteria: Vec<CriterionView>,
     computable: usize,
+    /// Criteria of enrolment (those outside any group).
+    enrolment: usize,
     related: Vec<RelatedView>,
     applied: u64,
 }
@@ -905,6 +910,11 @@ async fn trial(
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            let group_first = if i == 0 {
+                c.group.is_some()
+            } else {
+                compiled.criteria[i - 1].group != c.group
+            };
             let (kind, kind_class) = kind_words(c.kind);
             let mut to_confirm: Vec<String> = c
                 .not_computable
@@ -937,6 +947,7 @@ async fn trial(
                 },
                 coverage: views::coverage_badge(c),
                 group: c.group.as_deref().map(unescape),
+                group_first,
                 rules: c.rules.iter().map(eligo_criteria::render::rule).collect(),
                 to_confirm,
             }
@@ -946,6 +957,7 @@ async fn trial(
         .iter()
         .filter(|c| c.coverage.0 == "computable" && c.group.is_none())
         .count();
+    let enrolment = criteria.iter().filter(|c| c.group.is_none()).count();
     let related = state
         .index()
         .related(t, 8)?
@@ -977,6 +989,7 @@ async fn trial(
         grade: format!("{:.1}", s.grade),
         criteria,
         computable,
+        enrolment,
         related,
         applied,
     })

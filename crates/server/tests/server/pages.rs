@@ -132,6 +132,21 @@ async fn trial_page_shows_what_the_seed_pages_show() {
     for id in ["NCT07318259", "NCT06892145", "NCT06222853", "NCT06056921"] {
         assert!(related.contains(id), "related {id}");
     }
+    // Criteria checked in part say so; the items of "5.5 Pre cleaning
+    // standard" sit under one heading outside the criteria of enrolment.
+    let r = app.get("/trials/NCT07031713").await;
+    let b = &r.body;
+    assert!(b.contains(r#"<span class="badge partly">partly computable</span>"#));
+    assert!(b.contains("of 32 criteria of enrolment can be checked in full"));
+    assert_eq!(b.matches("Not criteria of enrolment").count(), 1);
+    let group = b.find("Not criteria of enrolment").unwrap();
+    assert!(b[group..].starts_with(
+        "Not criteria of enrolment</h3>\n  <p class=\"small\">5.5 Pre cleaning standard"
+    ));
+    assert!(
+        !b[group..].contains("criterion exclusion"),
+        "the exclusions come before the group"
+    );
 }
 
 #[tokio::test]
