@@ -19,8 +19,8 @@
 
 use crate::split::{self, Expansion, Piece, Splitter};
 use crate::{ImportError, Origin, Record, map};
-pub use split::Limits;
 use serde_json::Value;
+pub use split::Limits;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::hash::{Hash, Hasher};
@@ -74,7 +74,10 @@ pub fn read_sources_with(paths: &[PathBuf], limits: Limits) -> Result<Reader, So
             let before = sources.len();
             let mut visited = HashSet::new();
             walk(p, &mut sources, &mut visited, &mut total_bytes)?;
-            if !sources[before..].iter().any(|s| matches!(s, Source::File(_))) {
+            if !sources[before..]
+                .iter()
+                .any(|s| matches!(s, Source::File(_)))
+            {
                 return Err(SourceError::EmptyDirectory {
                     path: p.display().to_string(),
                 });
@@ -245,7 +248,9 @@ impl Reader {
     }
     /// Bytes read so far.
     pub fn bytes_done(&self) -> u64 {
-        self.bytes_done.load(Ordering::Relaxed).min(self.total_bytes)
+        self.bytes_done
+            .load(Ordering::Relaxed)
+            .min(self.total_bytes)
     }
 
     fn open(&mut self, path: PathBuf) -> Option<Current> {
@@ -323,7 +328,12 @@ impl Reader {
     }
 
     /// A piece of `file` (inside archive `entry`) as a record or an error.
-    fn piece(&mut self, file: &str, entry: Option<&str>, piece: Piece) -> Result<Record, ImportError> {
+    fn piece(
+        &mut self,
+        file: &str,
+        entry: Option<&str>,
+        piece: Piece,
+    ) -> Result<Record, ImportError> {
         let origin = |loc: Option<String>| Origin {
             file: file.to_string(),
             location: match (entry, loc) {
@@ -406,8 +416,7 @@ fn read_archive(
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                let reason =
-                    format!("cannot read the archive entry (truncated or corrupt?): {e}");
+                let reason = format!("cannot read the archive entry (truncated or corrupt?): {e}");
                 if tx.send((format!("#{}", i + 1), error(reason))).is_err() {
                     return;
                 }

@@ -217,7 +217,10 @@ impl<R: Read> Splitter<R> {
         };
         self.top += 1;
         let line = self.src.line;
-        if !matches!(first, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+        if !matches!(
+            first,
+            b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+        ) {
             // No JSON value starts so (a text file, /dev/zero): say so
             // once and read no further.
             let f = Fatal {
@@ -465,7 +468,9 @@ impl<R: Read> Splitter<R> {
                 let reason = match serde_json::from_slice::<serde_json::Value>(
                     buf.as_deref().unwrap_or_default(),
                 ) {
-                    Err(e) if buf.is_some() => json_reason(&e, buf.as_deref().unwrap_or_default(), line, column),
+                    Err(e) if buf.is_some() => {
+                        json_reason(&e, buf.as_deref().unwrap_or_default(), line, column)
+                    }
                     _ => eof_reason(self.src.line, self.src.column),
                 };
                 return Err(fatal(&None, Some(reason)));
@@ -624,7 +629,11 @@ pub fn json_reason(e: &serde_json::Error, bytes: &[u8], line: u64, column: u64) 
 /// Read one line of at most `cap` bytes (newline excluded) into `buf`.
 /// `Ok(None)` at the end; `Ok(Some(n))` with `n` the line's full length
 /// (then `buf` is empty when the line was longer than `cap`).
-pub fn read_line_capped<R: BufRead>(r: &mut R, buf: &mut Vec<u8>, cap: u64) -> io::Result<Option<u64>> {
+pub fn read_line_capped<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    cap: u64,
+) -> io::Result<Option<u64>> {
     buf.clear();
     let mut total = 0u64;
     let mut any = false;

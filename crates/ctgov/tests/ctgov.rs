@@ -609,7 +609,11 @@ fn oversized_records_are_skipped_and_the_rest_read() {
         assert_eq!(ok[0].trial.id, "NCT02552212");
         assert_eq!(bad.len(), 1, "{}", path.display());
         assert_eq!(bad[0].origin.location.as_deref(), Some(place));
-        assert!(bad[0].reason.contains("larger than the limit"), "{}", bad[0]);
+        assert!(
+            bad[0].reason.contains("larger than the limit"),
+            "{}",
+            bad[0]
+        );
     }
 }
 
@@ -684,7 +688,10 @@ fn symlink_loops_are_reported_and_the_rest_read() {
     let (ok, bad) = read_all(&[dir]);
     assert_eq!(ok.len(), 1, "{bad:?}");
     assert_eq!(bad.len(), 2, "{bad:?}");
-    assert!(bad.iter().any(|e| e.origin.file.ends_with("loop") && e.reason.contains("loop")));
+    assert!(
+        bad.iter()
+            .any(|e| e.origin.file.ends_with("loop") && e.reason.contains("loop"))
+    );
     assert!(bad.iter().any(|e| e.origin.file.ends_with("self.json")));
 }
 

@@ -340,7 +340,10 @@ pub(crate) fn dec(s: &str) -> Decimal {
 pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_str(text);
-    NoDuplicates { path: String::new() }.deserialize(&mut de)?;
+    NoDuplicates {
+        path: String::new(),
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     serde_json::from_str(text)
 }

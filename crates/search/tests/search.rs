@@ -215,7 +215,12 @@ fn empty_query_lists_everything_and_bad_syntax_does_not_fail() {
 #[test]
 fn id_field_finds_the_trial_in_any_case() {
     let idx = index();
-    for q in ["id:NCT00000002", "id:nct00000002", "(id:NCT00000002)", "myeloma id:NCT00000002"] {
+    for q in [
+        "id:NCT00000002",
+        "id:nct00000002",
+        "(id:NCT00000002)",
+        "myeloma id:NCT00000002",
+    ] {
         assert_eq!(ids(&idx, &SearchRequest::new(q)), ["NCT00000002"], "{q}");
     }
     assert!(ids(&idx, &SearchRequest::new("id:NCT99999999")).is_empty());

@@ -18,6 +18,7 @@ mod error;
 mod limits;
 pub mod listen;
 pub mod matching;
+pub mod memory;
 mod params;
 pub mod prescreen;
 pub mod ratelimit;
@@ -159,7 +160,10 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyTimeoutLayer::new(body_timeout))
         // Outside the limit layer, whose own answer to a declared length
         // over the limit is plain text: ours is the documented error.
-        .layer(middleware::from_fn_with_state(limit, limits::declared_length))
+        .layer(middleware::from_fn_with_state(
+            limit,
+            limits::declared_length,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -230,6 +234,8 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         reg.store.location()
     );
     let settings = opts.settings.clone();
+    memory::tune();
+    tokio::spawn(memory::trim_periodically());
     let state = AppState::new(reg.store, reg.index, opts.settings);
     // Warm the catalog so the first request does not pay for compilation.
     state.catalog().await?;

@@ -11,7 +11,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Middleware: 413 when `Content-Length` exceeds `limit`.
-pub async fn declared_length(State(limit): State<usize>, req: Request<Body>, next: Next) -> Response {
+pub async fn declared_length(
+    State(limit): State<usize>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -303,15 +303,24 @@ mod tests {
         assert!(Params::parse("q=%FF").is_err(), "not UTF-8");
         assert_eq!(decode(&encode("a b&c=d/é")).as_deref(), Some("a b&c=d/é"));
         let p = Params::parse("q=a&status=X&status=Y&q=b").unwrap();
-        assert!(p.only(&["q"], &["status"]).is_err_and(|e| e.field.as_deref() == Some("q")));
+        assert!(
+            p.only(&["q"], &["status"])
+                .is_err_and(|e| e.field.as_deref() == Some("q"))
+        );
         assert!(p.only(&[], &["q", "status"]).is_ok());
         let e = p.only(&["q"], &[]).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("status"));
         assert_eq!(parse_phase("2"), Some(Phase::Phase2));
         assert_eq!(parse_date("2026-02-30"), None);
-        let e = Params::parse("as_of=9999-12-31").unwrap().date("as_of").unwrap_err();
+        let e = Params::parse("as_of=9999-12-31")
+            .unwrap()
+            .date("as_of")
+            .unwrap_err();
         assert!(e.message.contains("out of range"), "{e}");
-        let e = Params::parse("as_of=2026-02-30").unwrap().date("as_of").unwrap_err();
+        let e = Params::parse("as_of=2026-02-30")
+            .unwrap()
+            .date("as_of")
+            .unwrap_err();
         assert!(e.message.contains("expected a date"), "{e}");
         assert!(parse_date("2026-02-28").is_some());
     }

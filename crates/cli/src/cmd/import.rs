@@ -39,9 +39,7 @@ pub struct Args {
 /// `16MiB`, `500KiB`, `1GiB`, `2048` (bytes); K/M/G read as KiB/MiB/GiB.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: u64 = num
         .parse()

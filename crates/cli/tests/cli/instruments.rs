@@ -291,10 +291,22 @@ fn grade_list_shows_every_term() {
 #[test]
 fn grade_refuses_impossible_values_naming_the_field() {
     for (line, field) in [
-        (r#"{"term": "Platelet count decreased", "value": -40, "unit": "10^9/L", "lln": -150}"#, "value"),
-        (r#"{"term": "Neutrophil count decreased", "value": -1, "unit": "10^9/L", "lln": 2}"#, "value"),
-        (r#"{"term": "Alanine aminotransferase increased", "value": 100, "uln": 0}"#, "uln"),
-        (r#"{"term": "Hemoglobin increased", "value": 170, "unit": "g/L", "uln": -5}"#, "uln"),
+        (
+            r#"{"term": "Platelet count decreased", "value": -40, "unit": "10^9/L", "lln": -150}"#,
+            "value",
+        ),
+        (
+            r#"{"term": "Neutrophil count decreased", "value": -1, "unit": "10^9/L", "lln": 2}"#,
+            "value",
+        ),
+        (
+            r#"{"term": "Alanine aminotransferase increased", "value": 100, "uln": 0}"#,
+            "uln",
+        ),
+        (
+            r#"{"term": "Hemoglobin increased", "value": 170, "unit": "g/L", "uln": -5}"#,
+            "uln",
+        ),
     ] {
         let mut c = eligo();
         c.args(["grade", "--input", "-"]);
@@ -302,7 +314,10 @@ fn grade_refuses_impossible_values_naming_the_field() {
         assert_eq!(out.status.code(), Some(3), "{line}");
         assert!(out.stdout.is_empty());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("{field}: ")) && err.contains("impossible"), "{err}");
+        assert!(
+            err.contains(&format!("{field}: ")) && err.contains("impossible"),
+            "{err}"
+        );
     }
 }
 
@@ -321,7 +336,10 @@ fn duplicate_keys_are_refused() {
     assert!(err.contains("weight_kg: the key is given twice"), "{err}");
     let mut c = eligo();
     c.args(["grade", "--input", "-"]);
-    let out = with_stdin(c, "{\"term\": \"Anemia\", \"value\": 9, \"unit\": \"g/dL\", \"value\": 13}\n");
+    let out = with_stdin(
+        c,
+        "{\"term\": \"Anemia\", \"value\": 9, \"unit\": \"g/dL\", \"value\": 13}\n",
+    );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("value: the key is given twice"));
 }

@@ -603,7 +603,13 @@ fn json_report_for_unreadable_paths_and_symlink_loops() {
     let (code, s, _) = reg.import(&[&missing], &[]);
     assert_eq!(code, Some(3));
     assert_eq!(n(&s["failed"]), 1);
-    assert!(s["errors"][0]["reason"].as_str().unwrap().contains("no such file"), "{s}");
+    assert!(
+        s["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no such file"),
+        "{s}"
+    );
     #[cfg(unix)]
     {
         let dir = reg.tmp("studies");
@@ -612,8 +618,15 @@ fn json_report_for_unreadable_paths_and_symlink_loops() {
         std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
         let (code, s, err) = reg.import(&[&dir], &[]);
         assert_eq!(code, Some(3), "{err}");
-        assert_eq!(n(&s["inserted"]) + n(&s["unchanged"]) + n(&s["updated"]), 1, "{s}");
-        assert!(s["errors"][0]["reason"].as_str().unwrap().contains("loop"), "{s}");
+        assert_eq!(
+            n(&s["inserted"]) + n(&s["unchanged"]) + n(&s["updated"]),
+            1,
+            "{s}"
+        );
+        assert!(
+            s["errors"][0]["reason"].as_str().unwrap().contains("loop"),
+            "{s}"
+        );
     }
 }
 
@@ -634,6 +647,11 @@ fn max_record_size_skips_only_the_large_record() {
     assert_eq!(s["errors"][0]["location"], "line 1");
     assert!(err.contains("larger than the limit"), "{err}");
     assert!(reg.show(&nct_id(&small)).is_some());
-    let out = reg.run(&["import", "--max-record-size", "lots", &nd.display().to_string()]);
+    let out = reg.run(&[
+        "import",
+        "--max-record-size",
+        "lots",
+        &nd.display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -104,20 +104,39 @@ async fn unknown_and_repeated_parameters_are_refused_everywhere() {
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let cases: &[(Method, &str, &str)] = &[
-        (Method::GET, "/api/v1/trials/NCT06946485?format=xml", "format"),
+        (
+            Method::GET,
+            "/api/v1/trials/NCT06946485?format=xml",
+            "format",
+        ),
         (Method::GET, "/api/v1/trials/NCT06946485/criteria?x=1", "x"),
         (Method::GET, "/api/v1/search?q=lupus&q=CAR-T", "q"),
         (Method::GET, "/api/v1/search?limit=5&limit=6", "limit"),
-        (Method::GET, "/api/v1/applications?trial=NCT06946485&trial=NCT06946485", "trial"),
+        (
+            Method::GET,
+            "/api/v1/applications?trial=NCT06946485&trial=NCT06946485",
+            "trial",
+        ),
         (Method::GET, "/api/v1/applications/1?verbose=1", "verbose"),
         (Method::PATCH, "/api/v1/applications/1?x=1", "x"),
         (Method::DELETE, "/api/v1/sessions?all=true", "all"),
     ];
     for (method, path, field) in cases {
         let r = app
-            .json(method.clone(), path, r#"{"status":"contacted"}"#, &mut jar, &auth)
+            .json(
+                method.clone(),
+                path,
+                r#"{"status":"contacted"}"#,
+                &mut jar,
+                &auth,
+            )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{method} {path}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{method} {path}: {}",
+            r.body
+        );
         assert_eq!(r.json()["field"], *field, "{method} {path}: {}", r.body);
     }
     let r = app
@@ -183,7 +202,11 @@ async fn match_reads_a_fhir_bundle_and_refuses_bad_input() {
         ("/api/v1/match?as_of=2026-13-01", BUNDLE, "as_of"),
         ("/api/v1/match?trial=NCT00000000", BUNDLE, "trial"),
         ("/api/v1/match?all=maybe", BUNDLE, "all"),
-        ("/api/v1/match?as_of=2026-03-01&as_of=2026-03-02", BUNDLE, "as_of"),
+        (
+            "/api/v1/match?as_of=2026-03-01&as_of=2026-03-02",
+            BUNDLE,
+            "as_of",
+        ),
         ("/api/v1/match?patient=x", BUNDLE, "patient"),
     ] {
         let r = app.json(Method::POST, path, body, &mut jar, &[]).await;

@@ -67,7 +67,11 @@ async fn half_sent_headers_are_cut_off_and_others_still_get_answers() {
             .unwrap_or_else(|_| panic!("slow client {i} still open after {LIMIT:?}"));
     }
     // 40 clients through 16 slots at 1 s each: about 3 s, never the limit.
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 
     // A kept-alive connection left idle is closed too.
     let mut s = TcpStream::connect(&addr).await.unwrap();
@@ -75,9 +79,15 @@ async fn half_sent_headers_are_cut_off_and_others_still_get_answers() {
         .await
         .unwrap();
     let idle = Instant::now();
-    let body = timeout(LIMIT, until_closed(&mut s)).await.expect("idle close");
+    let body = timeout(LIMIT, until_closed(&mut s))
+        .await
+        .expect("idle close");
     assert!(String::from_utf8_lossy(&body).starts_with("HTTP/1.1 200"));
-    assert!(idle.elapsed() >= Duration::from_millis(900), "{:?}", idle.elapsed());
+    assert!(
+        idle.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        idle.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,14 +120,19 @@ async fn a_client_that_stops_reading_is_disconnected() {
     let got = timeout(LIMIT, until_closed(&mut s))
         .await
         .expect("the server closed the stalled connection");
-    let answered = String::from_utf8_lossy(&got).matches("HTTP/1.1 200").count();
+    let answered = String::from_utf8_lossy(&got)
+        .matches("HTTP/1.1 200")
+        .count();
     assert!(
         answered < n,
         "all {n} responses were written to a client that read nothing for {wait:?}"
     );
     // The server still answers.
-    let r = timeout(LIMIT, get(&live.base.replace("http://", ""), "/static/app.js"))
-        .await
-        .unwrap();
+    let r = timeout(
+        LIMIT,
+        get(&live.base.replace("http://", ""), "/static/app.js"),
+    )
+    .await
+    .unwrap();
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
 }

@@ -195,7 +195,10 @@ async fn oversize_form_bodies_are_refused() {
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
-        r.headers["content-type"].to_str().unwrap().starts_with("text/html"),
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
         "{:?}",
         r.headers
     );
