@@ -475,16 +475,17 @@ impl<R: Read> Splitter<R> {
                 };
                 return Err(fatal(&None, Some(reason)));
             };
-            if page && stack.len() == 1 && !b.is_ascii_whitespace() {
-                if let Some(k) = value_of.take() {
-                    if k == b"studies" {
-                        return Ok(if b == b'[' {
-                            Value::StudiesArray
-                        } else {
-                            Value::StudiesNotArray
-                        });
-                    }
-                }
+            if page
+                && stack.len() == 1
+                && !b.is_ascii_whitespace()
+                && let Some(k) = value_of.take()
+                && k == b"studies"
+            {
+                return Ok(if b == b'[' {
+                    Value::StudiesArray
+                } else {
+                    Value::StudiesNotArray
+                });
             }
             keep(&mut buf, &mut len, b);
             match b {

@@ -1440,7 +1440,14 @@ fn impossible_values_and_limits_are_refused() {
 /// (value / (1 + PCHG/100)). Rows 3 and 4 are the absolute < 0.5 g/L rule.
 #[test]
 fn fibrinogen_as_admiral_tests_it() {
-    let rows: &[(&str, Option<&str>, Option<&str>, Option<u8>)] = &[
+    /// (value, LLN, baseline, grade)
+    type Row = (
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<u8>,
+    );
+    let rows: &[Row] = &[
         // (value g/L, LLN, baseline, grade)
         ("0.49", None, None, Some(4)),
         ("0.49", Some("1"), Some("1"), Some(4)),
