@@ -23,7 +23,7 @@
 //!   and molar units through the analyte's molar mass.
 //!
 //! `data/ctcae_reading_notes.json` says which part of a shared text a term
-//! uses (corrected vs ionized calcium) and replaces three texts, each with
+//! uses (corrected vs ionized calcium) and replaces four texts, each with
 //! its reason.
 
 use crate::units::{self, Unit};
