@@ -283,18 +283,43 @@ pub fn study_to_trial(study: &Value) -> R<Trial> {
     Ok(t)
 }
 
+/// The study's NCT id, taken exactly as written. Absent (or null), the
+/// study is imported under a local id derived from sponsor and title;
+/// present, it must be an NCT id as the registry writes it: an empty one,
+/// or one in lower case or with spaces around it, is refused rather than
+/// normalised, so the id stored is always the one the record says.
+fn nct_id(m: Obj<'_>) -> R<Option<String>> {
+    let path = m.at("nctId");
+    match m.get("nctId") {
+        None => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => err(
+            &path,
+            "present but empty: give the study's NCT id, or leave the field out to \
+             import the study under a local id",
+        ),
+        Some(Value::String(s)) if is_nct_id(s) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => {
+            let fixed = s.trim().to_ascii_uppercase();
+            let hint = if is_nct_id(&fixed) {
+                format!("; did you mean {fixed:?}?")
+            } else {
+                String::new()
+            };
+            err(
+                &path,
+                format!(
+                    "{s:?} is not an NCT id: expected NCT and 8 digits, in upper case with \
+                     nothing around them{hint}"
+                ),
+            )
+        }
+        Some(v) => err(&path, format!("expected a string, found {}", kind(v))),
+    }
+}
+
 fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
     let ident = p.with("identificationModule", |m| {
-        if let Some(n) = m.str("nctId")? {
-            let up = n.to_ascii_uppercase();
-            if !is_nct_id(&up) {
-                return err(
-                    &m.at("nctId"),
-                    format!("{n:?} is not an NCT id (NCT and 8 digits)"),
-                );
-            }
-            t.nct_id = Some(up);
-        }
+        t.nct_id = nct_id(m)?;
         t.org_study_id = m.with("orgStudyIdInfo", |o| o.str("id"))?.flatten();
         m.each("secondaryIdInfos", |s| {
             if let Some(id) = s.str("id")? {

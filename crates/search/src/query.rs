@@ -161,18 +161,50 @@ pub fn filter_clauses(
 /// The full-text part: BM25 over the text fields with their boosts, words
 /// joined by AND. Syntax errors are forgiven (the lenient parser keeps what
 /// it can), so user input never fails a search. `field:term` restricts a
-/// word to one of the index's text fields; a colon after anything else
-/// (which would name an unknown field and fail the search) reads as a space.
+/// word to one of the index's text fields, and `id:NCT06946485` to the trial
+/// with that id (any case); a colon after anything else (which would name
+/// an unknown field and fail the search) reads as a space.
 pub fn text_query(
     parser: &QueryParser,
     text: &str,
     is_field: impl Fn(&str) -> bool,
 ) -> Box<dyn Query> {
-    let text = neutralise_colons(text, is_field);
+    let text = neutralise_colons(text, |name| name == ID_FIELD || is_field(name));
+    let text = upper_case_ids(&text);
     if text.trim().is_empty() {
         return Box::new(AllQuery);
     }
     parser.parse_query_lenient(&text).0
+}
+
+/// The schema's id field (raw, untokenised: `NCT06946485`, `ELIGO-…`).
+const ID_FIELD: &str = "id";
+
+/// Ids are stored upper case and the id field is not tokenised, so the
+/// value of `id:` is upper-cased to match (`id:nct06946485`).
+fn upper_case_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("id:") {
+        let before = &rest[..at];
+        let word_start = if before.is_empty() {
+            out.is_empty() || out.ends_with(|c: char| c.is_whitespace() || "(+-\"".contains(c))
+        } else {
+            before.ends_with(|c: char| c.is_whitespace() || "(+-\"".contains(c))
+        };
+        out.push_str(before);
+        out.push_str("id:");
+        rest = &rest[at + 3..];
+        if word_start {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == ')')
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..end].to_uppercase());
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Keep `name:` only where `name` is a known field.

@@ -210,6 +210,25 @@ fn empty_query_lists_everything_and_bad_syntax_does_not_fail() {
     );
 }
 
+/// `id:` names the id field like `title:` names the title (it matched
+/// nothing: the colon was read as a space, and "id" is in no trial).
+#[test]
+fn id_field_finds_the_trial_in_any_case() {
+    let idx = index();
+    for q in [
+        "id:NCT00000002",
+        "id:nct00000002",
+        "(id:NCT00000002)",
+        "myeloma id:NCT00000002",
+    ] {
+        assert_eq!(ids(&idx, &SearchRequest::new(q)), ["NCT00000002"], "{q}");
+    }
+    assert!(ids(&idx, &SearchRequest::new("id:NCT99999999")).is_empty());
+    assert!(ids(&idx, &SearchRequest::new("lupus id:NCT00000002")).is_empty());
+    // Only a whole word names the field.
+    assert!(ids(&idx, &SearchRequest::new("paid:NCT00000002")).is_empty());
+}
+
 #[test]
 fn filters_narrow_as_the_fields_say() {
     let idx = index();

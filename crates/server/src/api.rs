@@ -114,7 +114,11 @@ impl Modify for Security {
 
 /// The request body, or a JSON 4xx (413 when over the limit).
 fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
-    b.map_err(|r| AppError::new(r.status(), r.body_text()))
+    b.map_err(|r| {
+        let mut e = AppError::new(r.status(), r.body_text());
+        e.field = Some("body".into());
+        e
+    })
 }
 
 fn json_content(headers: &HeaderMap) -> Result<(), AppError> {
@@ -209,10 +213,9 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetDto>>,
 }
 
+/// Search parameters taking one value; `status` and `phase` repeat.
 const SEARCH_PARAMS: &[&str] = &[
     "q",
-    "status",
-    "phase",
     "type",
     "condition",
     "antigen",
@@ -251,7 +254,7 @@ pub async fn search(
     uri: Uri,
 ) -> Result<Json<SearchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(SEARCH_PARAMS)?;
+    p.only(SEARCH_PARAMS, &["status", "phase"])?;
     let q = p.text("q")?.unwrap_or_default();
     if q.chars().count() > 500 {
         return Err(AppError::field("q", "longer than 500 characters"));
@@ -353,7 +356,9 @@ pub struct TrialResponse {
 pub async fn trial(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Json<TrialResponse>, AppError> {
+    Params::none(&uri)?;
     let cat = state.catalog().await?;
     let (t, _) = cat.find(&id)?;
     let s = summary::summarize(t);
@@ -398,7 +403,9 @@ pub async fn trial(
 pub async fn criteria(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, AppError> {
+    Params::none(&uri)?;
     let cat = state.catalog().await?;
     let (_, compiled) = cat.find(&id)?;
     let mut compiled = compiled.clone();
@@ -446,7 +453,7 @@ pub async fn match_patient(
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Json<MatchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(&["as_of", "trial", "all", "limit"])?;
+    p.only(&["as_of", "all", "limit"], &["trial"])?;
     let as_of = p.date("as_of")?.unwrap_or_else(matching::today);
     let all = p.bool("all")?;
     let limit = p.usize_in("limit", 50, 1, 500)?;
@@ -551,15 +558,14 @@ pub async fn create_session(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    uri: Uri,
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    Params::none(&uri)?;
     json_content(&headers)?;
     let b = body(b)?;
     if let Some(wait) = state.login_limiter().limited(ip) {
-        return Err(AppError::too_many(format!(
-            "too many failed logins from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        )));
+        return Err(AppError::too_many("failed logins", wait));
     }
     let req: LoginRequest = json_body(&b)?;
     let user = match auth::normalize_email(&req.email) {
@@ -605,11 +611,18 @@ pub async fn create_session(
         (status = 401, description = "No valid session", body = ErrorBody)
     )
 )]
-pub async fn delete_session(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let c = match require(&state, &headers, true).await {
         Ok(c) => c,
         Err(r) => return r,
     };
+    if let Err(e) = Params::none(&uri) {
+        return e.into_response();
+    }
     match state.store().delete_session(&c.token_hash).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => AppError::from(e).into_response(),
@@ -708,7 +721,7 @@ pub async fn list_applications(
     };
     let run = async {
         let p = Params::from_uri(&uri)?;
-        p.only(&["trial", "status"])?;
+        p.only(&["trial", "status"], &[])?;
         let trial = p.get("trial").map(str::trim);
         if let Some(t) = trial
             && !c.has_trial(t)
@@ -785,12 +798,14 @@ pub async fn get_application(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Response {
     let c = match require(&state, &headers, false).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let run = async {
+        Params::none(&uri)?;
         let id = parse_id(&id)?;
         let a = state
             .store()
@@ -843,6 +858,7 @@ pub async fn update_application(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let c = match require(&state, &headers, true).await {
@@ -850,6 +866,7 @@ pub async fn update_application(
         Err(r) => return r,
     };
     let run = async {
+        Params::none(&uri)?;
         let id = parse_id(&id)?;
         json_content(&headers)?;
         let b = body(b)?;

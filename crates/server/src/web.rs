@@ -84,10 +84,14 @@ impl IntoResponse for PageError {
             title: title.to_string(),
             message: e.message.clone(),
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (e.status, html_headers(), html).into_response(),
-            Err(_) => (e.status, e.message).into_response(),
+            Err(_) => (e.status, e.message.clone()).into_response(),
+        };
+        if let Some((k, v)) = e.retry_after_header() {
+            res.headers_mut().insert(k, v);
         }
+        res
     }
 }
 
@@ -1362,12 +1366,10 @@ async fn apply(
 ) -> PageResult {
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
-    if let Err(wait) = state.apply_limiter().hit(ip) {
-        return Err(AppError::too_many(format!(
-            "too many applications from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        ))
-        .into());
+    // Only applications that are stored count against the limit: a form
+    // sent back for a typo (400) or refused (403, 409) costs nothing.
+    if let Some(wait) = state.apply_limiter().limited(ip) {
+        return Err(AppError::too_many("applications", wait).into());
     }
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
@@ -1423,6 +1425,9 @@ async fn apply(
     let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
     let facts_json = serde_json::to_string(&outcome.facts).map_err(AppError::internal)?;
     let as_of_s = as_of.to_string();
+    if let Err(wait) = state.apply_limiter().hit(ip) {
+        return Err(AppError::too_many("applications", wait).into());
+    }
     let reference = state
         .store()
         .submit_application(&NewApplication {
@@ -1497,11 +1502,7 @@ async fn login(
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     if let Some(wait) = state.login_limiter().limited(ip) {
-        return Err(AppError::too_many(format!(
-            "too many failed logins from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        ))
-        .into());
+        return Err(AppError::too_many("failed logins", wait).into());
     }
     let email = p.get("email").unwrap_or("").trim().to_string();
     let password = p.get("password").unwrap_or("");

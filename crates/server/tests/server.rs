@@ -1,7 +1,7 @@
 //! eligo-server's integration tests: every route over HTTP (the router
 //! driven with `tower::ServiceExt::oneshot` on a temporary SQLite store
 //! filled with the sample registry), authorization, CSRF, rate limits,
-//! body limits, the summary's reading grade, a real browser (headless
+//! body limits, slow clients on real sockets, the summary's reading grade, a real browser (headless
 //! Chromium through WebDriver) and an OpenAPI fuzz run (schemathesis).
 
 #[path = "server/common.rs"]
@@ -13,6 +13,8 @@ mod api;
 mod auth;
 #[path = "server/browser.rs"]
 mod browser;
+#[path = "server/conn.rs"]
+mod conn;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]

@@ -559,11 +559,15 @@ impl Store {
 
 async fn open_sqlite(path: &Path) -> Result<SqlitePool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        private::create_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
     }
+    private::restrict_db_files(path).map_err(|source| StoreError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -760,5 +764,63 @@ mod tests {
         let l = Location::from_database_url("postgres://eligo:secret@db:5432/eligo").unwrap();
         assert_eq!(l.to_string(), "postgres://eligo:***@db:5432/eligo");
         assert!(!l.to_string().contains("secret"));
+    }
+}
+
+/// The registry file holds applicants' personal data (names, emails,
+/// answers): directories eligo creates for it are 0700 and the database
+/// with its `-wal` and `-shm` files 0600 (SQLite gives the latter two the
+/// database file's mode, so creating that one 0600 first is enough).
+mod private {
+    use std::io;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+
+    #[cfg(not(unix))]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    /// Create the database file 0600 when missing; take group and other
+    /// access away from an existing one and its companions.
+    #[cfg(unix)]
+    pub fn restrict_db_files(db: &Path) -> io::Result<()> {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(db)
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = Path::new(&p);
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() && m.permissions().mode() & 0o077 != 0 => {
+                    let mode = m.permissions().mode() & 0o700;
+                    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    pub fn restrict_db_files(_db: &Path) -> io::Result<()> {
+        Ok(())
     }
 }

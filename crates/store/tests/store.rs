@@ -402,3 +402,37 @@ async fn sqlite_store_reopens_with_its_identity_and_data() {
 // Web app tables (issue 7): accounts, sessions, applications, audit trail.
 #[path = "store/server.rs"]
 mod server;
+
+/// The registry holds applicants' personal data: a new data directory is
+/// 0700, the database and its WAL and shared-memory files 0600, and an
+/// older, readable database is tightened on open.
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data").join("eligo");
+    let db = dir.join("eligo.db");
+    let store = Store::open_sqlite(&db).await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    for (t, raw) in three() {
+        w.upsert(&t, &raw).await.unwrap();
+    }
+    w.commit().await.unwrap();
+    assert_eq!(mode(&dir), 0o700, "data directory");
+    assert_eq!(mode(&tmp.path().join("data")), 0o700, "created parent");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = dir.join(format!("eligo.db{suffix}"));
+        assert!(p.exists(), "{} exists while the store is open", p.display());
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    store.close().await;
+
+    let old = tmp.path().join("old.db");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open_sqlite(&old).await.unwrap();
+    assert_eq!(mode(&old), 0o600);
+    store.close().await;
+}

@@ -26,6 +26,35 @@ pub struct Args {
     strict: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Largest single record (one study's JSON) read, e.g. 16MiB, 500KiB
+    /// or a number of bytes; a larger record is reported and skipped.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    max_record_size: u64,
+    /// Largest ratio of an archive entry's expanded size to its compressed
+    /// size; an entry past it is refused as a likely zip bomb.
+    #[arg(long, value_name = "RATIO", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    max_expansion_ratio: u64,
+}
+
+/// `16MiB`, `500KiB`, `1GiB`, `2048` (bytes); K/M/G read as KiB/MiB/GiB.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a size such as 16MiB, 500KiB or 1048576"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("{s:?}: unknown unit (use B, KiB, MiB or GiB)")),
+    };
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!("{s:?}: expected a size above 0 and below 16 EiB")),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -72,8 +101,14 @@ struct Summary {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let reg = ctx.registry()?;
     let started_at = jiff::Timestamp::now().to_string();
-    let mut reader = eligo_ctgov::read_sources(&args.paths)
-        .map_err(|e| exit::Coded::invalid_input(e.to_string()))?;
+    let limits = eligo_ctgov::Limits {
+        max_record_bytes: args.max_record_size,
+        max_expansion_ratio: args.max_expansion_ratio,
+    };
+    let mut reader = match eligo_ctgov::read_sources_with(&args.paths, limits) {
+        Ok(r) => r,
+        Err(e) => return unreadable_source(&args, &e),
+    };
 
     let bar = if std::io::stderr().is_terminal() && reader.total_bytes() > 0 {
         let b = ProgressBar::new(reader.total_bytes());
@@ -200,4 +235,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A named path that cannot be read at all: nothing was read or stored.
+/// Under `--format json` the report is still printed, with the error.
+fn unreadable_source(args: &Args, e: &eligo_ctgov::SourceError) -> anyhow::Result<ExitCode> {
+    if matches!(args.format, Format::Json) {
+        let file = match e {
+            eligo_ctgov::SourceError::NotFound { path }
+            | eligo_ctgov::SourceError::Io { path, .. }
+            | eligo_ctgov::SourceError::EmptyDirectory { path } => path.clone(),
+        };
+        let summary = Summary {
+            read: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            failed: 1,
+            strict: args.strict,
+            rolled_back: false,
+            errors: vec![RecordError {
+                file,
+                location: None,
+                field: None,
+                reason: e.to_string(),
+            }],
+            index: None,
+        };
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    }
+    Err(exit::Coded::invalid_input(e.to_string()))
 }

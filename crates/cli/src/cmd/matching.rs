@@ -55,8 +55,9 @@ fn parse_as_of(s: Option<&str>) -> anyhow::Result<Date> {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
+    // The reader's errors already name the file.
     let facts = eligo_fhir::read_patient_file(&args.patient)
-        .map_err(|e| Coded::invalid_input(format!("{}: {e}", args.patient.display())))?;
+        .map_err(|e| Coded::invalid_input(e.to_string()))?;
     for i in &facts.ignored {
         let place = match (&i.source, &i.field) {
             (Some(s), Some(f)) => format!("{}/{} {f}", s.resource_type, s.id),

@@ -178,4 +178,29 @@ async fn oversize_form_bodies_are_refused() {
         )
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Declared with Content-Length, as browsers send forms: the error page.
+    let body = format!("a={big}");
+    let len = body.len().to_string();
+    let r = app
+        .request(
+            axum::http::Method::POST,
+            "/trials/NCT06946485/prescreen",
+            &mut jar,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("content-length", &len),
+            ],
+            axum::body::Body::from(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{:?}",
+        r.headers
+    );
+    assert!(r.body.contains("larger than the limit"), "{}", r.body);
 }
