@@ -245,7 +245,12 @@ pub fn trial_view(t: &Trial) -> TrialView {
         })
         .collect();
     if let Some(s) = &t.sponsor {
-        officials.insert(0, format!("Sponsor: {}", s.name));
+        let class = s
+            .class
+            .as_deref()
+            .map(|c| format!(" ({})", code_label(c)))
+            .unwrap_or_default();
+        officials.insert(0, format!("Sponsor: {}{class}", s.name));
     }
     for c in &t.collaborators {
         officials.push(format!("Collaborator: {}", c.name));
