@@ -113,7 +113,7 @@ async fn trial_page_shows_what_the_seed_pages_show() {
         "Nanjing, Jiangsu, China",
         r#"<section id="officials">"#,
         r#"<section id="timeline">"#,
-        "<dt>Current as of (the page's label)</dt>",
+        "<dt>Current as of (the page&#39;s label)</dt>",
         "Lingyun Sun, Study chair",
         r#"<section id="related">"#,
         "0 patients have applied",
