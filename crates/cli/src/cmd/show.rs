@@ -236,16 +236,21 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
         let _ = writeln!(o, "Enrollment: {}{}", e.count, actuality(e.kind));
     }
 
-    if let Some(s) = &t.brief_summary {
-        heading(&mut o, &format!("Summary{}", mark(t, "brief_summary")));
-        o.push_str(&wrap(&unescape(s), "", 100));
-    }
-    if let Some(s) = &t.detailed_description {
-        heading(
-            &mut o,
-            &format!("Detailed description{}", mark(t, "detailed_description")),
-        );
-        o.push_str(&wrap(&unescape(s), "", 100));
+    for (title, field, text) in [
+        ("Summary", "brief_summary", &t.brief_summary),
+        (
+            "Detailed description",
+            "detailed_description",
+            &t.detailed_description,
+        ),
+    ] {
+        if let Some(s) = text {
+            heading(&mut o, title);
+            if let Some(n) = t.note(field) {
+                let _ = writeln!(o, "({})", n.words());
+            }
+            o.push_str(&wrap(&unescape(s), "", 100));
+        }
     }
     if let Some(p) = &t.page_summary {
         page_text(&mut o, p);
