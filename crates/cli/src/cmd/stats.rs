@@ -84,7 +84,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 println!("  {label:<28} {n:>8}");
             }
             if stats.status_not_stated > 0 {
-                println!("  {:<28} {:>8}", "(status not stated)", stats.status_not_stated);
+                println!(
+                    "  {:<28} {:>8}",
+                    "(status not stated)", stats.status_not_stated
+                );
             }
             println!("\nby phase:");
             for (k, n) in &phase {
