@@ -285,11 +285,13 @@ impl SearchIndex {
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
             .tweak_score(|segment: &tantivy::SegmentReader| {
+                // A segment without partial records needs no lookups.
                 let partial = segment
                     .fast_fields()
                     .u64("partial")
                     .ok()
-                    .map(|c| c.first_or_default_col(0));
+                    .map(|c| c.first_or_default_col(0))
+                    .filter(|c| c.max_value() > 0);
                 move |doc: tantivy::DocId, score: tantivy::Score| {
                     let known = partial.as_ref().is_none_or(|c| c.get_val(doc) == 0);
                     (u8::from(known), score)

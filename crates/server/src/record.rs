@@ -44,6 +44,17 @@ pub fn split(t: &Trial) -> serde_json::Result<(Value, Vec<DerivedValue>)> {
         }
     }
     derived.reverse();
+    // A list left empty by what was taken is no statement of the record's:
+    // drop it, as the model's JSON drops empty lists.
+    for d in &derived {
+        let top = d.field.split(['.', '[']).next().unwrap_or_default();
+        if json
+            .get(top)
+            .is_some_and(|v| v.as_array().is_some_and(Vec::is_empty))
+        {
+            json.as_object_mut().map(|o| o.remove(top));
+        }
+    }
     if let Some(Value::Array(p)) = json.get_mut("provenance") {
         p.retain(|n| n.get("basis").and_then(Value::as_str) != Some("derived"));
         if p.is_empty() {
@@ -119,7 +130,10 @@ mod tests {
             ..Trial::default()
         };
         let (json, derived) = split(&t).unwrap();
-        assert!(json.get("conditions").is_none());
+        assert!(
+            json.get("conditions").is_none(),
+            "no empty list left: {json}"
+        );
         let names: Vec<&str> = json["interventions"]
             .as_array()
             .unwrap()
