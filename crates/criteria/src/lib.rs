@@ -127,13 +127,13 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
     if let Some(max) = e.max_age.filter(|_| !text_max) {
         fields.push(field_age("eligibility.max_age", max, false));
     }
-    if e.sex != Sex::All {
+    if let Some(sex) = e.sex.filter(|s| *s != Sex::All) {
         fields.push(Criterion {
             kind: CriterionKind::Inclusion,
-            text: e.sex.code().to_string(),
+            text: sex.code().to_string(),
             span: Span::default(),
             computable: true,
-            rules: vec![Rule::new(Span::default(), RuleKind::Sex { sex: e.sex })],
+            rules: vec![Rule::new(Span::default(), RuleKind::Sex { sex })],
             reason: None,
             not_computable: Vec::new(),
             field: Some("eligibility.sex".into()),

@@ -69,7 +69,7 @@ fn real_studies_map_faithfully() {
             );
             match ps["statusModule"]["overallStatus"].as_str() {
                 Some(st) => {
-                    assert_eq!(t.status.code(), st);
+                    assert_eq!(t.status.map(|s| s.code()), Some(st));
                     assert!(t.partial == ps.get("eligibilityModule").is_none());
                 }
                 None => assert!(t.partial, "a record without status is partial"),
@@ -137,7 +137,7 @@ fn real_studies_map_faithfully() {
 fn one_record_in_detail() {
     // NCT02552212 (certolizumab in axial spondyloarthritis), as its JSON says.
     let t = study_to_trial(&read_json(&dir("sample/ctgov/NCT02552212.json"))).unwrap();
-    assert_eq!(t.status, OverallStatus::Completed);
+    assert_eq!(t.status, Some(OverallStatus::Completed));
     assert_eq!(t.phases, [Phase::Phase3]);
     assert_eq!(t.enrollment.as_ref().unwrap().count, 317);
     assert_eq!(t.design.allocation.as_deref(), Some("RANDOMIZED"));
@@ -413,13 +413,15 @@ fn sample_registry_holds_the_seeds_as_stated() {
     ids.dedup();
     assert_eq!(ids.len(), sample.len());
 
-    // Seed 000/001: anti-CD70, NOT_YET_RECRUITING, 15 enrolled, six outcomes with time frames.
+    // Seed 000/001: anti-CD70, NOT_YET_RECRUITING, 15 enrolled, six outcome
+    // measures with time frames, which seed 001 does not class as primary.
     let t = get("NCT06946485").expect("seed 000");
-    assert_eq!(t.status, OverallStatus::NotYetRecruiting);
+    assert_eq!(t.status, Some(OverallStatus::NotYetRecruiting));
     assert_eq!(t.enrollment.as_ref().unwrap().count, 15);
-    assert_eq!(t.primary_outcomes.len(), 6);
-    assert!(t.primary_outcomes.iter().all(|o| o.time_frame.is_some()));
-    assert_eq!(t.primary_outcomes[0].measure, "SRI-4 Response");
+    assert_eq!(t.outcomes.len(), 6);
+    assert!(t.primary_outcomes.is_empty() && t.secondary_outcomes.is_empty());
+    assert!(t.outcomes.iter().all(|o| o.time_frame.is_some()));
+    assert_eq!(t.outcomes[0].measure, "SRI-4 Response");
     assert_eq!(t.officials[0].name, "Lingyun Sun");
     assert_eq!(t.officials[0].role.as_deref(), Some("STUDY_CHAIR"));
     assert_eq!(t.target_antigens(), ["CD70"]);
@@ -434,12 +436,10 @@ fn sample_registry_holds_the_seeds_as_stated() {
         .collect();
     assert_eq!(
         doses,
-        [
-            "150000 {cells}/kg",
-            "500000 {cells}/kg",
-            "1000000 {cells}/kg"
-        ]
+        ["150000 /kg", "500000 /kg", "1000000 /kg"],
+        "the unit as seed 003 writes it"
     );
+    assert!(t.is_derived("interventions[0].dose_levels"));
     assert_eq!(t.phases, [Phase::Phase1]);
     assert_eq!(t.org_study_id.as_deref(), Some("PBC092"));
     assert_eq!(t.related.len(), 5);
@@ -448,6 +448,8 @@ fn sample_registry_holds_the_seeds_as_stated() {
         assert!(rel.partial, "{} is partial", r.id);
         assert_eq!(Some(&rel.brief_title), r.title.as_ref());
         assert!(rel.eligibility.criteria.is_none());
+        // Known by id and title only: no status, no sex.
+        assert_eq!((rel.status, rel.eligibility.sex), (None, None), "{}", r.id);
     }
 
     // Seed 002: no NCT id, so a stable local id; CD19 and BCMA.
@@ -697,4 +699,64 @@ fn symlink_loops_are_reported_and_the_rest_read() {
 
 fn dir_of_sample(name: &str) -> PathBuf {
     dir("sample/ctgov").join(name)
+}
+
+#[test]
+fn page_facts_and_field_notes_are_read_and_checked() {
+    let mut s = good_study();
+    s["eligo"] = json!({
+        "pageDates": [{"label": "Current as of", "text": "Current as of July 23, 2025", "date": "2025-07-23"}],
+        "pageSummary": {"source": "A site", "heading": "Site Summary", "text": "In the site's words."},
+        "outcomeMeasures": [{"measure": "Unclassed", "timeFrame": "1 month"}],
+        "derived": [{"field": "conditions", "note": "from the title"}],
+        "labelInferred": [{"field": "dates.start", "note": "a bare date"}]
+    });
+    let t = study_to_trial(&s).unwrap();
+    assert_eq!(t.page_dates[0].date.to_string(), "2025-07-23");
+    assert_eq!(t.page_dates[0].label, "Current as of");
+    assert_eq!(t.page_summary.as_ref().unwrap().heading, "Site Summary");
+    assert_eq!(t.outcomes[0].measure, "Unclassed");
+    assert!(t.is_derived("conditions"));
+    assert_eq!(
+        t.note("dates.start").unwrap().basis,
+        eligo_model::trial::Basis::LabelInferred
+    );
+
+    // A note on a field the record does not set, a date without its date,
+    // a sponsor paragraph without a sponsor: each an error at its path.
+    let bad = [
+        (
+            json!({"derived": [{"field": "collaborators", "note": "x"}]}),
+            "eligo.derived[0].field",
+        ),
+        (
+            json!({"labelInferred": [{"field": "no such[", "note": "x"}]}),
+            "eligo.labelInferred[0].field",
+        ),
+        (
+            json!({"pageDates": [{"label": "Updated", "text": "Updated soon"}]}),
+            "eligo.pageDates[0].date",
+        ),
+        (
+            json!({"pageDates": [{"label": "Updated", "text": "x", "date": "July 2025"}]}),
+            "eligo.pageDates[0].date",
+        ),
+    ];
+    for (ext, path) in bad {
+        let mut s = good_study();
+        s["eligo"] = ext;
+        let e = study_to_trial(&s).unwrap_err();
+        assert_eq!(e.path, path, "{e}");
+    }
+    let mut s = good_study();
+    s["protocolSection"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sponsorCollaboratorsModule");
+    s["protocolSection"]["identificationModule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("organization");
+    s["eligo"] = json!({"sponsorAbout": {"source": "S", "heading": "About", "text": "t"}});
+    assert_eq!(study_to_trial(&s).unwrap_err().path, "eligo.sponsorAbout");
 }

@@ -93,8 +93,12 @@ impl Snippet {
 pub struct Hit {
     pub id: String,
     pub title: String,
-    /// Overall status code, e.g. `RECRUITING`.
-    pub status: String,
+    /// Overall status code, e.g. `RECRUITING`; `None` when the record
+    /// states none (a trial known only by id and title).
+    pub status: Option<String>,
+    /// The record is known only in part (such hits rank below the others).
+    #[serde(default)]
+    pub partial: bool,
     /// Phase codes, e.g. `["PHASE1", "PHASE2"]`.
     pub phases: Vec<String>,
     /// BM25 score (1.0 for every hit of an empty query).
@@ -276,9 +280,23 @@ impl SearchIndex {
         for d in DIMENSIONS {
             facets.add_facet(Facet::from_path([*d]));
         }
+        // Records known in full first, then by BM25: a trial known only by
+        // id and title never outranks a registered one for the same query.
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
-            .order_by_score();
+            .tweak_score(|segment: &tantivy::SegmentReader| {
+                // A segment without partial records needs no lookups.
+                let partial = segment
+                    .fast_fields()
+                    .u64("partial")
+                    .ok()
+                    .map(|c| c.first_or_default_col(0))
+                    .filter(|c| c.max_value() > 0);
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let known = partial.as_ref().is_none_or(|c| c.get_val(doc) == 0);
+                    (u8::from(known), score)
+                }
+            });
         let (docs, total, counts) = searcher.search(&*q, &(top, Count, facets))?;
 
         let snippet_fields = [
@@ -296,10 +314,14 @@ impl SearchIndex {
         }
 
         let mut hits = Vec::with_capacity(docs.len());
-        for (score, addr) in docs.into_iter().take(req.limit) {
+        for ((_, score), addr) in docs.into_iter().take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr)?;
+            let derived: Vec<&str> = doc.get_all(f.derived).filter_map(|v| v.as_str()).collect();
             let mut snippet = None;
             for (name, field, g) in &generators {
+                if derived.contains(name) {
+                    continue;
+                }
                 let joined = join_values(&doc, *field);
                 if joined.is_empty() {
                     continue;
@@ -490,7 +512,11 @@ fn hit_from_doc(f: &Fields, doc: &TantivyDocument, score: f32, snippet: Option<S
     Hit {
         id: first_value(Some(doc), f.id).unwrap_or_default(),
         title: first_value(Some(doc), f.title).unwrap_or_default(),
-        status: first_value(Some(doc), f.status).unwrap_or_default(),
+        status: first_value(Some(doc), f.status),
+        partial: doc
+            .get_first(f.partial)
+            .and_then(|v| v.as_u64())
+            .is_some_and(|p| p == 1),
         phases: doc
             .get_all(f.phases)
             .filter_map(|v| v.as_str().map(str::to_string))

@@ -76,6 +76,7 @@ pub fn docs() -> Router {
         SnippetDto,
         FacetDto,
         TrialResponse,
+        crate::record::DerivedValue,
         PlainSummary,
         RelatedDto,
         MatchResponse,
@@ -187,8 +188,13 @@ pub struct SnippetDto {
 pub struct HitDto {
     pub id: String,
     pub title: String,
-    /// Overall status code, e.g. RECRUITING.
-    pub status: String,
+    /// Overall status code, e.g. RECRUITING; absent when the record states
+    /// none (a trial known here by id and title only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The record is known only in part (e.g. by id and title); such hits
+    /// rank below the others.
+    pub partial: bool,
     pub phases: Vec<String>,
     pub score: f32,
     pub snippet: Option<SnippetDto>,
@@ -282,6 +288,7 @@ pub async fn search(
                 id: h.id,
                 title: h.title,
                 status: h.status,
+                partial: h.partial,
                 phases: h.phases,
                 score: if h.score.is_finite() { h.score } else { 0.0 },
                 snippet: h.snippet.map(|s| SnippetDto {
@@ -332,9 +339,14 @@ pub struct RelatedDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct TrialResponse {
-    /// The trial record (eligo's Trial model, see docs/cli.md `show --format json`).
+    /// The trial record (eligo's Trial model, see docs/cli.md `show --format
+    /// json`) holding only what the source states: the values eligo derived
+    /// are in `derived`; `trial.provenance` notes labels eligo inferred.
     #[schema(value_type = Object)]
     pub trial: serde_json::Value,
+    /// Values eligo derived from other text of the record (a condition from
+    /// the title, dose levels from a description), with how.
+    pub derived: Vec<crate::record::DerivedValue>,
     pub plain_summary: PlainSummary,
     /// Patients who applied through eligo.
     pub applications: u64,
@@ -377,8 +389,10 @@ pub async fn trial(
             in_registry: r.in_registry,
         })
         .collect();
+    let (trial, derived) = crate::record::split(t).map_err(AppError::internal)?;
     Ok(Json(TrialResponse {
-        trial: serde_json::to_value(t).map_err(AppError::internal)?,
+        trial,
+        derived,
         plain_summary: PlainSummary {
             text: s.text,
             grade: (s.grade * 10.0).round() / 10.0,

@@ -22,8 +22,10 @@ pub mod memory;
 mod params;
 pub mod prescreen;
 pub mod ratelimit;
+pub mod record;
 pub mod registry;
 pub mod summary;
+mod trial_view;
 mod views;
 mod web;
 

@@ -4,9 +4,11 @@
 use crate::auth::{self, Coordinator};
 use crate::params::{Params, encode};
 use crate::prescreen::{self, Answers, Questionnaire};
-use crate::views::{
-    code_label, milestone, partial, phase_label, snippet_html, status_class, status_label, unescape,
+use crate::trial_view::{
+    CriterionView, KNOWN_BY_ID_AND_TITLE, TrialView, criteria_view, kind_words, may_apply,
+    status_words, trial_view,
 };
+use crate::views::{code_label, phase_label, snippet_html, status_class, status_label, unescape};
 use crate::{AppError, AppState, matching, summary};
 use askama::Template;
 use axum::Router;
@@ -18,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eligo_model::evidence::{Status, Verdict};
 use eligo_model::rule::CriterionKind;
-use eligo_model::trial::{Actuality, OverallStatus};
+use eligo_model::trial::OverallStatus;
 use eligo_model::{Trial, TrialMatch};
 use eligo_search::query::SearchRequest;
 use eligo_search::{RelatedSource, SearchResults};
@@ -214,7 +216,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let open = cat
         .trials
         .iter()
-        .filter(|(t, _)| t.status.is_open())
+        .filter(|(t, _)| t.status.is_some_and(OverallStatus::is_open))
         .count();
     let examples = ["CAR-T lupus", "CD19", "lupus nephritis", "melanoma"]
         .iter()
@@ -528,8 +530,12 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
             href: format!("/trials/{}", encode(&h.id)),
             id: h.id.clone(),
             title: unescape(&h.title),
-            status_label: status_label(&h.status),
-            status_class: status_class(&h.status),
+            status_label: match (&h.status, h.partial) {
+                (Some(st), _) => status_label(st),
+                (None, true) => KNOWN_BY_ID_AND_TITLE.to_string(),
+                (None, false) => "Status not stated".to_string(),
+            },
+            status_class: h.status.as_deref().map_or("badge unknown", status_class),
             phases: h
                 .phases
                 .iter()
@@ -578,288 +584,6 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
 // ---------------------------------------------------------------------------
 // Trial page
 
-pub struct ArmView {
-    label: String,
-    kind: Option<String>,
-    description: Option<String>,
-    interventions: String,
-}
-
-pub struct InterventionView {
-    name: String,
-    kind: Option<String>,
-    description: Option<String>,
-    other_names: String,
-    dose_levels: Vec<String>,
-}
-
-pub struct OutcomeView {
-    measure: String,
-    time_frame: Option<String>,
-    description: Option<String>,
-}
-
-pub struct LocationView {
-    place: String,
-    status: Option<String>,
-    contacts: Vec<String>,
-}
-
-/// A trial laid out for its page.
-pub struct TrialView {
-    id: String,
-    title: String,
-    official_title: Option<String>,
-    acronym: Option<String>,
-    launched: String,
-    current_as_of: Option<String>,
-    status_label: String,
-    status_class: &'static str,
-    phases: String,
-    study_type: Option<String>,
-    enrollment: Option<String>,
-    partial: bool,
-    brief_summary: Option<String>,
-    detailed_description: Option<String>,
-    conditions: String,
-    keywords: String,
-    ages: String,
-    sex: String,
-    healthy: String,
-    design: Vec<(String, String)>,
-    arms: Vec<ArmView>,
-    interventions: Vec<InterventionView>,
-    outcomes: Vec<(String, Vec<OutcomeView>)>,
-    locations: Vec<LocationView>,
-    contacts: Vec<String>,
-    officials: Vec<String>,
-    timeline: Vec<(String, String)>,
-    identifiers: Vec<(String, String)>,
-    references: Vec<String>,
-}
-
-fn contact(c: &eligo_model::trial::Contact) -> String {
-    let mut parts = vec![c.name.clone()];
-    parts.extend(c.role.as_deref().map(code_label));
-    parts.extend(c.phone.clone());
-    parts.extend(c.email.clone());
-    parts.join(", ")
-}
-
-fn trial_view(t: &Trial) -> TrialView {
-    let launched_on = t
-        .dates
-        .first_submitted
-        .or(t.dates.first_posted.map(|m| m.date));
-    let launched = match (&t.sponsor, launched_on) {
-        (Some(s), Some(d)) => format!("Launched by {} · {d}", s.name),
-        (Some(s), None) => format!("Launched by {}", s.name),
-        (None, Some(d)) => format!("Launched {d}"),
-        (None, None) => String::new(),
-    };
-    let launched = if t.collaborators.is_empty() {
-        launched
-    } else {
-        let names: Vec<&str> = t.collaborators.iter().map(|c| c.name.as_str()).collect();
-        format!("{launched} · with {}", names.join("; "))
-    };
-    let e = &t.eligibility;
-    let ages = match (e.min_age, e.max_age) {
-        (Some(a), Some(b)) => format!("{a} to {b}"),
-        (Some(a), None) => format!("{a} and older"),
-        (None, Some(b)) => format!("up to {b}"),
-        (None, None) => "no limit given".into(),
-    };
-    let design: Vec<(String, String)> = t
-        .design
-        .rows()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), unescape(&v)))
-        .collect();
-    let outcomes_of = |list: &[eligo_model::trial::Outcome]| -> Vec<OutcomeView> {
-        list.iter()
-            .map(|o| OutcomeView {
-                measure: unescape(&o.measure),
-                time_frame: o.time_frame.as_deref().map(unescape),
-                description: o.description.as_deref().map(unescape),
-            })
-            .collect()
-    };
-    let mut outcomes = Vec::new();
-    for (label, list) in [
-        ("Primary", &t.primary_outcomes),
-        ("Secondary", &t.secondary_outcomes),
-        ("Other", &t.other_outcomes),
-    ] {
-        if !list.is_empty() {
-            outcomes.push((label.to_string(), outcomes_of(list)));
-        }
-    }
-    let mut officials: Vec<String> = t
-        .officials
-        .iter()
-        .map(|o| {
-            let mut parts = vec![o.name.clone()];
-            parts.extend(o.role.as_deref().map(code_label));
-            parts.extend(o.affiliation.clone());
-            parts.join(", ")
-        })
-        .collect();
-    if let Some(s) = &t.sponsor {
-        officials.insert(0, format!("Sponsor: {}", s.name));
-    }
-    for c in &t.collaborators {
-        officials.push(format!("Collaborator: {}", c.name));
-    }
-    if let Some(rp) = &t.responsible_party {
-        let mut parts: Vec<String> = rp.kind.as_deref().map(code_label).into_iter().collect();
-        parts.extend(rp.investigator_name.clone());
-        parts.extend(rp.investigator_title.clone());
-        parts.extend(rp.investigator_affiliation.clone());
-        if !parts.is_empty() {
-            officials.push(format!("Responsible party: {}", parts.join(", ")));
-        }
-    }
-    let dt = &t.dates;
-    let mut timeline = Vec::new();
-    for (k, v) in [
-        ("First submitted", partial(&dt.first_submitted)),
-        ("First posted", milestone(&dt.first_posted)),
-        ("Study start", milestone(&dt.start)),
-        ("Primary completion", milestone(&dt.primary_completion)),
-        ("Study completion", milestone(&dt.completion)),
-        ("Last update submitted", partial(&dt.last_update_submitted)),
-        ("Last update posted", milestone(&dt.last_update_posted)),
-        ("Status verified", partial(&dt.status_verified)),
-    ] {
-        if let Some(v) = v {
-            timeline.push((k.to_string(), v));
-        }
-    }
-    let mut identifiers = Vec::new();
-    if let Some(n) = &t.nct_id {
-        identifiers.push(("NCT id".to_string(), n.clone()));
-    }
-    if let Some(o) = &t.org_study_id {
-        identifiers.push(("Sponsor's id".to_string(), o.clone()));
-    }
-    for s in &t.secondary_ids {
-        identifiers.push((
-            s.id_type
-                .as_deref()
-                .map(code_label)
-                .unwrap_or_else(|| "Other id".into()),
-            s.id.clone(),
-        ));
-    }
-    TrialView {
-        id: t.id.clone(),
-        title: unescape(&t.brief_title),
-        official_title: t
-            .official_title
-            .as_ref()
-            .filter(|o| **o != t.brief_title)
-            .map(|o| unescape(o)),
-        acronym: t.acronym.clone(),
-        launched,
-        current_as_of: dt
-            .last_update_posted
-            .map(|m| m.date.to_string())
-            .or(dt.last_update_submitted.map(|d| d.to_string())),
-        status_label: t.status.label().to_string(),
-        status_class: status_class(t.status.code()),
-        phases: t
-            .phases
-            .iter()
-            .map(|p| p.label())
-            .collect::<Vec<_>>()
-            .join(", "),
-        study_type: t.study_type.map(|s| s.label().to_string()),
-        enrollment: t.enrollment.as_ref().map(|e| {
-            let k = match e.kind {
-                Some(Actuality::Actual) => " (actual)",
-                Some(Actuality::Estimated) => " (estimated)",
-                None => "",
-            };
-            format!("{} participants{k}", e.count)
-        }),
-        partial: t.partial,
-        brief_summary: t.brief_summary.as_deref().map(unescape),
-        detailed_description: t.detailed_description.as_deref().map(unescape),
-        conditions: t.conditions.join("; "),
-        keywords: t.keywords.join("; "),
-        ages,
-        sex: e.sex.label().to_string(),
-        healthy: match e.healthy_volunteers {
-            Some(true) => "Yes".into(),
-            Some(false) => "No".into(),
-            None => "Not stated".into(),
-        },
-        design,
-        arms: t
-            .arms
-            .iter()
-            .map(|a| ArmView {
-                label: a.label.clone(),
-                kind: a.kind.as_deref().map(code_label),
-                description: a.description.as_deref().map(unescape),
-                interventions: a.interventions.join("; "),
-            })
-            .collect(),
-        interventions: t
-            .interventions
-            .iter()
-            .map(|i| InterventionView {
-                name: i.name.clone(),
-                kind: i.kind.as_deref().map(code_label),
-                description: i.description.as_deref().map(unescape),
-                other_names: i.other_names.join("; "),
-                dose_levels: i
-                    .dose_levels
-                    .iter()
-                    .map(|d| format!("{} ({})", unescape(&d.text), d.dose))
-                    .collect(),
-            })
-            .collect(),
-        outcomes,
-        locations: t
-            .locations
-            .iter()
-            .map(|l| LocationView {
-                place: [&l.facility, &l.city, &l.state, &l.zip, &l.country]
-                    .into_iter()
-                    .filter_map(|x| x.as_deref())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                status: l.status.as_deref().map(code_label),
-                contacts: l.contacts.iter().map(contact).collect(),
-            })
-            .collect(),
-        contacts: t.central_contacts.iter().map(contact).collect(),
-        officials,
-        timeline,
-        identifiers,
-        references: t
-            .references
-            .iter()
-            .map(|r| match &r.pmid {
-                Some(p) => format!("{} (PMID {p})", r.citation),
-                None => r.citation.clone(),
-            })
-            .collect(),
-    }
-}
-
-pub struct CriterionView {
-    n: usize,
-    kind: &'static str,
-    kind_class: &'static str,
-    text: String,
-    computable: bool,
-    rules: Vec<String>,
-    to_confirm: Vec<String>,
-}
-
 pub struct RelatedView {
     id: String,
     title: String,
@@ -877,16 +601,10 @@ struct TrialTpl {
     summary: String,
     grade: String,
     criteria: Vec<CriterionView>,
+    trailing_headings: Vec<String>,
     computable: usize,
     related: Vec<RelatedView>,
     applied: u64,
-}
-
-fn kind_words(k: CriterionKind) -> (&'static str, &'static str) {
-    match k {
-        CriterionKind::Inclusion => ("Inclusion", "inclusion"),
-        CriterionKind::Exclusion => ("Exclusion", "exclusion"),
-    }
 }
 
 async fn trial(
@@ -900,47 +618,7 @@ async fn trial(
     let s = summary::summarize(t);
     let mut compiled = compiled.clone();
     eligo_criteria::annotate(&mut compiled);
-    let criteria: Vec<CriterionView> = compiled
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (kind, kind_class) = kind_words(c.kind);
-            let mut to_confirm: Vec<String> = c
-                .not_computable
-                .iter()
-                .map(|p| {
-                    let mut line = format!(
-                        "{} — \u{201c}{}\u{201d}",
-                        p.reason.describe(),
-                        unescape(&p.text)
-                    );
-                    if let Some(m) = eligo_criteria::render::mentions(&p.mentions, unescape) {
-                        line.push_str(&format!(" (names {m})"));
-                    }
-                    line
-                })
-                .collect();
-            if to_confirm.is_empty()
-                && !c.computable
-                && let Some(r) = &c.reason
-            {
-                to_confirm.push(r.clone());
-            }
-            CriterionView {
-                n: i + 1,
-                kind,
-                kind_class,
-                text: match &c.field {
-                    Some(f) => format!("{} (registry field {f})", unescape(&c.text)),
-                    None => unescape(&c.text),
-                },
-                computable: c.computable,
-                rules: c.rules.iter().map(eligo_criteria::render::rule).collect(),
-                to_confirm,
-            }
-        })
-        .collect();
+    let (criteria, trailing_headings) = criteria_view(t, &compiled);
     let computable = criteria.iter().filter(|c| c.computable).count();
     let related = state
         .index()
@@ -972,6 +650,7 @@ async fn trial(
         summary: s.text,
         grade: format!("{:.1}", s.grade),
         criteria,
+        trailing_headings,
         computable,
         related,
         applied,
@@ -1242,8 +921,8 @@ fn result_page(
         dont_know: outcome.dont_know.clone(),
         missing: m.missing.clone(),
         to_confirm: m.to_confirm.iter().map(|s| unescape(s)).collect(),
-        can_apply: t.status.is_open() || t.status == OverallStatus::Unknown,
-        status_label: t.status.label().to_string(),
+        can_apply: may_apply(t),
+        status_label: status_words(t.status),
         csrf: String::new(),
         answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
         errors: vec![],
@@ -1374,12 +1053,12 @@ async fn apply(
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
     let (t, compiled) = cat.find(&id)?;
-    if t.partial || !(t.status.is_open() || t.status == OverallStatus::Unknown) {
+    if t.partial || !may_apply(t) {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             format!(
                 "this trial is not taking applications ({})",
-                t.status.label()
+                status_words(t.status)
             ),
         )
         .into());

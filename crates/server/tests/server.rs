@@ -21,5 +21,7 @@ mod pages;
 mod prescreen;
 #[path = "server/schemathesis.rs"]
 mod schemathesis;
+#[path = "server/seeds.rs"]
+mod seeds;
 #[path = "server/summary.rs"]
 mod summary;

@@ -308,11 +308,13 @@ impl Store {
         Ok(to_u64(n))
     }
 
-    /// Number of trials per overall status code, most frequent first.
+    /// Number of trials per overall status code, most frequent first. A
+    /// trial whose record states no status (stored as '') counts under none.
     pub async fn counts_by_status(&self) -> Result<Vec<(String, u64)>> {
         let rows: Vec<(String, i64)> = on_pool!(&self.backend, |p| {
             sqlx::query_as(
-                "SELECT status, COUNT(*) AS n FROM trials GROUP BY status ORDER BY n DESC, status",
+                "SELECT status, COUNT(*) AS n FROM trials WHERE status <> '' \
+                 GROUP BY status ORDER BY n DESC, status",
             )
             .fetch_all(p)
             .await?
@@ -688,7 +690,7 @@ impl Writer {
                 )
                 .bind(&trial.id)
                 .bind(trial.nct_id.as_deref())
-                .bind(trial.status.code())
+                .bind(trial.status.map_or("", |s| s.code()))
                 .bind(study_type)
                 .bind(&phases)
                 .bind(&trial_json)

@@ -66,7 +66,7 @@ fn trial(
         id: id.to_string(),
         nct_id: Some(id.to_string()),
         brief_title: title.to_string(),
-        status,
+        status: Some(status),
         phases: phases.to_vec(),
         study_type: Some(StudyType::Interventional),
         ..Trial::default()
@@ -191,7 +191,7 @@ async fn changed_record_is_updated_and_stamped() {
         let before = s.row_info("NCT00000003").await.unwrap().unwrap();
 
         let mut items = three();
-        items[2].0.status = OverallStatus::Terminated;
+        items[2].0.status = Some(OverallStatus::Terminated);
         let c = s.upsert_batch(&items).await.unwrap();
         assert_eq!(
             c,
@@ -214,7 +214,7 @@ async fn changed_record_is_updated_and_stamped() {
         assert_eq!(after.generation, gen2, "{name}");
         assert_eq!(
             s.get_trial("NCT00000003").await.unwrap().unwrap().status,
-            OverallStatus::Terminated
+            Some(OverallStatus::Terminated)
         );
 
         // Only the changed trial is reported as changed since gen1.

@@ -380,7 +380,12 @@ fn stats_count_the_registry() {
         .values()
         .map(n)
         .sum();
-    assert_eq!(sum, sample_trials, "every trial has one status");
+    // Every trial counts under its status, or under none when its record
+    // states none (the five trials seed 003 knows by id and title, and
+    // trimmed search-page records).
+    let not_stated = n(&sample["status_not_stated"]);
+    assert_eq!(sum + not_stated, sample_trials);
+    assert!(not_stated >= 5, "{sample}");
 
     let (code, s, err) = reg.import(&[&data("studies")], &[]);
     assert_eq!(code, Some(0), "{err}");
