@@ -9,3 +9,5 @@ mod instruments;
 mod matching;
 #[path = "cli/registry.rs"]
 mod registry;
+#[path = "cli/snapshot.rs"]
+mod snapshot;
