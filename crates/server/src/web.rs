@@ -207,11 +207,7 @@ struct HomeTpl {
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let open = cat
-        .trials
-        .iter()
-        .filter(|(t, _)| t.status.is_open())
-        .count();
+    let open = cat.open_count();
     let examples = ["CAR-T lupus", "CD19", "lupus nephritis", "melanoma"]
         .iter()
         .map(|e| (e.to_string(), format!("/search?q={}", encode(e))))
@@ -891,10 +887,10 @@ async fn trial(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let t = &loaded.trial;
     let s = summary::summarize(t);
-    let mut compiled = compiled.clone();
+    let mut compiled = loaded.rules.compiled.clone();
     eligo_criteria::annotate(&mut compiled);
     let criteria: Vec<CriterionView> = compiled
         .criteria
@@ -943,11 +939,7 @@ async fn trial(
         .related(t, 8)?
         .into_iter()
         .map(|r| {
-            let title = r
-                .title
-                .clone()
-                .or_else(|| cat.get(&r.id).map(|(x, _)| x.brief_title.clone()))
-                .unwrap_or_else(|| r.id.clone());
+            let title = r.title.clone().unwrap_or_else(|| r.id.clone());
             RelatedView {
                 href: r.in_registry.then(|| format!("/trials/{}", encode(&r.id))),
                 title: unescape(&title),
@@ -1109,8 +1101,8 @@ async fn prescreen_form(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1258,8 +1250,8 @@ async fn prescreen_submit(
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1370,8 +1362,8 @@ async fn apply(
         .into());
     }
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial || !(t.status.is_open() || t.status == OverallStatus::Unknown) {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1682,9 +1674,9 @@ async fn application_page(
         )
         .into());
     }
-    let cat = state.catalog().await?;
-    let (trial_title, answers) = match cat.get(&a.trial_id) {
-        Some((t, compiled)) => {
+    let (trial_title, answers) = match state.trial(&a.trial_id).await.ok() {
+        Some(loaded) => {
+            let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
             let q = prescreen::questionnaire(compiled);
             let answers: Answers = serde_json::from_str(&a.answers_json).unwrap_or_default();
             (unescape(&t.brief_title), prescreen::describe(&q, &answers))
