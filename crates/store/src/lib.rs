@@ -267,6 +267,8 @@ fn decode_row((id, text, packed): TrialRow) -> Result<Trial> {
 }
 
 type TrialRow = (String, Option<String>, Option<Vec<u8>>);
+/// A trial row with one more column (its content hash, its generation).
+type TrialRowWith<T> = (String, Option<String>, Option<Vec<u8>>, T);
 
 /// A trial made ready for storing, away from the database (on any thread):
 /// encoded, hashed and compressed.
@@ -437,14 +439,13 @@ impl Store {
                 "SELECT id, trial_json, trial_z, content_hash FROM trials WHERE id IN ({}) ORDER BY id",
                 list.join(", ")
             );
-            let rows: Vec<(String, Option<String>, Option<Vec<u8>>, String)> =
-                on_pool!(&self.backend, |p| {
-                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                    for id in part {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(p).await?
-                });
+            let rows: Vec<TrialRowWith<String>> = on_pool!(&self.backend, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in part {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
             for (id, text, packed, hash) in rows {
                 out.push((decode_row((id, text, packed))?, hash));
             }
@@ -536,21 +537,20 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<(i64, Trial)>> {
         let (ag, aid) = after.unwrap_or((generation, ""));
-        let rows: Vec<(String, Option<String>, Option<Vec<u8>>, i64)> =
-            on_pool!(&self.backend, |p| {
-                sqlx::query_as(
-                    "SELECT id, trial_json, trial_z, generation FROM trials \
+        let rows: Vec<TrialRowWith<i64>> = on_pool!(&self.backend, |p| {
+            sqlx::query_as(
+                "SELECT id, trial_json, trial_z, generation FROM trials \
                  WHERE generation > $1 AND (generation > $2 OR (generation = $3 AND id > $4)) \
                  ORDER BY generation, id LIMIT $5",
-                )
-                .bind(generation)
-                .bind(ag)
-                .bind(ag)
-                .bind(aid)
-                .bind(i64::from(limit))
-                .fetch_all(p)
-                .await?
-            });
+            )
+            .bind(generation)
+            .bind(ag)
+            .bind(ag)
+            .bind(aid)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?
+        });
         rows.into_iter()
             .map(|(id, text, packed, g)| Ok((g, decode_row((id, text, packed))?)))
             .collect()
