@@ -1,6 +1,8 @@
 //! CLI integration tests (one test binary; one module per command group).
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/concurrent.rs"]
+mod concurrent;
 #[path = "cli/criteria.rs"]
 mod criteria;
 #[path = "cli/instruments.rs"]
@@ -9,3 +11,5 @@ mod instruments;
 mod matching;
 #[path = "cli/registry.rs"]
 mod registry;
+#[path = "cli/snapshot.rs"]
+mod snapshot;

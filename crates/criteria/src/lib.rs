@@ -20,6 +20,12 @@ mod segment;
 pub mod tagger;
 
 pub use normalize::{Normalized, normalize};
+
+/// The compiler's version: a hash of what decides its output (this crate's
+/// sources and data, the vocabulary, the model's types), made at build time
+/// by `build.rs`. Compiled criteria are stored under it and reused only by
+/// a compiler of the same version.
+pub const COMPILER_VERSION: &str = env!("ELIGO_COMPILER_VERSION");
 pub use segment::{Segment, SegmentKind, segment};
 
 use eligo_model::Trial;

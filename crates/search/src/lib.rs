@@ -6,7 +6,13 @@
 //! (by [`eligo_store::Store::store_id`]) and which store generation it
 //! reflects; [`sync`] compares that with the store and updates the changed
 //! trials, or rebuilds when the index is missing, from another store or from
-//! another schema version. Query building ([`query`]) and the trial →
+//! another schema version.
+//!
+//! One writer at a time, across processes: whichever process (an import, a
+//! running server, any command that opens the registry) takes the writer
+//! brings the index up to the store's generation; another that finds it
+//! taken gets [`SearchError::Busy`] and leaves the work to it. Readers see
+//! every commit, whoever made it, shortly after it lands. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
 pub mod query;
@@ -42,6 +48,9 @@ pub enum SearchError {
     },
     #[error(transparent)]
     Store(#[from] eligo_store::StoreError),
+    /// Another process (a running server, an import) is writing the index.
+    #[error("search index {path}: another eligo process is updating it")]
+    Busy { path: String },
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -209,9 +218,11 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex> {
+        // Commits by other processes (an import while the server runs)
+        // become visible on their own, shortly after they land.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         let mut parser = QueryParser::for_index(
             &index,
@@ -244,14 +255,23 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Start writing. Only one updater at a time per index.
+    /// Start writing. One updater at a time per index, across processes:
+    /// [`SearchError::Busy`] when another holds it (it does not wait).
     pub fn updater(&self) -> Result<Updater<'_>> {
         let writer = self
             .index
             .writer(WRITER_BUDGET)
-            .map_err(|source| SearchError::Index {
-                path: self.path.clone(),
-                source,
+            .map_err(|source| match source {
+                tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                ) => SearchError::Busy {
+                    path: self.path.clone(),
+                },
+                source => SearchError::Index {
+                    path: self.path.clone(),
+                    source,
+                },
             })?;
         Ok(Updater {
             index: self,

@@ -371,8 +371,7 @@ pub async fn trial(
     uri: Uri,
 ) -> Result<Json<TrialResponse>, AppError> {
     Params::none(&uri)?;
-    let cat = state.catalog().await?;
-    let (t, _) = cat.find(&id)?;
+    let t = &state.trial_record(&id).await?;
     let s = summary::summarize(t);
     let related = state
         .index()
@@ -420,9 +419,7 @@ pub async fn criteria(
     uri: Uri,
 ) -> Result<Response, AppError> {
     Params::none(&uri)?;
-    let cat = state.catalog().await?;
-    let (_, compiled) = cat.find(&id)?;
-    let mut compiled = compiled.clone();
+    let mut compiled = state.trial(&id).await?.rules.compiled.clone();
     eligo_criteria::annotate(&mut compiled);
     Ok(Json(compiled).into_response())
 }
@@ -487,24 +484,28 @@ pub async fn match_patient(
     }
     let facts = matching::read_patient(text).map_err(|e| AppError::field("body", e))?;
     let cat = state.catalog().await?;
+    let mut ids: Vec<String> = Vec::with_capacity(trial_ids.len());
     for id in &trial_ids {
-        if cat.get(id).is_none() {
-            return Err(AppError::field(
-                "trial",
-                format!("no trial {id:?} in the registry"),
-            ));
+        match cat.resolve(id) {
+            Some(id) => ids.push(id.to_string()),
+            None => {
+                return Err(AppError::field(
+                    "trial",
+                    format!("no trial {id:?} in the registry"),
+                ));
+            }
         }
     }
-    let ids: Vec<String> = trial_ids
-        .iter()
-        .filter_map(|id| cat.get(id).map(|(t, _)| t.id.clone()))
-        .collect();
-    let f = facts.clone();
-    let c = cat.clone();
-    let matches =
-        tokio::task::spawn_blocking(move || matching::match_trials(&c.trials, &f, as_of, all, ids))
-            .await
-            .map_err(AppError::internal)?;
+    let choice = if !ids.is_empty() {
+        crate::catalog::Choice::Named(ids)
+    } else if all {
+        crate::catalog::Choice::All
+    } else {
+        crate::catalog::Choice::Related
+    };
+    let matches = state
+        .match_patient(facts.clone(), as_of, choice, limit)
+        .await?;
     let mut out = Vec::new();
     for m in matches.iter().take(limit) {
         out.push(serde_json::to_value(m).map_err(AppError::internal)?);

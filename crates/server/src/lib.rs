@@ -13,7 +13,7 @@
 
 pub mod api;
 pub mod auth;
-mod catalog;
+pub mod catalog;
 mod error;
 mod limits;
 pub mod listen;
@@ -138,10 +138,11 @@ impl AppState {
         &self.0.apply_limiter
     }
 
-    /// The registry's trials with their compiled criteria, reloaded (and the
-    /// search index synced) when the store has changed since the last call.
+    /// The registry's match index ([`catalog`]); when the store has changed
+    /// since it was built, the next one (and the search index) is brought
+    /// up in the background while this one answers.
     pub async fn catalog(&self) -> Result<Arc<Catalog>, AppError> {
-        self.0.catalog.get(&self.0.store, &self.0.index).await
+        self.0.catalog.get(self).await
     }
 }
 
@@ -239,8 +240,18 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     memory::tune();
     tokio::spawn(memory::trim_periodically());
     let state = AppState::new(reg.store, reg.index, opts.settings);
-    // Warm the catalog so the first request does not pay for compilation.
+    // Build the catalog (compiling what the store has no rules for) before
+    // the first request; then follow the store, so that imports by other
+    // processes reach the index and the search index within seconds.
     state.catalog().await?;
+    let follower = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let _ = follower.catalog().await;
+        }
+    });
     listen::run(listener, app(state), &settings, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use eligo_model::evidence::{Status, Verdict};
 use eligo_model::rule::CriterionKind;
-use eligo_model::trial::OverallStatus;
 use eligo_model::{Trial, TrialMatch};
 use eligo_search::query::SearchRequest;
 use eligo_search::{RelatedSource, SearchResults};
@@ -213,11 +212,7 @@ struct HomeTpl {
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let open = cat
-        .trials
-        .iter()
-        .filter(|(t, _)| t.status.is_some_and(OverallStatus::is_open))
-        .count();
+    let open = cat.open_count();
     let examples = ["CAR-T lupus", "CD19", "lupus nephritis", "melanoma"]
         .iter()
         .map(|e| (e.to_string(), format!("/search?q={}", encode(e))))
@@ -613,10 +608,10 @@ async fn trial(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let t = &loaded.trial;
     let s = summary::summarize(t);
-    let mut compiled = compiled.clone();
+    let mut compiled = loaded.rules.compiled.clone();
     eligo_criteria::annotate(&mut compiled);
     let (criteria, trailing_headings) = criteria_view(t, &compiled);
     let computable = criteria.iter().filter(|c| c.computable).count();
@@ -625,11 +620,7 @@ async fn trial(
         .related(t, 8)?
         .into_iter()
         .map(|r| {
-            let title = r
-                .title
-                .clone()
-                .or_else(|| cat.get(&r.id).map(|(x, _)| x.brief_title.clone()))
-                .unwrap_or_else(|| r.id.clone());
+            let title = r.title.clone().unwrap_or_else(|| r.id.clone());
             RelatedView {
                 href: r.in_registry.then(|| format!("/trials/{}", encode(&r.id))),
                 title: unescape(&title),
@@ -792,8 +783,8 @@ async fn prescreen_form(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -941,8 +932,8 @@ async fn prescreen_submit(
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1051,8 +1042,8 @@ async fn apply(
         return Err(AppError::too_many("applications", wait).into());
     }
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial || !may_apply(t) {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1362,9 +1353,9 @@ async fn application_page(
         )
         .into());
     }
-    let cat = state.catalog().await?;
-    let (trial_title, answers) = match cat.get(&a.trial_id) {
-        Some((t, compiled)) => {
+    let (trial_title, answers) = match state.trial(&a.trial_id).await.ok() {
+        Some(loaded) => {
+            let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
             let q = prescreen::questionnaire(compiled);
             let answers: Answers = serde_json::from_str(&a.answers_json).unwrap_or_default();
             (unescape(&t.brief_title), prescreen::describe(&q, &answers))

@@ -15,6 +15,8 @@ mod auth;
 mod browser;
 #[path = "server/conn.rs"]
 mod conn;
+#[path = "server/catalog.rs"]
+mod catalog;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]

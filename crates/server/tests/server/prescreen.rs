@@ -48,8 +48,8 @@ async fn a_submitted_prescreen_gets_the_matchers_verdict() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let shown = attr(&r.body, r#"id="verdict""#, "data-verdict");
     // The same facts, evaluated directly.
-    let cat = app.state.catalog().await.unwrap();
-    let (t, c) = cat.get("NCT06946485").unwrap();
+    let loaded = app.state.trial("NCT06946485").await.unwrap();
+    let (t, c) = (&loaded.trial, &loaded.rules.compiled);
     let q = prescreen::questionnaire(c);
     let answers = Answers::from_pairs(&q, CHT101_ANSWERS.iter().copied()).unwrap();
     let today = eligo_server::matching::today();
