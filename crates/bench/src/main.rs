@@ -55,7 +55,7 @@ fn threads(n: Option<usize>) -> usize {
 }
 
 fn generate(a: GenArgs) -> Result<ExitCode> {
-    if a.out == PathBuf::from("-") && a.format != output::Format::Ndjson {
+    if a.out.as_os_str() == "-" && a.format != output::Format::Ndjson {
         anyhow::bail!("--out - writes NDJSON only");
     }
     let g = Generator::new(a.seed);

@@ -60,10 +60,9 @@ fn eligo_reads_every_generated_study_as_ndjson_zip_and_files() {
     let f = std::fs::File::open(dir.path().join("corpus.zip-Zip")).unwrap();
     let z = zip::ZipArchive::new(f).unwrap();
     assert_eq!(z.len() as u64, n);
-    assert!(
-        z.file_names()
-            .all(|f| f.starts_with("NCT9") && f.ends_with(".json") && !f.contains('/'))
-    );
+    assert!(z.file_names().all(|f| {
+        f.is_ok_and(|f| f.starts_with("NCT9") && f.ends_with(".json") && !f.contains('/'))
+    }));
 }
 
 #[test]
@@ -117,4 +116,60 @@ fn conditions_have_a_long_tail_and_lupus_is_rare() {
         "{} distinct criteria texts",
         criteria.len()
     );
+}
+
+#[test]
+fn sqlite_fts5_is_compiled_in_and_finds_what_a_plain_scan_finds() {
+    use eligo_bench::run::fts;
+    let g = Generator::new(3);
+    let n = 400;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fts.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let texts: Vec<_> = (0..n)
+        .map(|i| g.text(i, 0))
+        .chain(fts::sample_texts())
+        .collect();
+    // Independent count: studies with every word of the query in some
+    // field, as whole words, ignoring case.
+    let scan = |words: &[&str]| {
+        texts
+            .iter()
+            .filter(|t| {
+                let all = [
+                    &t.title,
+                    &t.conditions,
+                    &t.interventions,
+                    &t.keywords,
+                    &t.summary,
+                    &t.description,
+                    &t.criteria,
+                ]
+                .map(|s| s.to_lowercase())
+                .join("\n");
+                words.iter().all(|w| {
+                    regex::Regex::new(&format!(r"\b{}\b", regex::escape(w)))
+                        .unwrap()
+                        .is_match(&all)
+                })
+            })
+            .count() as u64
+    };
+    rt.block_on(async {
+        let b = fts::build(&g, n, &path, |_| {}).await.unwrap();
+        assert_eq!(b.studies, texts.len() as u64);
+        let mut c = fts::open(&path).await.unwrap();
+        for (q, words) in [
+            ("placebo", &["placebo"][..]),
+            ("lupus erythematosus", &["lupus", "erythematosus"][..]),
+            ("lupus", &["lupus"][..]),
+        ] {
+            let (total, _) = fts::search(&mut c, q, None).await.unwrap();
+            assert_eq!(total, scan(words), "{q}");
+            assert!(total > 0, "{q} finds something");
+        }
+    });
 }

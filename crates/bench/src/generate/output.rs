@@ -244,7 +244,7 @@ pub fn write_corpus(
     let started = Instant::now();
     enum Sink {
         Stream(BufWriter<Box<dyn Write + Send>>),
-        Zip(zip::ZipWriter<BufWriter<File>>),
+        Zip(Box<zip::ZipWriter<BufWriter<File>>>),
         Dir,
     }
     let mut sink = match format {
@@ -258,7 +258,10 @@ pub fn write_corpus(
         }
         Format::Zip => {
             let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            Sink::Zip(zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, f)))
+            Sink::Zip(Box::new(zip::ZipWriter::new(BufWriter::with_capacity(
+                1 << 20,
+                f,
+            ))))
         }
         Format::Dir => {
             std::fs::create_dir_all(path)

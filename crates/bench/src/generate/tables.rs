@@ -281,7 +281,7 @@ pub fn tail_condition(k: u64) -> (String, Family) {
     let q = QUALIFIER[(h % QUALIFIER.len() as u64) as usize];
     let s = SITE[((h >> 8) % SITE.len() as u64) as usize];
     let (kind, fam) = KIND[((h >> 16) % KIND.len() as u64) as usize];
-    let name = if (h >> 40) % 3 == 0 {
+    let name = if (h >> 40).is_multiple_of(3) {
         format!("{q} {s} {kind} Type {}", 1 + (h >> 24) % 9)
     } else {
         format!("{q} {s} {kind}")

@@ -4,7 +4,10 @@
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How a finished child ran.
@@ -25,11 +28,42 @@ impl Usage {
     }
 }
 
+/// Limits that protect the shared machine: a child over them is killed
+/// and the reason kept for the report (a finding, not a crash of the run).
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    /// Kill the child above this resident memory.
+    pub rss_mb: Option<f64>,
+    /// Kill the child when the disk holding `disk` has less free space.
+    pub min_free_gb: Option<f64>,
+    pub disk: PathBuf,
+}
+
 pub struct Running {
     pid: libc::pid_t,
     started: Instant,
     // Kept so the handles stay open; reaped by `wait4`, not by `Child::wait`.
     _child: Child,
+    reaped: Arc<AtomicBool>,
+    killed: Arc<Mutex<Option<String>>>,
+}
+
+/// Free space of the file system holding `p`, GB.
+pub fn free_gb(p: &Path) -> Option<f64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `statvfs` is plain data the call fills; zeroed is valid.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid C string and out-pointer.
+    let r = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
+    (r == 0).then(|| st.f_bavail as f64 * st.f_frsize as f64 / 1e9)
+}
+
+fn status_kb(pid: libc::pid_t, field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
 
 fn tv(t: libc::timeval) -> f64 {
@@ -38,15 +72,61 @@ fn tv(t: libc::timeval) -> f64 {
 
 impl Running {
     pub fn spawn(cmd: &mut Command) -> Result<Running> {
+        Self::spawn_guarded(cmd, &Guard::default())
+    }
+
+    /// Start `cmd` with a watchdog that kills it past `guard`'s limits.
+    pub fn spawn_guarded(cmd: &mut Command, guard: &Guard) -> Result<Running> {
         let started = Instant::now();
         let child = cmd
             .spawn()
             .with_context(|| format!("starting {:?}", cmd.get_program()))?;
-        Ok(Running {
+        let run = Running {
             pid: child.id() as libc::pid_t,
             started,
             _child: child,
-        })
+            reaped: Arc::default(),
+            killed: Arc::default(),
+        };
+        if guard.rss_mb.is_some() || guard.min_free_gb.is_some() {
+            let (pid, reaped, killed, g) = (
+                run.pid,
+                run.reaped.clone(),
+                run.killed.clone(),
+                guard.clone(),
+            );
+            std::thread::spawn(move || {
+                while !reaped.load(Ordering::SeqCst) {
+                    let rss = status_kb(pid, "VmRSS").map(|kb| kb as f64 / 1024.0);
+                    let why = match (g.rss_mb, rss, g.min_free_gb, free_gb(&g.disk)) {
+                        (Some(lim), Some(rss), _, _) if rss > lim => Some(format!(
+                            "killed by the harness: resident memory {rss:.0} MB passed the limit of {lim:.0} MB"
+                        )),
+                        (_, _, Some(min), Some(free)) if free < min => Some(format!(
+                            "killed by the harness: free disk {free:.1} GB fell below {min:.1} GB"
+                        )),
+                        _ => None,
+                    };
+                    if let Some(why) = why {
+                        if let Ok(mut k) = killed.lock() {
+                            *k = Some(why);
+                        }
+                        if !reaped.load(Ordering::SeqCst) {
+                            // SAFETY: signalling our own, not yet reaped child.
+                            unsafe { libc::kill(pid, libc::SIGKILL) };
+                        }
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            });
+        }
+        Ok(run)
+    }
+
+    /// Why the watchdog killed the child, if it did.
+    pub fn killed_by_guard(&self) -> Option<String> {
+        self.killed.lock().ok()?.clone()
     }
 
     pub fn pid(&self) -> u32 {
@@ -57,22 +137,14 @@ impl Running {
         self.started.elapsed().as_secs_f64()
     }
 
-    /// A field of /proc/PID/status in kB (`VmRSS`, `VmHWM`).
-    fn status_kb(&self, field: &str) -> Option<u64> {
-        let s = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
-        s.lines()
-            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-    }
-
     /// Resident memory now, MB.
     pub fn rss_mb(&self) -> Option<f64> {
-        self.status_kb("VmRSS").map(|kb| kb as f64 / 1024.0)
+        status_kb(self.pid, "VmRSS").map(|kb| kb as f64 / 1024.0)
     }
 
     /// Peak resident memory so far, MB.
     pub fn hwm_mb(&self) -> Option<f64> {
-        self.status_kb("VmHWM").map(|kb| kb as f64 / 1024.0)
+        status_kb(self.pid, "VmHWM").map(|kb| kb as f64 / 1024.0)
     }
 
     fn reap(&self, flags: libc::c_int) -> Result<Option<Usage>> {
@@ -87,6 +159,7 @@ impl Running {
         if r < 0 {
             bail!("wait4({}): {}", self.pid, std::io::Error::last_os_error());
         }
+        self.reaped.store(true, Ordering::SeqCst);
         let (exit_code, signal) = if libc::WIFEXITED(status) {
             (Some(libc::WEXITSTATUS(status)), None)
         } else if libc::WIFSIGNALED(status) {
@@ -105,8 +178,7 @@ impl Running {
         }))
     }
 
-    /// Whether the child has exited (without reaping it... it is reaped:
-    /// use the returned usage).
+    /// The usage if the child has exited (it is then reaped).
     pub fn try_wait(&self) -> Result<Option<Usage>> {
         self.reap(libc::WNOHANG)
     }
@@ -138,4 +210,34 @@ impl Running {
 /// Run a command to its end.
 pub fn run(cmd: &mut Command) -> Result<Usage> {
     Running::spawn(cmd)?.wait()
+}
+
+/// Run a command to its end under `guard`, telling `say` how it goes every
+/// `every` (a long import shows progress). Returns the usage and, if the
+/// watchdog killed it, why.
+pub fn run_watched(
+    cmd: &mut Command,
+    guard: &Guard,
+    every: Duration,
+    mut say: impl FnMut(String),
+) -> Result<(Usage, Option<String>)> {
+    let run = Running::spawn_guarded(cmd, guard)?;
+    let mut next = every;
+    loop {
+        if let Some(u) = run.try_wait()? {
+            return Ok((u, run.killed_by_guard()));
+        }
+        let t = run.started.elapsed();
+        if t >= next {
+            say(format!(
+                "… {:.0} s, RSS {:.0} MB (peak {:.0} MB), disk free {:.1} GB",
+                t.as_secs_f64(),
+                run.rss_mb().unwrap_or_default(),
+                run.hwm_mb().unwrap_or_default(),
+                free_gb(&guard.disk).unwrap_or_default()
+            ));
+            next += every;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -43,7 +43,7 @@ pub async fn open(path: &Path) -> Result<SqliteConnection> {
 
 /// The embedded sample, which eligo adds to an empty registry on first
 /// run: in the FTS5 table too, so both answer over the same trials.
-fn sample_texts() -> Vec<StudyText> {
+pub fn sample_texts() -> Vec<StudyText> {
     eligo_ctgov::sample_registry()
         .into_iter()
         .map(|r| {

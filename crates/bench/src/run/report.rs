@@ -176,6 +176,15 @@ fn load(l: &[f64; 3]) -> String {
     format!("{:.2} {:.2} {:.2}", l[0], l[1], l[2])
 }
 
+/// FTS5 time ÷ eligo time, said the way round a reader wants.
+fn relative(fts_over_eligo: Option<f64>) -> String {
+    match fts_over_eligo {
+        Some(r) if r >= 1.0 => format!("{r:.1}× faster"),
+        Some(r) if r > 0.0 => format!("{:.1}× slower", 1.0 / r),
+        _ => "–".into(),
+    }
+}
+
 fn median_usage(v: &[Usage]) -> Option<&Usage> {
     let mut s: Vec<&Usage> = v.iter().collect();
     s.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
@@ -329,11 +338,11 @@ impl Report {
         if let Some(f) = &se.fts {
             let _ = writeln!(
                 o,
-                "| SQLite FTS5 bm25, same queries, p50 / p95 | {} / {} ms (FTS5 ÷ eligo: {:.1}× at p50, {:.1}× at p95) |",
+                "| SQLite FTS5 bm25, same queries, p50 / p95 | {} / {} ms (eligo {} at p50, {} at p95) |",
                 ms(f.p50_ms),
                 ms(f.p95_ms),
-                se.fts_over_eligo_p50.unwrap_or(0.0),
-                se.fts_over_eligo_p95.unwrap_or(0.0)
+                relative(se.fts_over_eligo_p50),
+                relative(se.fts_over_eligo_p95)
             );
         }
         if let Some(b) = &se.fts_build {
