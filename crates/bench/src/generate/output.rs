@@ -47,6 +47,10 @@ pub struct CorpusStats {
     pub studies: u64,
     pub json_bytes: u64,
     pub seconds: f64,
+    /// CPU time of the writing process (all threads), user + system.
+    pub cpu_s: f64,
+    /// Peak resident memory of the writing process so far, MB.
+    pub peak_rss_mb: f64,
     pub file_bytes: u64,
     pub by_family: BTreeMap<String, u64>,
     pub by_status: BTreeMap<String, u64>,
@@ -130,13 +134,15 @@ impl CorpusStats {
         let n = self.studies.max(1) as f64;
         let pct = |x: u64| 100.0 * x as f64 / n;
         let mut s = format!(
-            "{} studies, {:.1} MB of JSON ({:.1} kB per study), {:.1} MB on disk, in {:.1} s ({:.0} studies/s)\n",
+            "{} studies, {:.1} MB of JSON ({:.1} kB per study), {:.1} MB on disk, in {:.1} s ({:.0} studies/s; {:.1} s CPU, peak RSS {:.0} MB)\n",
             self.studies,
             self.json_bytes as f64 / 1e6,
             self.json_bytes as f64 / n / 1e3,
             self.file_bytes as f64 / 1e6,
             self.seconds,
             self.studies as f64 / self.seconds.max(1e-9),
+            self.cpu_s,
+            self.peak_rss_mb,
         );
         s += &format!(
             "lupus {:.3}% (SLE {:.3}%), {} distinct conditions, results {:.1}%, {:.1} sites per study ({:.1}% without geoPoint), criteria {:.0} bytes on average\n",
@@ -159,6 +165,21 @@ impl CorpusStats {
         s.push('\n');
         s
     }
+}
+
+/// (CPU seconds, peak RSS MB) of this process.
+fn own_usage() -> (f64, f64) {
+    // SAFETY: `rusage` is plain data the kernel fills; zeroed is valid.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid out-pointer for our own process.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return (0.0, 0.0);
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        tv(ru.ru_utime) + tv(ru.ru_stime),
+        ru.ru_maxrss as f64 / 1024.0,
+    )
 }
 
 /// A chunk of made studies, ready to write.
@@ -242,6 +263,7 @@ pub fn write_corpus(
         );
     }
     let started = Instant::now();
+    let cpu_before = own_usage().0;
     enum Sink {
         Stream(BufWriter<Box<dyn Write + Send>>),
         Zip(Box<zip::ZipWriter<BufWriter<File>>>),
@@ -319,6 +341,9 @@ pub fn write_corpus(
         Sink::Dir => {}
     }
     total.seconds = started.elapsed().as_secs_f64();
+    let (cpu, peak) = own_usage();
+    total.cpu_s = cpu - cpu_before;
+    total.peak_rss_mb = peak;
     total.file_bytes = if format == Format::Dir || path == Path::new("-") {
         total.json_bytes
     } else {

@@ -89,6 +89,7 @@ impl Running {
             killed: Arc::default(),
         };
         if guard.rss_mb.is_some() || guard.min_free_gb.is_some() {
+            let started = run.started;
             let (pid, reaped, killed, g) = (
                 run.pid,
                 run.reaped.clone(),
@@ -108,6 +109,10 @@ impl Running {
                         _ => None,
                     };
                     if let Some(why) = why {
+                        let why = format!(
+                            "{why}, {:.0} s after it started",
+                            started.elapsed().as_secs_f64()
+                        );
                         if let Ok(mut k) = killed.lock() {
                             *k = Some(why);
                         }

@@ -311,30 +311,38 @@ impl Report {
             s.first_match_ms
                 .map_or("–".into(), |x| format!("{} ms", ms(x)))
         );
-        let _ = writeln!(
-            o,
-            "| `POST /api/v1/match`, default set, p50 / p95 / p99 ({} requests, every patient) | {} (max {} ms, {} errors) |",
-            self.matching.default_set.n,
-            lat(&self.matching.default_set),
-            ms(self.matching.default_set.max_ms),
-            self.matching.errors
-        );
-        let _ = writeln!(
-            o,
-            "| `POST /api/v1/match?all=true`, p50 / p95 / p99 ({} requests) | {} (max {} ms) |",
-            self.matching.all.n,
-            lat(&self.matching.all),
-            ms(self.matching.all.max_ms)
-        );
+        let d = &self.matching.default_set;
+        if d.n > 0 {
+            let _ = writeln!(
+                o,
+                "| `POST /api/v1/match`, default set, p50 / p95 / p99 ({} requests, every patient) | {} (max {} ms, {} errors) |",
+                d.n,
+                lat(d),
+                ms(d.max_ms),
+                self.matching.errors
+            );
+        }
+        let al = &self.matching.all;
+        if al.n > 0 {
+            let _ = writeln!(
+                o,
+                "| `POST /api/v1/match?all=true`, p50 / p95 / p99 ({} requests) | {} (max {} ms) |",
+                al.n,
+                lat(al),
+                ms(al.max_ms)
+            );
+        }
         let se = &self.search;
-        let _ = writeln!(
-            o,
-            "| `GET /api/v1/search`, p50 / p95 ({} queries × {} rounds) | {} / {} ms |",
-            se.queries.len(),
-            se.eligo.n / se.queries.len().max(1),
-            ms(se.eligo.p50_ms),
-            ms(se.eligo.p95_ms)
-        );
+        if se.eligo.n > 0 {
+            let _ = writeln!(
+                o,
+                "| `GET /api/v1/search`, p50 / p95 ({} queries × {} rounds) | {} / {} ms |",
+                se.queries.len(),
+                se.eligo.n / se.queries.len().max(1),
+                ms(se.eligo.p50_ms),
+                ms(se.eligo.p95_ms)
+            );
+        }
         if let Some(f) = &se.fts {
             let _ = writeln!(
                 o,
