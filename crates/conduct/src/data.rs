@@ -111,9 +111,7 @@ impl Participant {
                 "required when the status is withdrawn",
             ));
         }
-        let sex = o
-            .choice_opt("sex", &["F", "M", "U"])?
-            .filter(|s| s != "U");
+        let sex = o.choice_opt("sex", &["F", "M", "U"])?.filter(|s| s != "U");
         Ok(Participant {
             study_id,
             infusion_date: o.date_req("infusion_date")?,
@@ -190,8 +188,20 @@ pub struct Vitals {
 pub const VITALS: &[(&str, &str, &str, &str, &str)] = &[
     ("temperature_c", "Temperature", "Cel", "30", "45"),
     ("heart_rate", "Heart rate", "/min", "20", "250"),
-    ("systolic_bp", "Systolic blood pressure", "mm[Hg]", "40", "300"),
-    ("diastolic_bp", "Diastolic blood pressure", "mm[Hg]", "20", "200"),
+    (
+        "systolic_bp",
+        "Systolic blood pressure",
+        "mm[Hg]",
+        "40",
+        "300",
+    ),
+    (
+        "diastolic_bp",
+        "Diastolic blood pressure",
+        "mm[Hg]",
+        "20",
+        "200",
+    ),
     ("respiratory_rate", "Respiratory rate", "/min", "4", "80"),
     ("spo2", "Oxygen saturation", "%", "50", "100"),
     ("weight_kg", "Weight", "kg", "20", "300"),
@@ -378,7 +388,8 @@ impl VisitData {
         out.new_activity_since_last_assessment =
             o.bool_opt("new_activity_since_last_assessment")?;
         for (i, l) in o.array("labs")?.iter().enumerate() {
-            out.labs.push(read_lab(&format!("{}[{i}]", o.p("labs")), l)?);
+            out.labs
+                .push(read_lab(&format!("{}[{i}]", o.p("labs")), l)?);
         }
         if let Some(v) = o.get("vitals") {
             let names: Vec<&str> = VITALS.iter().map(|x| x.0).collect();
@@ -657,9 +668,10 @@ impl AdverseEvent {
                 let g = Obj::at(&gpath, &rest, &["name", "grade"])?;
                 Grading::Entered {
                     scale: g.str_req("name", 80)?,
-                    grade: g.u32_opt("grade", 1, 5)?.ok_or_else(|| {
-                        FieldError::new(join(&gpath, "grade"), "missing (1-5)")
-                    })? as u8,
+                    grade: g
+                        .u32_opt("grade", 1, 5)?
+                        .ok_or_else(|| FieldError::new(join(&gpath, "grade"), "missing (1-5)"))?
+                        as u8,
                 }
             }
             other => {
@@ -685,10 +697,7 @@ impl AdverseEvent {
         let onset = o.date_req("onset")?;
         let resolution = o.date_opt("resolution")?;
         if resolution.is_some_and(|r| r < onset) {
-            return Err(FieldError::new(
-                o.p("resolution"),
-                "before the onset date",
-            ));
+            return Err(FieldError::new(o.p("resolution"), "before the onset date"));
         }
         let ae = AdverseEvent {
             term,
@@ -797,7 +806,8 @@ impl AdverseEvent {
                 })
             }
             Grading::Icans(v) => {
-                let (g, j) = score("astct_icans", v)?;
+                let input = self.instrument_input().unwrap_or_default();
+                let (g, j) = score("astct_icans", &input)?;
                 Ok(Graded {
                     grade: g,
                     scale: "ASTCT ICANS".into(),
@@ -863,15 +873,17 @@ fn icans_input(path: &str, v: &Value) -> Result<Value, FieldError> {
     if let Value::Object(m) = &mut v
         && let Some(tasks) = m.remove("ice_tasks")
     {
-        if m.contains_key("ice") {
-            return Err(FieldError::new(
-                join(path, "ice"),
-                "give either ice or ice_tasks, not both",
-            ));
-        }
         let ice = eligo_instruments::ice::from_json(&tasks)
             .map_err(|e| from_instrument(&join(path, "ice_tasks"), e))?;
         let total = eligo_instruments::ice::score(&ice).result.ice;
+        if m.get("ice")
+            .is_some_and(|given| given.as_u64() != Some(u64::from(total)))
+        {
+            return Err(FieldError::new(
+                join(path, "ice"),
+                format!("the ICE tasks add up to {total}; give either ice or ice_tasks"),
+            ));
+        }
         m.insert("ice".into(), json!(total));
         m.insert("ice_tasks".into(), tasks);
     }
@@ -915,7 +927,13 @@ pub const FREQUENCIES: &[(&str, &str, Option<&str>)] = &[
     ("PRN", "as needed", None),
 ];
 
-pub const ROUTES: &[&str] = &["ORAL", "INTRAVENOUS", "SUBCUTANEOUS", "INTRAMUSCULAR", "TOPICAL"];
+pub const ROUTES: &[&str] = &[
+    "ORAL",
+    "INTRAVENOUS",
+    "SUBCUTANEOUS",
+    "INTRAMUSCULAR",
+    "TOPICAL",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConMed {

@@ -7,9 +7,7 @@
 //! instruments crate; one that lacks an input is missing, with the reason.
 
 use crate::Date;
-use crate::data::{
-    AdverseEvent, ConMed, Participant, Syndrome, VisitData, prednisone_mg_per_day,
-};
+use crate::data::{AdverseEvent, ConMed, Participant, Syndrome, VisitData, prednisone_mg_per_day};
 use crate::schedule::{
     BASELINE, Plan, PlannedVisit, VisitFacts, VisitState, Window, baseline_window, days_between,
     visit_state,
@@ -209,7 +207,11 @@ pub fn worst_grades(aes: &[AdverseEvent], until: Date) -> WorstGrades {
 }
 
 fn missing_parts(parts: &[(&str, bool)]) -> Option<String> {
-    let m: Vec<&str> = parts.iter().filter(|(_, ok)| !ok).map(|(n, _)| *n).collect();
+    let m: Vec<&str> = parts
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| *n)
+        .collect();
     (!m.is_empty()).then(|| format!("missing: {}", m.join(", ")))
 }
 
@@ -231,7 +233,7 @@ pub fn sri4(baseline: &VisitData, now: &VisitData, version: &str) -> Binary {
     let (bs, ns) = (pick(baseline), pick(now));
     if let Some(why) = missing_parts(&[
         (&format!("baseline {vname}"), bs.is_some()),
-        (&format!("{vname}"), ns.is_some()),
+        (vname, ns.is_some()),
         ("baseline PGA", baseline.pga.is_some()),
         ("PGA", now.pga.is_some()),
         ("baseline BILAG-2004", baseline.bilag.is_some()),
@@ -239,14 +241,9 @@ pub fn sri4(baseline: &VisitData, now: &VisitData, version: &str) -> Binary {
     ]) {
         return Binary::missing(why);
     }
-    let (Some(bs), Some(ns), Some(bp), Some(np), Some(bb), Some(nb)) = (
-        bs,
-        ns,
-        baseline.pga,
-        now.pga,
-        baseline.bilag,
-        now.bilag,
-    ) else {
+    let (Some(bs), Some(ns), Some(bp), Some(np), Some(bb), Some(nb)) =
+        (bs, ns, baseline.pga, now.pga, baseline.bilag, now.bilag)
+    else {
         return Binary::missing("missing input");
     };
     let out = sri4::score(&sri4::Input {
@@ -486,7 +483,12 @@ pub fn sdi_change(baseline: &VisitData, now: &VisitData) -> (Binary, Option<i64>
     )
 }
 
-fn endpoints_at(baseline: Option<&VisitData>, now: &VisitData, v: &Values, sri_version: &str) -> Endpoints {
+fn endpoints_at(
+    baseline: Option<&VisitData>,
+    now: &VisitData,
+    v: &Values,
+    sri_version: &str,
+) -> Endpoints {
     let empty = VisitData::default();
     let no_bl = baseline.is_none();
     let b = baseline.unwrap_or(&empty);
@@ -520,7 +522,16 @@ pub fn timeline(
     as_of: Date,
 ) -> Timeline {
     let day0 = p.infusion_date;
-    let withdrawn = p.withdrawn_on;
+    let withdrawn = p.withdrawn_on.filter(|w| *w <= as_of);
+    // What is known on `as_of`: nothing dated later.
+    let known: Vec<VisitRecord> = visits
+        .iter()
+        .filter(|v| v.date.is_none_or(|d| d <= as_of))
+        .cloned()
+        .collect();
+    let visits = known.as_slice();
+    let aes: Vec<AdverseEvent> = aes.iter().filter(|a| a.onset <= as_of).cloned().collect();
+    let aes = aes.as_slice();
     let find = |code: &str| visits.iter().find(|v| v.code == code);
     let done_on = |v: Option<&VisitRecord>| v.and_then(|v| v.date);
     let baseline = find(BASELINE);
@@ -558,9 +569,9 @@ pub fn timeline(
     let planned: Vec<&PlannedVisit> = plan.visits.iter().collect();
     for (i, pv) in planned.iter().enumerate() {
         let w = Window::around(pv.offset.target(day0), pv.window_days);
-        let next_start = planned.get(i + 1).map(|n| {
-            Window::around(n.offset.target(day0), n.window_days).start
-        });
+        let next_start = planned
+            .get(i + 1)
+            .map(|n| Window::around(n.offset.target(day0), n.window_days).start);
         let later_done = planned[i + 1..]
             .iter()
             .any(|n| done_on(find(&n.code)).is_some());

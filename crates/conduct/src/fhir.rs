@@ -43,7 +43,13 @@ pub const VITAL_LOINC: &[(&str, &str)] = &[
 
 fn id_part(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(64)
         .collect()
 }
@@ -105,7 +111,11 @@ pub fn bundle(study: &Study, subjects: &[Subject]) -> Value {
         }
         push(subject);
         let mut n = 0;
-        let mut obs = |code: Value, cat: &str, date: Date, value: (&str, Value), extra: Option<(&str, Value)>| {
+        let mut obs = |code: Value,
+                       cat: &str,
+                       date: Date,
+                       value: (&str, Value),
+                       extra: Option<(&str, Value)>| {
             n += 1;
             let mut o = json!({
                 "resourceType": "Observation",
@@ -139,26 +149,57 @@ pub fn bundle(study: &Study, subjects: &[Subject]) -> Value {
                 if let Some(x) = l.high {
                     range.insert("high".into(), quantity(x, &l.unit));
                 }
-                let extra = (!range.is_empty()).then(|| ("referenceRange", json!([Value::Object(range)])));
-                observations.push(obs(code, "laboratory", date, ("valueQuantity", quantity(l.value, &l.unit)), extra));
+                let extra =
+                    (!range.is_empty()).then(|| ("referenceRange", json!([Value::Object(range)])));
+                observations.push(obs(
+                    code,
+                    "laboratory",
+                    date,
+                    ("valueQuantity", quantity(l.value, &l.unit)),
+                    extra,
+                ));
             }
             for ((field, label, unit, ..), (_, loinc)) in VITALS.iter().zip(VITAL_LOINC) {
                 if let Some(x) = v.data.vitals.get(field) {
                     let code = json!({"coding": [{"system": LOINC, "code": loinc}], "text": label});
-                    observations.push(obs(code, "vital-signs", date, ("valueQuantity", quantity(x, unit)), None));
+                    observations.push(obs(
+                        code,
+                        "vital-signs",
+                        date,
+                        ("valueQuantity", quantity(x, unit)),
+                        None,
+                    ));
                 }
             }
             let score = |code: &str, text: &str| json!({"coding": [{"system": SCORE, "code": code}], "text": text});
             if let Some(i) = &v.data.sledai2k {
                 let t = sledai2k::score(i).result.total;
-                observations.push(obs(score("sledai-2k", "SLEDAI-2K"), "survey", date, ("valueInteger", json!(t)), None));
+                observations.push(obs(
+                    score("sledai-2k", "SLEDAI-2K"),
+                    "survey",
+                    date,
+                    ("valueInteger", json!(t)),
+                    None,
+                ));
             }
             if let Some(i) = &v.data.selena_sledai {
                 let t = sledai2k::score(i).result.total;
-                observations.push(obs(score("selena-sledai", "SELENA-SLEDAI"), "survey", date, ("valueInteger", json!(t)), None));
+                observations.push(obs(
+                    score("selena-sledai", "SELENA-SLEDAI"),
+                    "survey",
+                    date,
+                    ("valueInteger", json!(t)),
+                    None,
+                ));
             }
             if let Some(x) = v.data.pga {
-                observations.push(obs(score("pga", "Physician Global Assessment"), "survey", date, ("valueQuantity", quantity(x, "{score}")), None));
+                observations.push(obs(
+                    score("pga", "Physician Global Assessment"),
+                    "survey",
+                    date,
+                    ("valueQuantity", quantity(x, "{score}")),
+                    None,
+                ));
             }
             if let Some(g) = &v.data.bilag {
                 for (d, grade) in bilag2004::DOMAINS.iter().zip(g.0) {
@@ -174,14 +215,25 @@ pub fn bundle(study: &Study, subjects: &[Subject]) -> Value {
             }
             if let Some(x) = &v.data.sdi {
                 let t = sdi::score(x).result.total;
-                observations.push(obs(score("sdi", "SLICC/ACR Damage Index"), "survey", date, ("valueInteger", json!(t)), None));
+                observations.push(obs(
+                    score("sdi", "SLICC/ACR Damage Index"),
+                    "survey",
+                    date,
+                    ("valueInteger", json!(t)),
+                    None,
+                ));
             }
         }
         for o in observations {
             push(o);
         }
         for (i, a) in s.aes.iter().enumerate() {
-            push(adverse_event(a, &format!("{pid}-ae-{}", i + 1), &patient_ref, &rs_id));
+            push(adverse_event(
+                a,
+                &format!("{pid}-ae-{}", i + 1),
+                &patient_ref,
+                &rs_id,
+            ));
         }
     }
     json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
@@ -221,10 +273,10 @@ fn adverse_event(a: &AdverseEvent, id: &str, patient_ref: &str, rs_id: &str) -> 
         };
         r["severity"] = json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/adverse-event-severity", "code": sev}]});
     }
-    if let Some(d) = a.resolution {
-        r["extension"]
-            .as_array_mut()
-            .map(|e| e.push(json!({"url": "http://eligo.dev/fhir/StructureDefinition/ae-resolution-date", "valueDate": d.to_string()})));
+    if let Some(d) = a.resolution
+        && let Some(e) = r["extension"].as_array_mut()
+    {
+        e.push(json!({"url": "http://eligo.dev/fhir/StructureDefinition/ae-resolution-date", "valueDate": d.to_string()}));
     }
     r
 }
@@ -267,10 +319,7 @@ fn q_value(v: &Value) -> Option<(Decimal, String)> {
 /// date) only.
 pub fn visit_from_bundle(bundle: &Value, date: Date) -> Result<Imported, FieldError> {
     if bundle["resourceType"] != "Bundle" {
-        return Err(FieldError::new(
-            "resourceType",
-            "expected a FHIR R4 Bundle",
-        ));
+        return Err(FieldError::new("resourceType", "expected a FHIR R4 Bundle"));
     }
     let entries = bundle["entry"].as_array().cloned().unwrap_or_default();
     let vocab = eligo_vocab::vocabulary();
@@ -280,7 +329,10 @@ pub fn visit_from_bundle(bundle: &Value, date: Date) -> Result<Imported, FieldEr
     for (i, e) in entries.iter().enumerate() {
         let r = &e["resource"];
         let rt = r["resourceType"].as_str().unwrap_or("");
-        let name = format!("{rt}/{}", r["id"].as_str().unwrap_or(&format!("entry[{i}]")));
+        let name = format!(
+            "{rt}/{}",
+            r["id"].as_str().unwrap_or(&format!("entry[{i}]"))
+        );
         if rt != "Observation" {
             if rt != "Patient" {
                 ignored.push(format!("{name}: only Observations are read into a visit"));
@@ -295,20 +347,34 @@ pub fn visit_from_bundle(bundle: &Value, date: Date) -> Result<Imported, FieldEr
             .as_str()
             .and_then(|s| parse_date(s.get(..10).unwrap_or(s)));
         if when.is_some_and(|d| d != date) {
-            ignored.push(format!("{name}: dated {}, not the visit date {date}", when.map(|d| d.to_string()).unwrap_or_default()));
+            ignored.push(format!(
+                "{name}: dated {}, not the visit date {date}",
+                when.map(|d| d.to_string()).unwrap_or_default()
+            ));
             continue;
         }
         let codes = coding_codes(&r["code"]);
-        let loinc: Vec<&str> = codes.iter().filter(|(s, _)| s == LOINC).map(|(_, c)| c.as_str()).collect();
-        let score: Option<&str> = codes.iter().find(|(s, _)| s == SCORE).map(|(_, c)| c.as_str());
+        let loinc: Vec<&str> = codes
+            .iter()
+            .filter(|(s, _)| s == LOINC)
+            .map(|(_, c)| c.as_str())
+            .collect();
+        let score: Option<&str> = codes
+            .iter()
+            .find(|(s, _)| s == SCORE)
+            .map(|(_, c)| c.as_str());
         if let Some(code) = score {
             if code == "pga" {
                 match q_value(&r["valueQuantity"]) {
-                    Some((v, _)) if v >= Decimal::ZERO && v <= Decimal::from(3) => data.pga = Some(v),
+                    Some((v, _)) if v >= Decimal::ZERO && v <= Decimal::from(3) => {
+                        data.pga = Some(v)
+                    }
                     _ => ignored.push(format!("{name}: PGA without a value from 0 to 3")),
                 }
             } else if let Some(d) = code.strip_prefix("bilag-2004-") {
-                let letter = r["valueCodeableConcept"]["coding"][0]["code"].as_str().unwrap_or("");
+                let letter = r["valueCodeableConcept"]["coding"][0]["code"]
+                    .as_str()
+                    .unwrap_or("");
                 let g = match letter {
                     "A" => Some(Grade::A),
                     "B" => Some(Grade::B),
@@ -322,7 +388,9 @@ pub fn visit_from_bundle(bundle: &Value, date: Date) -> Result<Imported, FieldEr
                     _ => ignored.push(format!("{name}: BILAG-2004 domain or grade not recognised")),
                 }
             } else {
-                ignored.push(format!("{name}: {code} is a total without its items; enter the items on the visit form"));
+                ignored.push(format!(
+                    "{name}: {code} is a total without its items; enter the items on the visit form"
+                ));
             }
             continue;
         }
@@ -334,24 +402,32 @@ pub fn visit_from_bundle(bundle: &Value, date: Date) -> Result<Imported, FieldEr
                     let converted = if u == *want {
                         Some(v)
                     } else {
-                        eligo_instruments::units::convert(&eligo_model::Quantity::new(v, u.clone()), want, None)
-                            .ok()
-                            .map(|c| c.quantity.value)
+                        eligo_instruments::units::convert(
+                            &eligo_model::Quantity::new(v, u.clone()),
+                            want,
+                            None,
+                        )
+                        .ok()
+                        .map(|c| c.quantity.value)
                     };
                     match converted {
                         Some(x) => set_vital(&mut data, field, x),
-                        None => ignored.push(format!("{name}: {label} in {u}, not convertible to {want}")),
+                        None => ignored
+                            .push(format!("{name}: {label} in {u}, not convertible to {want}")),
                     }
                 }
                 _ => ignored.push(format!("{name}: vital sign without a value")),
             }
             continue;
         }
-        let analyte = vocab.analytes().iter().find(|a| {
-            !a.qualitative && !a.unit.is_empty() && a.loinc.iter().any(|c| loinc.contains(&c.as_str()))
-        });
+        let analyte = vocab
+            .analytes()
+            .iter()
+            .find(|a| !a.unit.is_empty() && a.loinc.iter().any(|c| loinc.contains(&c.as_str())));
         let Some(a) = analyte else {
-            ignored.push(format!("{name}: no laboratory test eligo records has this code"));
+            ignored.push(format!(
+                "{name}: no laboratory test eligo records has this code"
+            ));
             continue;
         };
         let Some((v, unit)) = q_value(&r["valueQuantity"]) else {

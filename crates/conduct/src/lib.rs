@@ -24,6 +24,7 @@ pub mod escalation;
 pub mod export;
 pub mod fhir;
 pub mod input;
+pub mod sample;
 pub mod schedule;
 pub mod settings;
 pub mod stats;

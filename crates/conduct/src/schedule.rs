@@ -142,9 +142,16 @@ pub fn parse_time_frame(text: &str) -> TimeFrame {
                 // "Month 3", "Day 28", "weeks 4, 8 and 12".
                 points.push(unit(n));
                 i += 1;
-                while let Some(n) = tokens.get(i + 1).and_then(|x| num(x)) {
-                    points.push(unit(n));
-                    i += 1;
+                loop {
+                    let skip =
+                        usize::from(tokens.get(i + 1).is_some_and(|t| t == "and" || t == "or"));
+                    match tokens.get(i + 1 + skip).and_then(|x| num(x)) {
+                        Some(n) => {
+                            points.push(unit(n));
+                            i += 1 + skip;
+                        }
+                        None => break,
+                    }
                 }
             }
         } else if !matches!(t, "and" | "or" | "at" | "to") {

@@ -224,7 +224,11 @@ fn incidence(subjects: &[&Subject], which: Syndrome) -> Incidence {
             continue;
         }
         n += 1;
-        let first = events.iter().map(|(a, _)| a.onset).min().unwrap_or(s.participant.infusion_date);
+        let first = events
+            .iter()
+            .map(|(a, _)| a.onset)
+            .min()
+            .unwrap_or(s.participant.infusion_date);
         onset_days.push(days_between(s.participant.infusion_date, first));
         let worst = events.iter().map(|(_, g)| *g).max().unwrap_or(0);
         if (1..=5).contains(&worst) {
@@ -254,7 +258,12 @@ fn group(label: String, dose_level: Option<u32>, plan: &Plan, subjects: &[&Subje
 
 /// The summary over treated participants (infused on or before `as_of`),
 /// all together and per dose level when the trial has more than one.
-pub fn summarize(plan: &Plan, dose_levels: &[String], subjects: &[Subject], as_of: Date) -> Summary {
+pub fn summarize(
+    plan: &Plan,
+    dose_levels: &[String],
+    subjects: &[Subject],
+    as_of: Date,
+) -> Summary {
     let treated: Vec<&Subject> = subjects
         .iter()
         .filter(|s| s.participant.infusion_date <= as_of)

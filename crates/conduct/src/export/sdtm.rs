@@ -106,7 +106,12 @@ pub const VS_TESTS: &[(&str, &str, &str, &str)] = &[
     ("heart_rate", "HR", "Heart Rate", "beats/min"),
     ("systolic_bp", "SYSBP", "Systolic Blood Pressure", "mmHg"),
     ("diastolic_bp", "DIABP", "Diastolic Blood Pressure", "mmHg"),
-    ("respiratory_rate", "RESP", "Respiratory Rate", "breaths/min"),
+    (
+        "respiratory_rate",
+        "RESP",
+        "Respiratory Rate",
+        "breaths/min",
+    ),
     ("spo2", "OXYSAT", "Oxygen Saturation", "%"),
     ("weight_kg", "WEIGHT", "Weight", "kg"),
     ("height_cm", "HEIGHT", "Height", "cm"),
@@ -141,15 +146,17 @@ pub fn study_day(rf: Date, date: Date) -> i64 {
 /// VISITNUM and VISIT of a visit code: baseline 1, planned visits 2, 3...
 /// in schedule order, unscheduled visits after the last planned visit
 /// before them (x.01, x.02...).
-pub fn visit_num(plan: &Plan, code: &str, p: &Participant, visits: &[VisitRecord]) -> (String, String) {
+pub fn visit_num(
+    plan: &Plan,
+    code: &str,
+    p: &Participant,
+    visits: &[VisitRecord],
+) -> (String, String) {
     if code == BASELINE {
         return ("1".into(), "BASELINE".into());
     }
     if let Some(i) = plan.visits.iter().position(|v| v.code == code) {
-        return (
-            (i + 2).to_string(),
-            plan.visits[i].label.to_uppercase(),
-        );
+        return ((i + 2).to_string(), plan.visits[i].label.to_uppercase());
     }
     // Unscheduled: after the planned visit whose target precedes its date.
     let date = visits.iter().find(|v| v.code == code).and_then(|v| v.date);
@@ -199,8 +206,8 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
     let mut dm = Dataset {
         name: "DM",
         columns: vec![
-            "STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFSTDTC", "RFXSTDTC", "AGE", "AGEU",
-            "SEX", "ARMCD", "ARM", "ACTARMCD", "ACTARM",
+            "STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFSTDTC", "RFXSTDTC", "AGE", "AGEU", "SEX",
+            "ARMCD", "ARM", "ACTARMCD", "ACTARM",
         ],
         rows: vec![],
     };
@@ -248,8 +255,7 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
     let mut suppae = Dataset {
         name: "SUPPAE",
         columns: vec![
-            "STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL",
-            "QORIG",
+            "STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL", "QORIG",
         ],
         rows: vec![],
     };
@@ -276,7 +282,11 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
             rf.to_string(),
             rf.to_string(),
             p.age_years.map(|a| a.to_string()).unwrap_or_default(),
-            if p.age_years.is_some() { "YEARS".into() } else { String::new() },
+            if p.age_years.is_some() {
+                "YEARS".into()
+            } else {
+                String::new()
+            },
             p.sex.clone().unwrap_or_else(|| "U".into()),
             armcd.clone(),
             armname.clone(),
@@ -342,7 +352,12 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
                     .map(|t| (t.1.to_string(), t.2.to_string()))
                     .unwrap_or_else(|| {
                         (
-                            l.analyte.to_uppercase().replace('_', "").chars().take(8).collect(),
+                            l.analyte
+                                .to_uppercase()
+                                .replace('_', "")
+                                .chars()
+                                .take(8)
+                                .collect(),
                             a.map(|a| a.label.clone()).unwrap_or_default(),
                         )
                     });
@@ -378,7 +393,11 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
                     l.high.map(dec).unwrap_or_default(),
                     std.map(dec).unwrap_or_default(),
                     std.map(dec).unwrap_or_default(),
-                    if std.is_some() { sdtm_unit(&canon) } else { String::new() },
+                    if std.is_some() {
+                        sdtm_unit(&canon)
+                    } else {
+                        String::new()
+                    },
                     nrind.into(),
                     vnum.clone(),
                     vname.clone(),
@@ -386,25 +405,26 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
                     dy.clone(),
                 ]);
             }
-            let mut q = |code: String, test: String, cat: &str, orres: String, num: Option<String>| {
-                qseq += 1;
-                qs.rows.push(vec![
-                    sid.clone(),
-                    "QS".into(),
-                    u.clone(),
-                    qseq.to_string(),
-                    code,
-                    test,
-                    cat.into(),
-                    orres.clone(),
-                    orres,
-                    num.unwrap_or_default(),
-                    vnum.clone(),
-                    vname.clone(),
-                    date.to_string(),
-                    dy.clone(),
-                ]);
-            };
+            let mut q =
+                |code: String, test: String, cat: &str, orres: String, num: Option<String>| {
+                    qseq += 1;
+                    qs.rows.push(vec![
+                        sid.clone(),
+                        "QS".into(),
+                        u.clone(),
+                        qseq.to_string(),
+                        code,
+                        test,
+                        cat.into(),
+                        orres.clone(),
+                        orres,
+                        num.unwrap_or_default(),
+                        vnum.clone(),
+                        vname.clone(),
+                        date.to_string(),
+                        dy.clone(),
+                    ]);
+                };
             for (items, prefix, cat) in [
                 (&v.data.sledai2k, "SLE2K", "SLEDAI-2K"),
                 (&v.data.selena_sledai, "SELSL", "SELENA-SLEDAI"),
@@ -551,14 +571,20 @@ pub fn datasets(study: &Study, subjects: &[Subject]) -> Vec<Dataset> {
                     String::new()
                 },
                 c.dose_mg.map(dec).unwrap_or_default(),
-                if c.dose_mg.is_some() { "mg".into() } else { String::new() },
+                if c.dose_mg.is_some() {
+                    "mg".into()
+                } else {
+                    String::new()
+                },
                 c.frequency.clone().unwrap_or_default(),
                 c.route.clone().unwrap_or_default(),
                 c.indication.clone().unwrap_or_default(),
                 c.start.to_string(),
                 c.end.map(|d| d.to_string()).unwrap_or_default(),
                 study_day(rf, c.start).to_string(),
-                c.end.map(|d| study_day(rf, d).to_string()).unwrap_or_default(),
+                c.end
+                    .map(|d| study_day(rf, d).to_string())
+                    .unwrap_or_default(),
             ]);
         }
     }
