@@ -740,6 +740,7 @@ impl Writer {
 }
 
 mod cache;
+pub mod conduct;
 pub mod server;
 
 #[cfg(test)]

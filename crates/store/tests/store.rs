@@ -402,3 +402,7 @@ async fn sqlite_store_reopens_with_its_identity_and_data() {
 // Web app tables (issue 7): accounts, sessions, applications, audit trail.
 #[path = "store/server.rs"]
 mod server;
+
+// Trial conduct (issue 19): participants, records, audit trail, advice.
+#[path = "store/conduct.rs"]
+mod conduct;
