@@ -765,18 +765,16 @@ impl Store {
 
     /// Accepted advice of a trial, oldest first.
     pub async fn decisions(&self, trial_id: &str) -> Result<Vec<DecisionRow>> {
-        let rows: Vec<(i64, String, String, String, Option<String>, String, String)> = on_pool!(
-            &self.backend,
-            |p| {
-                sqlx::query_as(
+        type Row = (i64, String, String, String, Option<String>, String, String);
+        let rows: Vec<Row> = on_pool!(&self.backend, |p| {
+            sqlx::query_as(
                     "SELECT id, trial_id, design, advice_json, note, actor, at FROM escalation_decisions \
                      WHERE trial_id = $1 ORDER BY id",
                 )
                 .bind(trial_id)
                 .fetch_all(p)
                 .await?
-            }
-        );
+        });
         Ok(rows
             .into_iter()
             .map(|r| DecisionRow {
