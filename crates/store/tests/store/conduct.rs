@@ -4,6 +4,15 @@
 use super::backends;
 use eligo_store::conduct::{Actor, Changed, Created, FieldChange};
 
+type Seen<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 fn actor() -> Actor {
     Actor {
         user_id: None,
@@ -140,14 +149,7 @@ async fn participants_records_and_their_audit_trail() {
             Created::Created(_)
         ));
         let trail = s.conduct_audit("NCT06946485", Some(pid)).await.unwrap();
-        let seen: Vec<(
-            &str,
-            &str,
-            Option<&str>,
-            Option<&str>,
-            Option<&str>,
-            Option<&str>,
-        )> = trail
+        let seen: Vec<Seen> = trail
             .iter()
             .map(|r| {
                 (
