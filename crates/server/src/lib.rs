@@ -14,6 +14,7 @@
 pub mod api;
 pub mod auth;
 mod catalog;
+pub mod conduct;
 mod error;
 pub mod matching;
 mod params;
