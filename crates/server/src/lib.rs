@@ -131,6 +131,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let limit = state.settings().body_limit;
     Router::new()
+        .merge(conduct::routes())
         .merge(web::routes())
         .merge(api::routes())
         .with_state(state)

@@ -3,10 +3,10 @@
 //! and SELENA-SLEDAI, PGA, prednisone-equivalent dose, C3 and C4, anti-dsDNA,
 //! and adverse events as bars from onset to resolution, coloured by grade.
 
+use eligo_conduct::Date;
 use eligo_conduct::data::AdverseEvent;
 use eligo_conduct::endpoints::Timeline;
 use eligo_conduct::schedule::days_between;
-use eligo_conduct::Date;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
 
@@ -54,38 +54,71 @@ pub fn svg(t: &Timeline, aes: &[(AdverseEvent, Option<u8>)], day0: Date, as_of: 
     }
     let span = (max_day - min_day).max(1) as f64;
     let x = |d: i64| LEFT + (d - min_day) as f64 / span * (W - LEFT - RIGHT);
-    let val = |r: &eligo_conduct::endpoints::VisitRow, f: &dyn Fn(&eligo_conduct::endpoints::Values) -> Option<f64>| {
+    let val = |r: &eligo_conduct::endpoints::VisitRow,
+               f: &dyn Fn(&eligo_conduct::endpoints::Values) -> Option<f64>| {
         r.day.and_then(|d| f(&r.values).map(|v| (d, v)))
     };
     let dec = |x: Option<rust_decimal::Decimal>| x.and_then(|d| d.to_f64());
-    let collect = |f: &dyn Fn(&eligo_conduct::endpoints::Values) -> Option<f64>| -> Vec<(i64, f64)> {
-        let mut v: Vec<(i64, f64)> = t.rows.iter().filter_map(|r| val(r, f)).collect();
-        v.sort_by_key(|p| p.0);
-        v
-    };
+    let collect =
+        |f: &dyn Fn(&eligo_conduct::endpoints::Values) -> Option<f64>| -> Vec<(i64, f64)> {
+            let mut v: Vec<(i64, f64)> = t.rows.iter().filter_map(|r| val(r, f)).collect();
+            v.sort_by_key(|p| p.0);
+            v
+        };
     let panels: Vec<(&str, Vec<Series>)> = vec![
         (
             "SLEDAI",
             vec![
-                Series { label: "SLEDAI-2K", colour: "#0b5cad", points: collect(&|v| v.sledai2k.map(f64::from)) },
-                Series { label: "SELENA-SLEDAI", colour: "#57606a", points: collect(&|v| v.selena_sledai.map(f64::from)) },
+                Series {
+                    label: "SLEDAI-2K",
+                    colour: "#0b5cad",
+                    points: collect(&|v| v.sledai2k.map(f64::from)),
+                },
+                Series {
+                    label: "SELENA-SLEDAI",
+                    colour: "#57606a",
+                    points: collect(&|v| v.selena_sledai.map(f64::from)),
+                },
             ],
         ),
-        ("PGA (0-3)", vec![Series { label: "PGA", colour: "#1a7f37", points: collect(&|v| dec(v.pga)) }]),
+        (
+            "PGA (0-3)",
+            vec![Series {
+                label: "PGA",
+                colour: "#1a7f37",
+                points: collect(&|v| dec(v.pga)),
+            }],
+        ),
         (
             "Prednisone mg/day",
-            vec![Series { label: "prednisone", colour: "#9a6700", points: collect(&|v| dec(v.prednisone_mg_day)) }],
+            vec![Series {
+                label: "prednisone",
+                colour: "#9a6700",
+                points: collect(&|v| dec(v.prednisone_mg_day)),
+            }],
         ),
         (
             "C3, C4 g/L",
             vec![
-                Series { label: "C3", colour: "#8250df", points: collect(&|v| dec(v.c3_g_l)) },
-                Series { label: "C4", colour: "#bf3989", points: collect(&|v| dec(v.c4_g_l)) },
+                Series {
+                    label: "C3",
+                    colour: "#8250df",
+                    points: collect(&|v| dec(v.c3_g_l)),
+                },
+                Series {
+                    label: "C4",
+                    colour: "#bf3989",
+                    points: collect(&|v| dec(v.c4_g_l)),
+                },
             ],
         ),
         (
             "anti-dsDNA IU/mL",
-            vec![Series { label: "anti-dsDNA", colour: "#cf222e", points: collect(&|v| dec(v.anti_dsdna_iu_ml)) }],
+            vec![Series {
+                label: "anti-dsDNA",
+                colour: "#cf222e",
+                points: collect(&|v| dec(v.anti_dsdna_iu_ml)),
+            }],
         ),
     ];
     let ae_lane = 14.0;
@@ -185,14 +218,20 @@ pub fn svg(t: &Timeline, aes: &[(AdverseEvent, Option<u8>)], day0: Date, as_of: 
         y0 + 12.0
     );
     if aes.is_empty() {
-        let _ = write!(s, r##"<text x="{LEFT}" y="{:.1}" fill="#57606a">none recorded</text>"##, y0 + 12.0);
+        let _ = write!(
+            s,
+            r##"<text x="{LEFT}" y="{:.1}" fill="#57606a">none recorded</text>"##,
+            y0 + 12.0
+        );
     }
     for (i, (a, g)) in aes.iter().enumerate() {
         let yy = y0 + 4.0 + i as f64 * ae_lane;
         let start = days_between(day0, a.onset);
         let end = a
             .resolution
-            .map_or(days_between(day0, as_of).max(start), |r| days_between(day0, r));
+            .map_or(days_between(day0, as_of).max(start), |r| {
+                days_between(day0, r)
+            });
         let colour = g
             .and_then(|g| GRADE_COLOURS.get(usize::from(g).saturating_sub(1)))
             .copied()

@@ -238,11 +238,17 @@ fn check_participant(ctx: &Ctx, p: &Participant) -> Result<()> {
     match p.dose_level {
         Some(l) if ctx.levels.is_empty() => Err(invalid(
             "dose_level",
-            format!("the record of {} lists no dose levels (got {l})", ctx.trial.id),
+            format!(
+                "the record of {} lists no dose levels (got {l})",
+                ctx.trial.id
+            ),
         )),
         Some(l) if l as usize > ctx.levels.len() => Err(invalid(
             "dose_level",
-            format!("the record lists {} dose levels (got {l})", ctx.levels.len()),
+            format!(
+                "the record lists {} dose levels (got {l})",
+                ctx.levels.len()
+            ),
         )),
         _ => Ok(()),
     }
@@ -434,7 +440,14 @@ pub async fn record_visit(
             } else {
                 let reason = need_reason(reason)?;
                 match store
-                    .update_record(row.id, &new.to_string(), &ch, reason, &row.updated_at, actor)
+                    .update_record(
+                        row.id,
+                        &new.to_string(),
+                        &ch,
+                        reason,
+                        &row.updated_at,
+                        actor,
+                    )
                     .await?
                 {
                     Changed::Changed => (row.id, "changed"),
@@ -548,7 +561,15 @@ pub async fn add_adverse_event(
             format!("before the infusion ({})", s.p.infusion_date),
         ));
     }
-    add_record(store, s, "adverse_event", visit.unwrap_or(""), &a.to_json(), actor).await
+    add_record(
+        store,
+        s,
+        "adverse_event",
+        visit.unwrap_or(""),
+        &a.to_json(),
+        actor,
+    )
+    .await
 }
 
 /// Add a concomitant medication.
@@ -560,7 +581,15 @@ pub async fn add_medication(
     actor: &Actor,
 ) -> Result<i64> {
     let c = ConMed::from_json(input)?;
-    add_record(store, s, "medication", visit.unwrap_or(""), &c.to_json(), actor).await
+    add_record(
+        store,
+        s,
+        "medication",
+        visit.unwrap_or(""),
+        &c.to_json(),
+        actor,
+    )
+    .await
 }
 
 /// Change an adverse event or medication, with a reason.
@@ -587,7 +616,14 @@ pub async fn change_record(
         return Ok(());
     }
     match store
-        .update_record(row.id, &new.to_string(), &ch, reason, &row.updated_at, actor)
+        .update_record(
+            row.id,
+            &new.to_string(),
+            &ch,
+            reason,
+            &row.updated_at,
+            actor,
+        )
         .await?
     {
         Changed::Changed => Ok(()),
@@ -609,9 +645,7 @@ pub async fn record_in_error(
     match store.record_entered_in_error(id, reason, actor).await? {
         Changed::Changed => Ok(()),
         Changed::NotFound => Err(ServiceError::NotFound("no such record".into())),
-        Changed::Conflict => Err(ServiceError::Conflict(
-            "already entered in error".into(),
-        )),
+        Changed::Conflict => Err(ServiceError::Conflict("already entered in error".into())),
     }
 }
 
@@ -623,12 +657,13 @@ pub async fn participant_in_error(
     actor: &Actor,
 ) -> Result<()> {
     let reason = need_reason(reason)?;
-    match store.participant_entered_in_error(id, reason, actor).await? {
+    match store
+        .participant_entered_in_error(id, reason, actor)
+        .await?
+    {
         Changed::Changed => Ok(()),
         Changed::NotFound => Err(ServiceError::NotFound("no such participant".into())),
-        Changed::Conflict => Err(ServiceError::Conflict(
-            "already entered in error".into(),
-        )),
+        Changed::Conflict => Err(ServiceError::Conflict("already entered in error".into())),
     }
 }
 
@@ -803,14 +838,18 @@ pub fn endpoint_rows(ctx: &Ctx, subjects: &[Subject], as_of: Date) -> Vec<Vec<Va
                 r.values.sledai2k.map_or(Value::Null, |x| json!(x)),
                 r.values.selena_sledai.map_or(Value::Null, |x| json!(x)),
                 opt(r.values.pga.map(|x| x.normalize().to_string())),
-                opt(r.values.prednisone_mg_day.map(|x| x.normalize().to_string())),
+                opt(r
+                    .values
+                    .prednisone_mg_day
+                    .map(|x| x.normalize().to_string())),
                 yn(get("sri4")),
                 yn(get("doris2021")),
                 yn(get("lldas")),
                 yn(get("bilag")),
                 yn(get("pga")),
                 yn(get("sdi")),
-                e.and_then(|e| e.sdi_change).map_or(Value::Null, |x| json!(x)),
+                e.and_then(|e| e.sdi_change)
+                    .map_or(Value::Null, |x| json!(x)),
                 r.worst.ctcae.map_or(Value::Null, |x| json!(x)),
                 r.worst.crs.map_or(Value::Null, |x| json!(x)),
                 r.worst.icans.map_or(Value::Null, |x| json!(x)),
