@@ -13,6 +13,8 @@ mod api;
 mod auth;
 #[path = "server/browser.rs"]
 mod browser;
+#[path = "server/conduct.rs"]
+mod conduct;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]
