@@ -13,6 +13,8 @@ mod api;
 mod auth;
 #[path = "server/browser.rs"]
 mod browser;
+#[path = "server/browser_conduct.rs"]
+mod browser_conduct;
 #[path = "server/conduct.rs"]
 mod conduct;
 #[path = "server/pages.rs"]
