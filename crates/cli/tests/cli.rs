@@ -1,6 +1,8 @@
 //! CLI integration tests (one test binary; one module per command group).
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/conduct.rs"]
+mod conduct;
 #[path = "cli/criteria.rs"]
 mod criteria;
 #[path = "cli/instruments.rs"]
