@@ -497,3 +497,82 @@ async fn escalation_advice_for_a_multi_dose_trial_is_recorded_with_who_accepted_
         d[0].advice_json
     );
 }
+
+#[tokio::test]
+async fn an_enrolled_application_becomes_a_participant_without_its_name() {
+    let app = app_with_example().await;
+    let mut patient = Jar::from_ip("10.0.0.9");
+    let done = app
+        .apply(
+            TRIAL,
+            crate::common::CHT101_ANSWERS,
+            "Li Na",
+            "li.na@example.org",
+            &mut patient,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let a = app
+        .state
+        .store()
+        .applications_for_user(1, Some(TRIAL), None)
+        .await
+        .unwrap()[0]
+        .id;
+    app.state
+        .store()
+        .change_application_status(
+            a,
+            1,
+            "a@example.org",
+            eligo_store::server::ApplicationStatus::Enrolled,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut jar = login(&app, "a@example.org").await;
+    let page = app
+        .get_with(&format!("/coordinator/applications/{a}"), &mut jar)
+        .await;
+    assert!(page.body.contains("make-participant"));
+    let home = app
+        .get_with(
+            &format!("/coordinator/trials/{TRIAL}/conduct?application={a}"),
+            &mut jar,
+        )
+        .await;
+    let csrf = home.csrf();
+    let app_id = a.to_string();
+    let r = app
+        .post_form(
+            &format!("/coordinator/trials/{TRIAL}/conduct"),
+            &[
+                ("csrf", &csrf),
+                ("study_id", "CHT-301"),
+                ("infusion_date", "2026-07-01"),
+                ("application_id", &app_id),
+            ],
+            &mut jar,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let pid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let row = app.state.store().participant(pid).await.unwrap().unwrap();
+    assert_eq!(row.application_id, Some(a));
+    assert!(!row.data_json.contains("Li Na") && !row.data_json.contains("li.na"));
+    // The same application cannot become a second participant.
+    let r = app
+        .post_form(
+            &format!("/coordinator/trials/{TRIAL}/conduct"),
+            &[
+                ("csrf", &csrf),
+                ("study_id", "CHT-302"),
+                ("infusion_date", "2026-07-01"),
+                ("application_id", &app_id),
+            ],
+            &mut jar,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("already a participant"), "{}", r.body);
+}
