@@ -840,17 +840,17 @@ fn vstr(v: &Value) -> String {
     }
 }
 
+struct VisitView {
+    sledai2k_assessed: bool,
+    selena_assessed: bool,
+    sledai: Vec<SledaiRow>,
+    bilag: Vec<(&'static str, String)>,
+    sdi_assessed: bool,
+    sdi: Vec<SdiRow>,
+}
+
 /// The form view of a visit JSON (stored, or as just submitted).
-fn visit_view(
-    j: &Value,
-) -> (
-    bool,
-    bool,
-    Vec<SledaiRow>,
-    Vec<(&'static str, String)>,
-    bool,
-    Vec<SdiRow>,
-) {
+fn visit_view(j: &Value) -> VisitView {
     let k2 = j.get("sledai2k");
     let sel = j.get("selena_sledai");
     let sledai = sledai2k::ITEMS
@@ -884,14 +884,14 @@ fn visit_view(
             }
         })
         .collect();
-    (
-        k2.is_some(),
-        sel.is_some(),
+    VisitView {
+        sledai2k_assessed: k2.is_some(),
+        selena_assessed: sel.is_some(),
         sledai,
         bilag,
-        s.is_some(),
-        sdi_rows,
-    )
+        sdi_assessed: s.is_some(),
+        sdi: sdi_rows,
+    }
 }
 
 async fn visit_page(
@@ -908,7 +908,7 @@ async fn visit_page(
         .map(|(r, _)| serde_json::from_str(&r.data_json).unwrap_or(Value::Null))
         .unwrap_or(Value::Null);
     let j = submitted.unwrap_or(&stored);
-    let (k2a, sela, sledai, bilag, sdia, sdi_rows) = visit_view(j);
+    let view = visit_view(j);
     let lab_of = |key: &str| -> Option<&Value> {
         j["labs"]
             .as_array()
@@ -965,13 +965,13 @@ async fn visit_page(
         existing: existing.is_some_and(|(_, v)| v.date.is_some()),
         missed: existing.and_then(|(_, v)| v.missed.clone()),
         date: vstr(&j["date"]),
-        sledai2k_assessed: k2a,
-        selena_assessed: sela,
-        sledai,
-        bilag,
+        sledai2k_assessed: view.sledai2k_assessed,
+        selena_assessed: view.selena_assessed,
+        sledai: view.sledai,
+        bilag: view.bilag,
         pga: vstr(&j["pga"]),
-        sdi_assessed: sdia,
-        sdi: sdi_rows,
+        sdi_assessed: view.sdi_assessed,
+        sdi: view.sdi,
         attest: ATTESTATIONS
             .iter()
             .map(|(k, l)| {

@@ -393,7 +393,9 @@ pub struct Recorded {
 
 /// Record a visit from its JSON (the `eligo visit record` file): the first
 /// entry needs no reason, a change does. AEs and medications in it are
-/// added as new records reported at this visit.
+/// added as new records reported at this visit. `today` bounds the visit
+/// date (the example loads with its own date).
+#[allow(clippy::too_many_arguments)] // each is a separate fact of the write
 pub async fn record_visit(
     store: &Store,
     ctx: &Ctx,
