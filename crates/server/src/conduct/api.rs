@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/records/{id}/entered-in-error",
             post(post_entered_in_error),
         )
+        .route("/api/v1/records/{id}", axum::routing::patch(patch_record))
         .route("/api/v1/trials/{id}/endpoints", get(get_endpoints))
         .route("/api/v1/trials/{id}/summary", get(get_summary))
         .route(
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         post_adverse_event,
         post_medication,
         post_entered_in_error,
+        patch_record,
         get_endpoints,
         get_summary,
         get_escalation,
@@ -387,6 +389,44 @@ pub async fn post_entered_in_error(
             ));
         }
         service::record_in_error(state.store(), rid, reason.as_deref(), &actor(&c)).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await)
+}
+
+/// Change an adverse event or medication: the whole record as it should
+/// be, with `reason` (audited field by field). Visits change through
+/// `PUT .../visits/{code}`.
+#[utoipa::path(patch, path = "/api/v1/records/{id}", tag = "conduct",
+    security(("bearer" = []), ("session_cookie" = [])),
+    params(("id" = i64, Path, description = "Record id", minimum = 1)),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn patch_record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    b: Result<Bytes, BytesRejection>,
+) -> Response {
+    let c = match require(&state, &headers, true).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    run(async {
+        let rid = parse_id(&id)?;
+        let row = state
+            .store()
+            .record(rid)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such record"))?;
+        if !c.has_trial(&row.trial_id) {
+            return Err(AppError::forbidden(
+                "this record belongs to a trial you do not coordinate",
+            ));
+        }
+        let mut v = read_body(&headers, b)?;
+        let reason = take(&mut v, "reason")?;
+        service::change_record(state.store(), &row, &v, reason.as_deref(), &actor(&c)).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await)

@@ -359,6 +359,29 @@ async fn writes_need_csrf_and_changes_need_reasons_and_are_audited() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let cm = r.json()["id"].as_i64().unwrap();
+    // A change to the medication needs a reason and is audited.
+    let changed = r#"{"name":"Prednisone","dose_mg":7.5,"frequency":"QD","start":"2026-05-01"}"#;
+    let r = app
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/records/{cm}"),
+            changed,
+            &mut jar,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let with_reason = r#"{"name":"Prednisone","dose_mg":7.5,"frequency":"QD","start":"2026-05-01","reason":"dose misread"}"#;
+    let r = app
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/records/{cm}"),
+            with_reason,
+            &mut jar,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let r = app
         .json(
             Method::POST,
@@ -409,10 +432,22 @@ async fn writes_need_csrf_and_changes_need_reasons_and_are_audited() {
     assert!(trail.iter().any(
         |a| a.action == "entered_in_error" && a.reason.as_deref() == Some("wrong participant")
     ));
+    let dose = trail
+        .iter()
+        .find(|a| a.action == "changed" && a.field.as_deref() == Some("dose_mg"))
+        .expect("the dose change is audited");
+    assert_eq!(
+        (
+            dose.old_value.as_deref(),
+            dose.new_value.as_deref(),
+            dose.reason.as_deref()
+        ),
+        (Some("10"), Some("7.5"), Some("dose misread"))
+    );
     assert_eq!(
         trail.iter().filter(|a| a.action == "changed").count(),
-        1,
-        "the refused change left no trace"
+        2,
+        "the refused changes left no trace"
     );
     // Nothing was deleted: the medication row is still there, flagged.
     let recs = app.state.store().records(pid).await.unwrap();
