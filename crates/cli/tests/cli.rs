@@ -3,6 +3,8 @@
 mod common;
 #[path = "cli/concurrent.rs"]
 mod concurrent;
+#[path = "cli/conduct.rs"]
+mod conduct;
 #[path = "cli/criteria.rs"]
 mod criteria;
 #[path = "cli/instruments.rs"]

@@ -47,7 +47,11 @@ pub fn routes() -> Router<AppState> {
 /// Swagger UI at `/api/docs`, the document at `/api/openapi.json`.
 pub fn docs() -> Router {
     SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", ApiDoc::openapi())
+        .url("/api/openapi.json", {
+            let mut doc = ApiDoc::openapi();
+            doc.merge(crate::conduct::api::ConductApi::openapi());
+            doc
+        })
         .into()
 }
 
@@ -114,7 +118,7 @@ impl Modify for Security {
 }
 
 /// The request body, or a JSON 4xx (413 when over the limit).
-fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+pub(crate) fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
     b.map_err(|r| {
         let mut e = AppError::new(r.status(), r.body_text());
         e.field = Some("body".into());
@@ -122,7 +126,7 @@ fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
     })
 }
 
-fn json_content(headers: &HeaderMap) -> Result<(), AppError> {
+pub(crate) fn json_content(headers: &HeaderMap) -> Result<(), AppError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -155,7 +159,7 @@ fn unauthorized() -> Response {
 
 /// The coordinator, or the response to send instead (401; 403 for a
 /// cookie-authenticated write without the CSRF header).
-async fn require(
+pub(crate) async fn require(
     state: &AppState,
     headers: &HeaderMap,
     write: bool,
@@ -542,7 +546,7 @@ pub struct SessionResponse {
     pub expires_at: i64,
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(b).map_err(|e| {
         let msg = e.to_string();
         // serde names the field in "missing field `x`" / "unknown field `x`".

@@ -14,6 +14,7 @@
 pub mod api;
 pub mod auth;
 pub mod catalog;
+pub mod conduct;
 mod error;
 mod limits;
 pub mod listen;
@@ -153,6 +154,7 @@ pub fn app(state: AppState) -> Router {
     let limit = state.settings().body_limit;
     let body_timeout = state.settings().body_timeout;
     Router::new()
+        .merge(conduct::routes())
         .merge(web::routes())
         .merge(api::routes())
         .with_state(state)

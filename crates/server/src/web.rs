@@ -96,7 +96,7 @@ impl IntoResponse for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 fn html_headers() -> [(header::HeaderName, HeaderValue); 2] {
     [
@@ -108,11 +108,15 @@ fn html_headers() -> [(header::HeaderName, HeaderValue); 2] {
     ]
 }
 
-fn page(t: &impl Template) -> PageResult {
+pub(crate) fn page(t: &impl Template) -> PageResult {
     page_with(StatusCode::OK, t, None)
 }
 
-fn page_with(status: StatusCode, t: &impl Template, cookie: Option<HeaderValue>) -> PageResult {
+pub(crate) fn page_with(
+    status: StatusCode,
+    t: &impl Template,
+    cookie: Option<HeaderValue>,
+) -> PageResult {
     let html = t.render().map_err(AppError::from)?;
     let mut res = (status, html_headers(), html).into_response();
     if let Some(c) = cookie {
@@ -141,7 +145,7 @@ pub struct Nav {
     pub q: String,
 }
 
-async fn who(
+pub(crate) async fn who(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Nav, Option<Coordinator>), AppError> {
@@ -154,7 +158,7 @@ async fn who(
     Ok((nav, c))
 }
 
-fn form(body: &Bytes) -> Result<Params, AppError> {
+pub(crate) fn form(body: &Bytes) -> Result<Params, AppError> {
     let s =
         std::str::from_utf8(body).map_err(|_| AppError::bad_request("the form is not UTF-8"))?;
     Params::parse(s)
@@ -1225,7 +1229,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     Ok(res)
 }
 
-fn to_login(uri: &Uri) -> Response {
+pub(crate) fn to_login(uri: &Uri) -> Response {
     let next = uri
         .path_and_query()
         .map(|p| p.as_str())

@@ -17,6 +17,10 @@ mod browser;
 mod conn;
 #[path = "server/catalog.rs"]
 mod catalog;
+#[path = "server/browser_conduct.rs"]
+mod browser_conduct;
+#[path = "server/conduct.rs"]
+mod conduct;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]

@@ -865,6 +865,7 @@ impl Writer {
 }
 
 pub mod codec;
+pub mod conduct;
 mod rules;
 pub mod server;
 

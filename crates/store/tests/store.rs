@@ -504,3 +504,7 @@ async fn sqlite_files_are_private_to_their_owner() {
     assert_eq!(mode(&old), 0o600);
     store.close().await;
 }
+
+// Trial conduct (issue 19): participants, records, audit trail, advice.
+#[path = "store/conduct.rs"]
+mod conduct;

@@ -67,7 +67,7 @@ pub fn sample_texts() -> Vec<StudyText> {
                 summary: t.brief_summary.unwrap_or_default(),
                 description: t.detailed_description.unwrap_or_default(),
                 criteria: t.eligibility.criteria.unwrap_or_default(),
-                status: t.status.code(),
+                status: t.status.map_or("", |s| s.code()),
                 id: t.id,
             }
         })

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Driver(Child);
+pub struct Driver(pub Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -25,13 +25,13 @@ impl Drop for Driver {
     }
 }
 
-fn tool(var: &str, default: &str) -> PathBuf {
+pub fn tool(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(default))
 }
 
-async fn wait_for_port(port: u16) {
+pub async fn wait_for_port(port: u16) {
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
@@ -44,7 +44,7 @@ async fn wait_for_port(port: u16) {
     panic!("chromedriver did not listen on 127.0.0.1:{port} within 10 s");
 }
 
-async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Css(css))
