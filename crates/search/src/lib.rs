@@ -9,6 +9,8 @@
 //! another schema version. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+pub mod page;
+pub mod pieces;
 pub mod query;
 pub mod schema;
 
