@@ -47,7 +47,11 @@ pub fn routes() -> Router<AppState> {
 /// Swagger UI at `/api/docs`, the document at `/api/openapi.json`.
 pub fn docs() -> Router {
     SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", ApiDoc::openapi())
+        .url("/api/openapi.json", {
+            let mut doc = ApiDoc::openapi();
+            doc.merge(<crate::apiv2::V2Doc as OpenApi>::openapi());
+            doc
+        })
         .into()
 }
 

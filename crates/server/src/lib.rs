@@ -12,6 +12,7 @@
 //! [`ratelimit`]). See `docs/server.md`.
 
 pub mod api;
+pub mod apiv2;
 pub mod auth;
 mod catalog;
 mod error;
@@ -152,6 +153,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(web::routes())
         .merge(api::routes())
+        .merge(apiv2::routes())
         .with_state(state)
         .merge(api::docs())
         .layer(middleware::from_fn(security_headers))
