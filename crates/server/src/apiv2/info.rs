@@ -319,7 +319,7 @@ pub async fn field_values(State(state): State<AppState>, uri: Uri) -> Result<Res
             Some(out)
         }
     };
-    state.catalog().await?;
+    super::fresh_index(&state).await?;
     let index = state.index();
     let total = index.count(&Expr::All)?;
     let mut out = Vec::new();
