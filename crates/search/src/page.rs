@@ -114,7 +114,8 @@ impl Cursor {
 }
 
 /// A page of trial ids in order, the cursor after its last trial when
-/// more may follow, and the number of trials matching.
+/// more may follow, and the number of trials matching (exact for a first
+/// page, one without a cursor; later pages may count less).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub ids: Vec<String>,
@@ -299,7 +300,12 @@ impl SearchIndex {
     }
 
     /// The query, filter and distance of `req` as one tantivy query.
-    fn page_query(&self, req: &PageRequest, sort: &[SortKey]) -> Result<Box<dyn Query>> {
+    fn page_query(
+        &self,
+        req: &PageRequest,
+        sort: &[SortKey],
+        window: Option<u64>,
+    ) -> Result<Box<dyn Query>> {
         let mut b = self.expr_builder()?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, b.build(&req.query))];
         if req.filter != Expr::All {
@@ -326,7 +332,13 @@ impl SearchIndex {
                 Occur::Must,
                 Box::new(RangeQuery::new(
                     Bound::Excluded(Term::from_field_u64(self.fields.v2.order, after.order)),
-                    Bound::Unbounded,
+                    match window {
+                        Some(w) => Bound::Included(Term::from_field_u64(
+                            self.fields.v2.order,
+                            after.order.saturating_add(w),
+                        )),
+                        None => Bound::Unbounded,
+                    },
                 )),
             ));
         }
@@ -341,17 +353,36 @@ impl SearchIndex {
     }
 
     /// One page of trials matching `req`, in its sort order.
+    ///
+    /// In the default order a later page looks first at a window of order
+    /// keys just after the cursor, widening it until the page is full or
+    /// the window reaches the end: ids are dense enough that a page rarely
+    /// needs more than one or two windows, instead of a pass over every
+    /// trial after the cursor.
     pub fn page(&self, req: &PageRequest) -> Result<Page> {
         let sort = effective_sort(req);
-        let q = self.page_query(req, &sort)?;
+        let limit = req.limit.max(1);
         let searcher = self.reader.searcher();
         let collector = PageCollector {
             sort: sort.clone(),
             after: req.after.clone(),
-            limit: req.limit.max(1),
+            limit,
             near: req.near,
         };
-        let (found, total) = searcher.search(&*q, &collector)?;
+        let mut window = (sort.is_empty() && req.after.is_some()).then_some(limit as u64 * 64);
+        let (found, total) = loop {
+            let q = self.page_query(req, &sort, window)?;
+            let (found, total) = searcher.search(&*q, &collector)?;
+            match window {
+                Some(w) if found.len() < limit && w < u64::MAX / 2 => {
+                    window = Some(w.saturating_mul(16));
+                }
+                Some(_) if found.len() < limit => {
+                    window = None;
+                }
+                _ => break (found, total),
+            }
+        };
         let mut ids = Vec::with_capacity(found.len());
         for c in &found {
             let id = match id_of_order_key(c.at.order) {
@@ -365,7 +396,7 @@ impl SearchIndex {
             };
             ids.push(id);
         }
-        let next = (found.len() == req.limit.max(1))
+        let next = (found.len() == limit)
             .then(|| found.last().map(|c| c.at.clone()))
             .flatten();
         Ok(Page { ids, next, total })
