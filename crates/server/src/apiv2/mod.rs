@@ -174,16 +174,28 @@ impl utoipa::Modify for GeoCredit {
 }
 
 /// The records of `ids` as served, in order (a record the store no longer
-/// has is left out).
+/// has is left out). Read concurrently: the store's pool has several
+/// connections, and decoding a record is the larger part of a page.
 async fn records(state: &AppState, ids: &[String]) -> Result<Vec<Value>, V2Error> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(mut v) = state.store().get_raw(id).await? {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let state = state.clone();
+        let id = id.clone();
+        tasks.spawn(async move {
+            let raw = state.store().get_raw(&id).await;
+            (i, raw)
+        });
+    }
+    let mut found: Vec<(usize, Value)> = Vec::with_capacity(ids.len());
+    while let Some(done) = tasks.join_next().await {
+        let (i, raw) = done.map_err(AppError::internal)?;
+        if let Some(mut v) = raw? {
             shape::set_apart_derived(&mut v);
-            out.push(v);
+            found.push((i, v));
         }
     }
-    Ok(out)
+    found.sort_by_key(|(i, _)| *i);
+    Ok(found.into_iter().map(|(_, v)| v).collect())
 }
 
 fn shaped(mut v: Value, fields: &Fields, legacy: bool) -> Value {
