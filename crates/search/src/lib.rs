@@ -15,6 +15,8 @@
 //! every commit, whoever made it, shortly after it lands. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+pub mod page;
+pub mod pieces;
 pub mod query;
 pub mod schema;
 

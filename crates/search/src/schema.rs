@@ -10,7 +10,7 @@ use tantivy::{TantivyDocument, schema::Facet};
 
 /// Bumped whenever the schema or the document mapping changes: an index
 /// built by another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Ages are indexed in years; a missing minimum is 0, a missing maximum this.
 pub const NO_MAX_AGE: f64 = 1000.0;
@@ -54,6 +54,8 @@ pub struct Fields {
     /// `conditions` from the title), which snippets do not quote as the
     /// record's words.
     pub derived: Field,
+    /// The API v2 pieces, each in a field of its own ([`crate::pieces`]).
+    pub v2: crate::pieces::PieceFields,
 }
 
 impl Fields {
@@ -81,15 +83,18 @@ pub fn build_schema() -> (Schema, Fields) {
         let o = TextOptions::default().set_indexing_options(idx);
         if stored { o.set_stored() } else { o }
     };
+    let summary = b.add_text_field("summary", text(true));
+    let description = b.add_text_field("description", text(true));
+    let criteria = b.add_text_field("criteria", text(true));
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text(true)),
-        summary: b.add_text_field("summary", text(true)),
-        description: b.add_text_field("description", text(true)),
+        summary,
+        description,
         conditions: b.add_text_field("conditions", text(true)),
         interventions: b.add_text_field("interventions", text(false)),
         keywords: b.add_text_field("keywords", text(false)),
-        criteria: b.add_text_field("criteria", text(true)),
+        criteria,
         keys: b.add_text_field("keys", STRING),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         status: b.add_text_field("status", STORED),
@@ -104,6 +109,7 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         partial: b.add_u64_field("partial", NumericOptions::default().set_fast().set_stored()),
         derived: b.add_text_field("derived", STORED),
+        v2: crate::pieces::PieceFields::add(&mut b, summary, description, criteria),
     };
     (b.build(), fields)
 }
@@ -242,5 +248,6 @@ pub fn document(f: &Fields, t: &Trial) -> TantivyDocument {
         f.max_age,
         t.eligibility.max_age.map_or(NO_MAX_AGE, |a| a.years()),
     );
+    crate::pieces::add_pieces(&f.v2, t, &mut d);
     d
 }

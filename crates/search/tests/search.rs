@@ -1,6 +1,9 @@
 //! Search behaviour over a small hand-made registry whose expected answers
 //! follow from the trials' text and fields.
 
+#[path = "search/page.rs"]
+mod page;
+
 use eligo_model::Trial;
 use eligo_model::trial::{
     AgeLimit, Eligibility, Intervention, Location, OverallStatus, Phase, RelatedTrial, Sex,

@@ -50,6 +50,7 @@ pub fn docs() -> Router {
         .url("/api/openapi.json", {
             let mut doc = ApiDoc::openapi();
             doc.merge(crate::conduct::api::ConductApi::openapi());
+            doc.merge(<crate::apiv2::V2Doc as OpenApi>::openapi());
             doc
         })
         .into()

@@ -12,6 +12,7 @@
 //! [`ratelimit`]). See `docs/server.md`.
 
 pub mod api;
+pub mod apiv2;
 pub mod auth;
 pub mod catalog;
 pub mod conduct;
@@ -157,6 +158,7 @@ pub fn app(state: AppState) -> Router {
         .merge(conduct::routes())
         .merge(web::routes())
         .merge(api::routes())
+        .merge(apiv2::routes())
         .with_state(state)
         .merge(api::docs())
         .layer(middleware::from_fn(security_headers))

@@ -9,6 +9,10 @@ mod common;
 
 #[path = "server/api.rs"]
 mod api;
+#[path = "server/apiv2.rs"]
+mod apiv2;
+#[path = "server/apiv2_clients.rs"]
+mod apiv2_clients;
 #[path = "server/auth.rs"]
 mod auth;
 #[path = "server/browser.rs"]
