@@ -256,6 +256,8 @@ pub fn plan(trial: &Trial) -> Plan {
         .iter()
         .chain(&trial.secondary_outcomes)
         .chain(&trial.other_outcomes)
+        // Measures the source states without classing them (seed 001).
+        .chain(&trial.outcomes)
     {
         let tf = o.time_frame.as_deref().unwrap_or("");
         let parsed = parse_time_frame(tf);
