@@ -16,10 +16,10 @@ use tantivy::schema::{
 };
 
 macro_rules! pieces {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident,)* }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant,)* }
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
@@ -76,6 +76,12 @@ pieces!(
         LocationState,
         LocationZip,
         LocationCountry,
+        /// eligo's own piece, as the registry's derived MeSH terms are its
+        /// own: the vocabulary's labels and synonyms for the conditions the
+        /// titles and conditions name, derived ones included, so that
+        /// `query.cond=lupus` finds a trial titled "... Refractory SLE"
+        /// without a derived condition passing for a registered one.
+        ConditionSynonym,
     }
 );
 
@@ -375,6 +381,15 @@ pub fn add_pieces(f: &PieceFields, t: &Trial, d: &mut TantivyDocument) {
     }
     for k in &t.keywords {
         text(T::Keyword, k);
+    }
+    for c in t
+        .conditions
+        .iter()
+        .filter(|_| t.is_derived("conditions"))
+        .map(String::as_str)
+        .chain(crate::schema::condition_synonyms(t))
+    {
+        text(T::ConditionSynonym, c);
     }
     for (n, i) in t.interventions.iter().enumerate() {
         if t.is_derived(&format!("interventions[{n}]")) {

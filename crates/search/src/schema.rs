@@ -10,7 +10,7 @@ use tantivy::{TantivyDocument, schema::Facet};
 
 /// Bumped whenever the schema or the document mapping changes: an index
 /// built by another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Ages are indexed in years; a missing minimum is 0, a missing maximum this.
 pub const NO_MAX_AGE: f64 = 1000.0;

@@ -174,7 +174,10 @@ impl Catalog {
 
     /// Trials whose status lets a patient join.
     pub fn open_count(&self) -> usize {
-        self.entries.iter().filter(|e| e.status.is_some_and(OverallStatus::is_open)).count()
+        self.entries
+            .iter()
+            .filter(|e| e.status.is_some_and(OverallStatus::is_open))
+            .count()
     }
 
     fn ordinal(&self, id: &str) -> Option<usize> {

@@ -17,14 +17,14 @@ mod apiv2_clients;
 mod auth;
 #[path = "server/browser.rs"]
 mod browser;
-#[path = "server/conn.rs"]
-mod conn;
-#[path = "server/catalog.rs"]
-mod catalog;
 #[path = "server/browser_conduct.rs"]
 mod browser_conduct;
+#[path = "server/catalog.rs"]
+mod catalog;
 #[path = "server/conduct.rs"]
 mod conduct;
+#[path = "server/conn.rs"]
+mod conn;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]

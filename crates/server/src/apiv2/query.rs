@@ -94,6 +94,7 @@ pub const AREAS: &[Area] = &[
         parts: &[
             (&[T::Condition], 0.95),
             (&[T::BriefTitle, T::OfficialTitle], 0.6),
+            (&[T::ConditionSynonym], 0.6),
             (&[T::Keyword], 0.6),
             (&[T::NCTId], 0.5),
         ],

@@ -8,10 +8,68 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 
 /// The sample's records as imported: (id, raw JSON).
+/// The sample as API v2 should serve it: each raw record less what its
+/// `eligo.derived` notes say eligo derived (a derived value never passes for
+/// a registered one; the seeds' conditions and ages are read off titles and
+/// criteria text).
 fn sample() -> Vec<(String, Value)> {
     eligo_ctgov::sample_registry()
         .into_iter()
-        .map(|r| (r.trial.id, r.raw))
+        .map(|r| {
+            let mut raw = r.raw;
+            let mut derived: Vec<String> = raw
+                .pointer("/eligo/derived")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n["field"].as_str().map(str::to_string))
+                .collect();
+            // Later interventions first, so earlier indexes hold.
+            derived.sort_by(|a, b| b.cmp(a));
+            for field in derived {
+                let (module, key, index) = match field.as_str() {
+                    "conditions" => ("conditionsModule", "conditions", None),
+                    "eligibility.min_age" => ("eligibilityModule", "minimumAge", None),
+                    "eligibility.max_age" => ("eligibilityModule", "maximumAge", None),
+                    f if f.starts_with("interventions[") && f.ends_with(']') => (
+                        "armsInterventionsModule",
+                        "interventions",
+                        Some(
+                            f["interventions[".len()..f.len() - 1]
+                                .parse::<usize>()
+                                .unwrap(),
+                        ),
+                    ),
+                    f if f.contains("].") => continue, // a part the v2 record lacks
+                    other => panic!("the test knows no v2 path for derived field {other:?}"),
+                };
+                let Some(m) = raw
+                    .pointer_mut(&format!("/protocolSection/{module}"))
+                    .and_then(Value::as_object_mut)
+                else {
+                    continue;
+                };
+                match index {
+                    None => {
+                        m.remove(key);
+                    }
+                    Some(i) => {
+                        let items = m[key].as_array_mut().unwrap();
+                        items.remove(i);
+                        if items.is_empty() {
+                            m.remove(key);
+                        }
+                    }
+                }
+                if m.is_empty() {
+                    raw["protocolSection"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove(module);
+                }
+            }
+            (r.trial.id, raw)
+        })
         .collect()
 }
 
@@ -265,13 +323,13 @@ async fn filter_advanced_reads_areas_ranges_and_boolean_logic() {
     let expected = where_(|v| {
         strings(v, "protocolSection.conditionsModule.conditions")
             .iter()
-            .any(|c| c.to_lowercase().contains("systemic lupus erythematosus"))
+            .any(|c| c.to_lowercase().contains("small cell lung cancer"))
     });
     assert!(!expected.is_empty());
     assert_eq!(
         found(
             &app,
-            "filter.advanced=AREA[Condition]%22systemic%20lupus%20erythematosus%22"
+            "filter.advanced=AREA[Condition]%22small%20cell%20lung%20cancer%22"
         )
         .await,
         expected
@@ -312,7 +370,8 @@ async fn queries_search_their_areas() {
     for id in ["NCT06946485", "NCT07331467", "NCT07031713"] {
         assert!(lupus.contains(id), "{id} in {lupus:?}");
     }
-    // Every hit names lupus in its conditions, titles or keywords.
+    // Every hit names lupus in its conditions, titles or keywords, or SLE,
+    // the vocabulary's synonym (the seeds' titles say "Refractory SLE").
     let sample = sample();
     for id in &lupus {
         let (_, v) = sample.iter().find(|(i, _)| i == id).unwrap();
@@ -324,7 +383,10 @@ async fn queries_search_their_areas() {
             str_at(v, "protocolSection.identificationModule.officialTitle").unwrap_or_default(),
         )
         .to_lowercase();
-        assert!(text.contains("lupus"), "{id}: {text}");
+        let sle = text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "sle");
+        assert!(text.contains("lupus") || sle, "{id}: {text}");
     }
     // query.locn searches the sites.
     let nanjing = found(&app, "query.locn=Nanjing").await;
