@@ -8,7 +8,7 @@
 
 use anyhow::Context as _;
 use eligo_model::Trial;
-use eligo_search::{SearchIndex, SyncReport};
+use eligo_search::SearchIndex;
 use eligo_store::Store;
 use std::cell::OnceCell;
 use std::future::Future;
@@ -33,12 +33,6 @@ impl Registry {
     /// Run a store future to completion on the CLI's single-threaded runtime.
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
-    }
-
-    /// Bring the search index up to date with the store.
-    pub fn sync_index(&self, progress: impl FnMut(u64)) -> anyhow::Result<SyncReport> {
-        self.block_on(eligo_search::sync(&self.index, &self.store, progress))
-            .with_context(|| format!("updating the search index in {}", self.index_dir.display()))
     }
 }
 

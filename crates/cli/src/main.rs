@@ -49,6 +49,16 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Manage coordinator accounts of the web app.
     User(cmd::user::Args),
+    /// A trial's participants: add, list, load the synthetic example.
+    Participant(cmd::participant::Args),
+    /// Record a participant's visit from a JSON file.
+    Visit(cmd::visit::Args),
+    /// Endpoints per participant and visit, or the trial summary.
+    Endpoints(cmd::endpoints::Args),
+    /// Dose-escalation advice by 3+3 and BOIN.
+    Escalation(cmd::escalation::Args),
+    /// Export a trial's participants as SDTM-shaped CSV and FHIR R4.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +77,11 @@ fn main() -> ExitCode {
         Command::Match(a) => cmd::matching::run(&ctx, a),
         Command::Serve(a) => cmd::serve::run(&ctx, a),
         Command::User(a) => cmd::user::run(&ctx, a),
+        Command::Participant(a) => cmd::participant::run(&ctx, a),
+        Command::Visit(a) => cmd::visit::run(&ctx, a),
+        Command::Endpoints(a) => cmd::endpoints::run(&ctx, a),
+        Command::Escalation(a) => cmd::escalation::run(&ctx, a),
+        Command::Export(a) => cmd::export::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,10 @@
 //! CLI integration tests (one test binary; one module per command group).
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/concurrent.rs"]
+mod concurrent;
+#[path = "cli/conduct.rs"]
+mod conduct;
 #[path = "cli/criteria.rs"]
 mod criteria;
 #[path = "cli/instruments.rs"]
@@ -11,3 +15,5 @@ mod matching;
 mod records;
 #[path = "cli/registry.rs"]
 mod registry;
+#[path = "cli/snapshot.rs"]
+mod snapshot;

@@ -22,6 +22,12 @@ pub mod tagger;
 pub mod training;
 
 pub use normalize::{Normalized, normalize};
+
+/// The compiler's version: a hash of what decides its output (this crate's
+/// sources and data, the vocabulary, the model's types), made at build time
+/// by `build.rs`. Compiled criteria are stored under it and reused only by
+/// a compiler of the same version.
+pub const COMPILER_VERSION: &str = env!("ELIGO_COMPILER_VERSION");
 pub use segment::{Segment, SegmentKind, segment};
 
 use eligo_model::Trial;
@@ -134,15 +140,15 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
     if let Some(max) = e.max_age.filter(|_| !text_max) {
         fields.push(field_age("eligibility.max_age", max, false));
     }
-    if e.sex != Sex::All {
-        let text = e.sex.code().to_string();
+    if let Some(sex) = e.sex.filter(|s| *s != Sex::All) {
+        let text = sex.code().to_string();
         let span = Span::new(0, text.len());
         fields.push(Criterion {
             kind: CriterionKind::Inclusion,
             text,
             span,
             computable: true,
-            rules: vec![Rule::new(span, RuleKind::Sex { sex: e.sex })],
+            rules: vec![Rule::new(span, RuleKind::Sex { sex })],
             reason: None,
             not_computable: Vec::new(),
             field: Some("eligibility.sex".into()),

@@ -2,8 +2,11 @@
 //!
 //! CAR-T records state doses as `1.5×10^5/kg`, `5 x 10^6 CAR-T cells/kg`,
 //! `1×10⁸ cells` (the registry escapes `^` as `\^`). A dose-escalation trial
-//! lists several; each becomes a [`DoseLevel`] whose quantity is in UCUM
-//! (`{cells}/kg` or `{cells}`), with the original text kept for display.
+//! lists several; each becomes a [`DoseLevel`] whose quantity is in UCUM,
+//! in the unit the text writes: `/kg` for `1.5×10^5/kg`, `{cells}/kg` only
+//! where it says "cells/kg" (UCUM ignores the annotation, so the two
+//! compare equal), `{cells}` for a flat dose; the original text is kept for
+//! display.
 
 use eligo_model::Quantity;
 use eligo_model::trial::DoseLevel;
@@ -53,7 +56,11 @@ pub fn dose_levels(text: &str) -> Vec<DoseLevel> {
         let Some(value) = Decimal::from(10u64.pow(exp)).checked_mul(mantissa) else {
             continue;
         };
-        let unit = if per_kg { "{cells}/kg" } else { "{cells}" };
+        let unit = match (per_kg, c.name("what").is_some()) {
+            (true, false) => "/kg",
+            (true, true) => "{cells}/kg",
+            (false, _) => "{cells}",
+        };
         let level = DoseLevel {
             text: c[0].trim().replace("\\^", "^"),
             dose: Quantity::new(value.normalize(), unit),
@@ -77,11 +84,8 @@ mod tests {
         let values: Vec<String> = d.iter().map(|l| l.dose.to_string()).collect();
         assert_eq!(
             values,
-            [
-                "150000 {cells}/kg",
-                "500000 {cells}/kg",
-                "1000000 {cells}/kg"
-            ]
+            ["150000 /kg", "500000 /kg", "1000000 /kg"],
+            "the unit as the seed writes it"
         );
         assert_eq!(d[0].text, "1.5×10^5/kg");
     }

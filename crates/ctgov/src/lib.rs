@@ -15,12 +15,13 @@ pub mod dose;
 pub mod map;
 pub mod read;
 pub mod sample;
+pub mod split;
 
 use eligo_model::Trial;
 use std::fmt;
 
 pub use map::{FieldError, study_to_trial};
-pub use read::{Reader, SourceError, read_sources};
+pub use read::{Limits, Reader, SourceError, read_sources, read_sources_with};
 pub use sample::sample_registry;
 
 /// One study read from a source: the mapped trial and the raw JSON it came

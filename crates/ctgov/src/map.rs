@@ -9,7 +9,13 @@
 //! eligibility were known.
 //!
 //! A top-level `eligo` object is eligo's own extension, used only by the
-//! sample registry: `relatedTrials` (`[{id, title}]`) and free-text notes.
+//! sample registry for what a trial page states beyond the v2 format:
+//! `relatedTrials` (`[{id, title}]`), `pageDates`, `pageSummary`,
+//! `sponsorAbout`, `outcomeMeasures` (not classed as primary or secondary),
+//! and `derived` / `labelInferred` notes (`[{field, note}]`) on fields eligo
+//! made from other text or whose label it read (see `sample/README.md`).
+//! Dose levels read from intervention descriptions are noted as derived for
+//! every record.
 
 use crate::dose;
 use eligo_model::trial::*;
@@ -252,19 +258,16 @@ pub fn study_to_trial(study: &Value) -> R<Trial> {
     })?;
     t.has_results =
         root.bool("hasResults")?.unwrap_or(false) || root.get("resultsSection").is_some();
-    root.with("eligo", |e| {
-        e.each("relatedTrials", |r| {
-            let id = match r.str("id")? {
-                Some(id) => id,
-                None => return err(&r.at("id"), "missing"),
-            };
-            t.related.push(RelatedTrial {
-                id,
-                title: r.str("title")?,
+    for (i, iv) in t.interventions.iter().enumerate() {
+        if !iv.dose_levels.is_empty() {
+            t.provenance.push(FieldNote {
+                field: format!("interventions[{i}].dose_levels"),
+                basis: Basis::Derived,
+                note: "from the intervention's description".into(),
             });
-            Ok(())
-        })
-    })?;
+        }
+    }
+    root.with("eligo", |e| extension(e, &mut t))?;
     t.partial = !(modules.0 && modules.1);
 
     t.id = match &t.nct_id {
@@ -283,18 +286,130 @@ pub fn study_to_trial(study: &Value) -> R<Trial> {
     Ok(t)
 }
 
-fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
-    let ident = p.with("identificationModule", |m| {
-        if let Some(n) = m.str("nctId")? {
-            let up = n.to_ascii_uppercase();
-            if !is_nct_id(&up) {
+/// The study's NCT id, taken exactly as written. Absent (or null), the
+/// study is imported under a local id derived from sponsor and title;
+/// present, it must be an NCT id as the registry writes it: an empty one,
+/// or one in lower case or with spaces around it, is refused rather than
+/// normalised, so the id stored is always the one the record says.
+fn nct_id(m: Obj<'_>) -> R<Option<String>> {
+    let path = m.at("nctId");
+    match m.get("nctId") {
+        None => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => err(
+            &path,
+            "present but empty: give the study's NCT id, or leave the field out to \
+             import the study under a local id",
+        ),
+        Some(Value::String(s)) if is_nct_id(s) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => {
+            let fixed = s.trim().to_ascii_uppercase();
+            let hint = if is_nct_id(&fixed) {
+                format!("; did you mean {fixed:?}?")
+            } else {
+                String::new()
+            };
+            err(
+                &path,
+                format!(
+                    "{s:?} is not an NCT id: expected NCT and 8 digits, in upper case with \
+                     nothing around them{hint}"
+                ),
+            )
+        }
+        Some(v) => err(&path, format!("expected a string, found {}", kind(v))),
+    }
+}
+
+/// The `eligo` object: what a source page states beyond the v2 format
+/// (related trials, the page's dated labels, its own summary and sponsor
+/// paragraph, outcome measures it does not class) and the notes on fields
+/// eligo derived or whose label it inferred. Each note must name a field
+/// the record sets.
+fn extension(e: Obj<'_>, t: &mut Trial) -> R<()> {
+    e.each("relatedTrials", |r| {
+        let id = match r.str("id")? {
+            Some(id) => id,
+            None => return err(&r.at("id"), "missing"),
+        };
+        t.related.push(RelatedTrial {
+            id,
+            title: r.str("title")?,
+        });
+        Ok(())
+    })?;
+    e.each("pageDates", |d| {
+        let date = match d.date("date")? {
+            Some(x) => x,
+            None => return err(&d.at("date"), "missing"),
+        };
+        t.page_dates.push(PageDate {
+            label: required(d, "label")?,
+            text: required(d, "text")?,
+            date,
+        });
+        Ok(())
+    })?;
+    t.page_summary = e.with("pageSummary", page_text)?;
+    if let Some(about) = e.with("sponsorAbout", page_text)? {
+        match &mut t.sponsor {
+            Some(s) => s.about = Some(about),
+            None => return err(&e.at("sponsorAbout"), "the record names no sponsor"),
+        }
+    }
+    e.each("outcomeMeasures", |o| {
+        t.outcomes.push(outcome(o)?);
+        Ok(())
+    })?;
+    let json = serde_json::to_value(&*t).unwrap_or_default();
+    for (key, basis) in [
+        ("derived", Basis::Derived),
+        ("labelInferred", Basis::LabelInferred),
+    ] {
+        e.each(key, |n| {
+            let field = required(n, "field")?;
+            if eligo_model::field_path::get(&json, &field).is_none() {
                 return err(
-                    &m.at("nctId"),
-                    format!("{n:?} is not an NCT id (NCT and 8 digits)"),
+                    &n.at("field"),
+                    format!("{field:?} names no field this record sets"),
                 );
             }
-            t.nct_id = Some(up);
-        }
+            t.provenance.push(FieldNote {
+                field,
+                basis,
+                note: required(n, "note")?,
+            });
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn required(o: Obj<'_>, key: &str) -> R<String> {
+    match o.str(key)? {
+        Some(s) => Ok(s),
+        None => err(&o.at(key), "missing"),
+    }
+}
+
+fn page_text(o: Obj<'_>) -> R<PageText> {
+    Ok(PageText {
+        source: required(o, "source")?,
+        heading: required(o, "heading")?,
+        text: required(o, "text")?,
+    })
+}
+
+fn outcome(o: Obj<'_>) -> R<Outcome> {
+    Ok(Outcome {
+        measure: o.str("measure")?.unwrap_or_default(),
+        description: o.str("description")?,
+        time_frame: o.str("timeFrame")?,
+    })
+}
+
+fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
+    let ident = p.with("identificationModule", |m| {
+        t.nct_id = nct_id(m)?;
         t.org_study_id = m.with("orgStudyIdInfo", |o| o.str("id"))?.flatten();
         m.each("secondaryIdInfos", |s| {
             if let Some(id) = s.str("id")? {
@@ -326,13 +441,11 @@ fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
 
     modules.0 = p
         .with("statusModule", |m| {
-            t.status = m
-                .code(
-                    "overallStatus",
-                    OverallStatus::from_code,
-                    &codes(OverallStatus::ALL, OverallStatus::code),
-                )?
-                .unwrap_or_default();
+            t.status = m.code(
+                "overallStatus",
+                OverallStatus::from_code,
+                &codes(OverallStatus::ALL, OverallStatus::code),
+            )?;
             let d = &mut t.dates;
             d.status_verified = m.date("statusVerifiedDate")?;
             d.first_submitted = m.date("studyFirstSubmitDate")?;
@@ -489,11 +602,7 @@ fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
             ("otherOutcomes", &mut t.other_outcomes),
         ] {
             m.each(key, |o| {
-                list.push(Outcome {
-                    measure: o.str("measure")?.unwrap_or_default(),
-                    description: o.str("description")?,
-                    time_frame: o.str("timeFrame")?,
-                });
+                list.push(outcome(o)?);
                 Ok(())
             })?;
         }
@@ -516,9 +625,7 @@ fn protocol(p: Obj<'_>, t: &mut Trial, modules: &mut (bool, bool)) -> R<()> {
                 }
             };
             e.healthy_volunteers = m.bool("healthyVolunteers")?;
-            e.sex = m
-                .code("sex", Sex::from_code, &codes(Sex::ALL, Sex::code))?
-                .unwrap_or_default();
+            e.sex = m.code("sex", Sex::from_code, &codes(Sex::ALL, Sex::code))?;
             e.min_age = m.age("minimumAge")?;
             e.max_age = m.age("maximumAge")?;
             if let (Some(lo), Some(hi)) = (e.min_age, e.max_age)
@@ -624,6 +731,7 @@ fn org_name(o: Obj<'_>) -> R<Option<Organization>> {
     Ok(o.str("name")?.map(|name| Organization {
         name,
         class: o.str("class").ok().flatten(),
+        about: None,
     }))
 }
 
@@ -631,12 +739,16 @@ fn org_full_name(o: Obj<'_>) -> R<Option<Organization>> {
     Ok(o.str("fullName")?.map(|name| Organization {
         name,
         class: o.str("class").ok().flatten(),
+        about: None,
     }))
 }
 
 fn contact(c: Obj<'_>) -> R<Option<Contact>> {
     Ok(c.str("name")?.map(|name| Contact {
         name,
+        // Not in the v2 format; eligo's sample records carry the line a
+        // trial page gives under a contact's name.
+        affiliation: c.str("affiliation").ok().flatten(),
         role: c.str("role").ok().flatten(),
         phone: c.str("phone").ok().flatten(),
         email: c.str("email").ok().flatten(),
@@ -660,7 +772,7 @@ mod tests {
     fn minimal_study_maps() {
         let t = study_to_trial(&minimal()).unwrap();
         assert_eq!(t.id, "NCT00000001");
-        assert_eq!(t.status, OverallStatus::Recruiting);
+        assert_eq!(t.status, Some(OverallStatus::Recruiting));
         assert!(!t.partial);
     }
 

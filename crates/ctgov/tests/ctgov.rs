@@ -69,7 +69,7 @@ fn real_studies_map_faithfully() {
             );
             match ps["statusModule"]["overallStatus"].as_str() {
                 Some(st) => {
-                    assert_eq!(t.status.code(), st);
+                    assert_eq!(t.status.map(|s| s.code()), Some(st));
                     assert!(t.partial == ps.get("eligibilityModule").is_none());
                 }
                 None => assert!(t.partial, "a record without status is partial"),
@@ -137,7 +137,7 @@ fn real_studies_map_faithfully() {
 fn one_record_in_detail() {
     // NCT02552212 (certolizumab in axial spondyloarthritis), as its JSON says.
     let t = study_to_trial(&read_json(&dir("sample/ctgov/NCT02552212.json"))).unwrap();
-    assert_eq!(t.status, OverallStatus::Completed);
+    assert_eq!(t.status, Some(OverallStatus::Completed));
     assert_eq!(t.phases, [Phase::Phase3]);
     assert_eq!(t.enrollment.as_ref().unwrap().count, 317);
     assert_eq!(t.design.allocation.as_deref(), Some("RANDOMIZED"));
@@ -413,13 +413,15 @@ fn sample_registry_holds_the_seeds_as_stated() {
     ids.dedup();
     assert_eq!(ids.len(), sample.len());
 
-    // Seed 000/001: anti-CD70, NOT_YET_RECRUITING, 15 enrolled, six outcomes with time frames.
+    // Seed 000/001: anti-CD70, NOT_YET_RECRUITING, 15 enrolled, six outcome
+    // measures with time frames, which seed 001 does not class as primary.
     let t = get("NCT06946485").expect("seed 000");
-    assert_eq!(t.status, OverallStatus::NotYetRecruiting);
+    assert_eq!(t.status, Some(OverallStatus::NotYetRecruiting));
     assert_eq!(t.enrollment.as_ref().unwrap().count, 15);
-    assert_eq!(t.primary_outcomes.len(), 6);
-    assert!(t.primary_outcomes.iter().all(|o| o.time_frame.is_some()));
-    assert_eq!(t.primary_outcomes[0].measure, "SRI-4 Response");
+    assert_eq!(t.outcomes.len(), 6);
+    assert!(t.primary_outcomes.is_empty() && t.secondary_outcomes.is_empty());
+    assert!(t.outcomes.iter().all(|o| o.time_frame.is_some()));
+    assert_eq!(t.outcomes[0].measure, "SRI-4 Response");
     assert_eq!(t.officials[0].name, "Lingyun Sun");
     assert_eq!(t.officials[0].role.as_deref(), Some("STUDY_CHAIR"));
     assert_eq!(t.target_antigens(), ["CD70"]);
@@ -434,12 +436,10 @@ fn sample_registry_holds_the_seeds_as_stated() {
         .collect();
     assert_eq!(
         doses,
-        [
-            "150000 {cells}/kg",
-            "500000 {cells}/kg",
-            "1000000 {cells}/kg"
-        ]
+        ["150000 /kg", "500000 /kg", "1000000 /kg"],
+        "the unit as seed 003 writes it"
     );
+    assert!(t.is_derived("interventions[0].dose_levels"));
     assert_eq!(t.phases, [Phase::Phase1]);
     assert_eq!(t.org_study_id.as_deref(), Some("PBC092"));
     assert_eq!(t.related.len(), 5);
@@ -448,6 +448,8 @@ fn sample_registry_holds_the_seeds_as_stated() {
         assert!(rel.partial, "{} is partial", r.id);
         assert_eq!(Some(&rel.brief_title), r.title.as_ref());
         assert!(rel.eligibility.criteria.is_none());
+        // Known by id and title only: no status, no sex.
+        assert_eq!((rel.status, rel.eligibility.sex), (None, None), "{}", r.id);
     }
 
     // Seed 002: no NCT id, so a stable local id; CD19 and BCMA.
@@ -509,4 +511,252 @@ proptest! {
         s["protocolSection"][module][field] = v;
         let _ = study_to_trial(&s);
     }
+}
+
+fn all_with(paths: &[PathBuf], limits: eligo_ctgov::Limits) -> (Vec<Record>, Vec<ImportError>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for item in eligo_ctgov::read_sources_with(paths, limits).expect("sources") {
+        match item {
+            Ok(r) => ok.push(r),
+            Err(e) => bad.push(e),
+        }
+    }
+    (ok, bad)
+}
+
+fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        z.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// An archive entry that expands far beyond its compressed size is refused
+/// as it is read (never held whole), naming the entry; the next entry is
+/// still read.
+#[test]
+fn zip_bombs_are_refused_naming_the_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zp = tmp.path().join("bomb.zip");
+    // 8 MiB of spaces deflate to a few KiB: a ratio of about 1000.
+    let mut bomb = vec![b' '; 8 * 1024 * 1024];
+    bomb.extend_from_slice(&serde_json::to_vec(&good_study()).unwrap());
+    let good = serde_json::to_vec(&good_study()).unwrap();
+    zip_of(&zp, &[("bomb.json", &bomb), ("NCT02552212.json", &good)]);
+    let limits = eligo_ctgov::Limits {
+        max_record_bytes: 1024 * 1024,
+        max_expansion_ratio: 100,
+    };
+    let (ok, bad) = all_with(std::slice::from_ref(&zp), limits);
+    assert_eq!(ok.len(), 1, "{bad:?}");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].origin.location.as_deref(), Some("entry bomb.json"));
+    assert!(bad[0].reason.contains("zip bomb"), "{}", bad[0]);
+    // The same archive within a generous limit imports both.
+    let (ok, bad) = all_with(
+        &[zp],
+        eligo_ctgov::Limits {
+            max_record_bytes: 1024 * 1024,
+            max_expansion_ratio: 100_000,
+        },
+    );
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(ok.len(), 2);
+}
+
+/// One record over the limit is reported with its place and skipped
+/// without being kept; the records around it are read, in every form.
+#[test]
+fn oversized_records_are_skipped_and_the_rest_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut big = good_study();
+    big["protocolSection"]["identificationModule"]["nctId"] = json!("NCT09999999");
+    big["protocolSection"]["descriptionModule"]["detailedDescription"] =
+        json!("x".repeat(400 * 1024));
+    let good = good_study();
+    let limits = eligo_ctgov::Limits {
+        max_record_bytes: 256 * 1024,
+        max_expansion_ratio: 100,
+    };
+    let page = tmp.path().join("page.json");
+    std::fs::write(
+        &page,
+        serde_json::to_vec(&json!({"studies": [big, good], "nextPageToken": "x"})).unwrap(),
+    )
+    .unwrap();
+    let nd = tmp.path().join("all.ndjson");
+    std::fs::write(
+        &nd,
+        format!(
+            "{}\n{}\n",
+            serde_json::to_string(&big).unwrap(),
+            serde_json::to_string(&good).unwrap()
+        ),
+    )
+    .unwrap();
+    let arr = tmp.path().join("arr.zip");
+    let arr_bytes = serde_json::to_vec(&json!([big, good])).unwrap();
+    zip_of(&arr, &[("studies.json", &arr_bytes)]);
+    for (path, place) in [
+        (&page, "studies[0]"),
+        (&nd, "line 1"),
+        (&arr, "entry studies.json, [0]"),
+    ] {
+        let (ok, bad) = all_with(std::slice::from_ref(path), limits);
+        assert_eq!(ok.len(), 1, "{}: {bad:?}", path.display());
+        assert_eq!(ok[0].trial.id, "NCT02552212");
+        assert_eq!(bad.len(), 1, "{}", path.display());
+        assert_eq!(bad[0].origin.location.as_deref(), Some(place));
+        assert!(
+            bad[0].reason.contains("larger than the limit"),
+            "{}",
+            bad[0]
+        );
+    }
+}
+
+/// Bytes that are no JSON are refused at once: `/dev/zero` was read for
+/// 2.4 GB before failing.
+#[cfg(unix)]
+#[test]
+fn an_endless_stream_of_non_json_fails_at_its_first_byte() {
+    let started = std::time::Instant::now();
+    let (ok, bad) = read_all(&[PathBuf::from("/dev/zero")]);
+    assert!(ok.is_empty());
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].reason.contains("0x00"), "{}", bad[0]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+/// Several studies streamed from one file keep their JSON error places in
+/// file coordinates, and a truncated array keeps the studies before the cut.
+#[test]
+fn streamed_records_keep_file_positions() {
+    let good = serde_json::to_string(&good_study()).unwrap();
+    let text = format!("[\n{good},\n{{\"protocolSection\": [}}\n]");
+    let items = from_memory("two.json", text.as_bytes());
+    assert!(items[0].is_ok());
+    let e = items[1].as_ref().unwrap_err();
+    assert!(e.reason.contains("line 3 column"), "{e}");
+    let cut = format!("[{good}, {good}");
+    let items = from_memory("cut.json", &cut.as_bytes()[..cut.len() - 10]);
+    assert!(items[0].is_ok());
+    assert!(items[1].as_ref().unwrap_err().reason.contains("truncated"));
+}
+
+/// An id is stored exactly as the record writes it: an empty or malformed
+/// nctId is refused with its path instead of being replaced or normalised;
+/// a record with no nctId at all gets a local id (docs/cli.md).
+#[test]
+fn nct_ids_are_refused_when_empty_or_malformed() {
+    let path = "protocolSection.identificationModule.nctId";
+    for (bad, expect) in [
+        (json!(""), "empty"),
+        (json!("  "), "empty"),
+        (json!("nct02552212"), "did you mean \"NCT02552212\""),
+        (json!("NCT02552212\n"), "did you mean \"NCT02552212\""),
+        (json!("NCT0255221"), "not an NCT id"),
+        (json!(2552212), "expected a string"),
+    ] {
+        let mut s = good_study();
+        s["protocolSection"]["identificationModule"]["nctId"] = bad.clone();
+        let e = study_to_trial(&s).unwrap_err();
+        assert_eq!(e.path, path, "{bad}");
+        assert!(e.reason.contains(expect), "{bad}: {e}");
+    }
+    let mut s = good_study();
+    s["protocolSection"]["identificationModule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("nctId");
+    assert!(study_to_trial(&s).unwrap().id.starts_with("ELIGO-"));
+}
+
+/// A symbolic link back to an ancestor is read once and reported, not
+/// followed until the path is too long (which aborted the whole import).
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_and_the_rest_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(dir_of_sample("NCT02552212.json"), dir.join("a.json")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    std::os::unix::fs::symlink(dir.join("self.json"), dir.join("self.json")).unwrap();
+    let (ok, bad) = read_all(&[dir]);
+    assert_eq!(ok.len(), 1, "{bad:?}");
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(
+        bad.iter()
+            .any(|e| e.origin.file.ends_with("loop") && e.reason.contains("loop"))
+    );
+    assert!(bad.iter().any(|e| e.origin.file.ends_with("self.json")));
+}
+
+fn dir_of_sample(name: &str) -> PathBuf {
+    dir("sample/ctgov").join(name)
+}
+
+#[test]
+fn page_facts_and_field_notes_are_read_and_checked() {
+    let mut s = good_study();
+    s["eligo"] = json!({
+        "pageDates": [{"label": "Current as of", "text": "Current as of July 23, 2025", "date": "2025-07-23"}],
+        "pageSummary": {"source": "A site", "heading": "Site Summary", "text": "In the site's words."},
+        "outcomeMeasures": [{"measure": "Unclassed", "timeFrame": "1 month"}],
+        "derived": [{"field": "conditions", "note": "from the title"}],
+        "labelInferred": [{"field": "dates.start", "note": "a bare date"}]
+    });
+    let t = study_to_trial(&s).unwrap();
+    assert_eq!(t.page_dates[0].date.to_string(), "2025-07-23");
+    assert_eq!(t.page_dates[0].label, "Current as of");
+    assert_eq!(t.page_summary.as_ref().unwrap().heading, "Site Summary");
+    assert_eq!(t.outcomes[0].measure, "Unclassed");
+    assert!(t.is_derived("conditions"));
+    assert_eq!(
+        t.note("dates.start").unwrap().basis,
+        eligo_model::trial::Basis::LabelInferred
+    );
+
+    // A note on a field the record does not set, a date without its date,
+    // a sponsor paragraph without a sponsor: each an error at its path.
+    let bad = [
+        (
+            json!({"derived": [{"field": "collaborators", "note": "x"}]}),
+            "eligo.derived[0].field",
+        ),
+        (
+            json!({"labelInferred": [{"field": "no such[", "note": "x"}]}),
+            "eligo.labelInferred[0].field",
+        ),
+        (
+            json!({"pageDates": [{"label": "Updated", "text": "Updated soon"}]}),
+            "eligo.pageDates[0].date",
+        ),
+        (
+            json!({"pageDates": [{"label": "Updated", "text": "x", "date": "July 2025"}]}),
+            "eligo.pageDates[0].date",
+        ),
+    ];
+    for (ext, path) in bad {
+        let mut s = good_study();
+        s["eligo"] = ext;
+        let e = study_to_trial(&s).unwrap_err();
+        assert_eq!(e.path, path, "{e}");
+    }
+    let mut s = good_study();
+    s["protocolSection"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sponsorCollaboratorsModule");
+    s["protocolSection"]["identificationModule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("organization");
+    s["eligo"] = json!({"sponsorAbout": {"source": "S", "heading": "About", "text": "t"}});
+    assert_eq!(study_to_trial(&s).unwrap_err().path, "eligo.sponsorAbout");
 }

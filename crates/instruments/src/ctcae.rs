@@ -23,7 +23,7 @@
 //!   and molar units through the analyte's molar mass.
 //!
 //! `data/ctcae_reading_notes.json` says which part of a shared text a term
-//! uses (corrected vs ionized calcium) and replaces three texts, each with
+//! uses (corrected vs ionized calcium) and replaces four texts, each with
 //! its reason.
 
 use crate::units::{self, Unit};
@@ -47,6 +47,14 @@ pub enum GradeError {
         term: String,
         expected: &'static str,
         given: String,
+    },
+    /// A value no laboratory reports (a negative count, an upper limit of
+    /// normal at or below zero): refused rather than graded.
+    #[error("{field}: {value} is impossible: {why}")]
+    Impossible {
+        field: &'static str,
+        value: String,
+        why: &'static str,
     },
     #[error("CTCAE table: {0}")]
     Data(String),
@@ -790,6 +798,38 @@ struct Values {
     baseline: Option<Decimal>,
 }
 
+impl Values {
+    /// Refuse what no laboratory reports. Every CTCAE laboratory value
+    /// (counts, concentrations, activities, times, INR, pH) is at least
+    /// zero, and so is a lower limit of normal; an upper limit of normal is
+    /// above zero. (An LLN above the ULN is left alone: the expected-grade
+    /// vectors hold such rows, and each term reads only one of the two.)
+    fn check(&self) -> Result<(), GradeError> {
+        let bad = |field, v: Decimal, why| GradeError::Impossible {
+            field,
+            value: v.normalize().to_string(),
+            why,
+        };
+        if self.value < Decimal::ZERO {
+            return Err(bad(
+                "value",
+                self.value,
+                "a laboratory value cannot be negative",
+            ));
+        }
+        if let Some(l) = self.lln.filter(|l| *l < Decimal::ZERO) {
+            return Err(bad("lln", l, "a lower limit of normal cannot be negative"));
+        }
+        if let Some(u) = self.uln.filter(|u| *u <= Decimal::ZERO) {
+            return Err(bad("uln", u, "an upper limit of normal must be above 0"));
+        }
+        if let Some(b) = self.baseline.filter(|b| *b < Decimal::ZERO) {
+            return Err(bad("baseline", b, "a baseline value cannot be negative"));
+        }
+        Ok(())
+    }
+}
+
 impl Term {
     fn reference(&self, r: Reference, v: &Values) -> Result<Decimal, Tri> {
         match r {
@@ -982,8 +1022,12 @@ impl Term {
             };
             return graded(None, why);
         }
+        // Only a more severe grade that cannot be ruled out makes the
+        // answer unknown: within one grade, any rule met decides it (the
+        // absolute "< 50 mg/dL" of fibrinogen grade 4 needs no LLN).
         let mut unknown: Option<String> = None;
         for g in &self.grades {
+            let mut unknown_here = None;
             for (rule, threshold) in self.applicable(g, matched) {
                 match self.eval(rule, threshold, v) {
                     Tri::Yes => {
@@ -1000,8 +1044,8 @@ impl Term {
                             ),
                         );
                     }
-                    Tri::Unknown if unknown.is_none() => {
-                        unknown = Some(format!(
+                    Tri::Unknown if unknown_here.is_none() => {
+                        unknown_here = Some(format!(
                             "grade {} cannot be ruled out: {} needs a missing LLN/ULN",
                             g.grade,
                             rule.describe(self.direction)
@@ -1009,6 +1053,9 @@ impl Term {
                     }
                     _ => {}
                 }
+            }
+            if unknown.is_none() {
+                unknown = unknown_here;
             }
         }
         match unknown {
@@ -1098,7 +1145,9 @@ pub fn terms() -> Result<Vec<TermInfo>, GradeError> {
 }
 
 /// The CTCAE v5.0 grade (0-4) of a laboratory value; None where the value
-/// cannot be graded (a needed LLN/ULN missing, a missing or foreign unit).
+/// cannot be graded (a needed LLN/ULN missing, a missing or foreign unit);
+/// [`GradeError::Impossible`] for a negative value, LLN or baseline or an
+/// ULN at or below zero.
 pub fn grade(
     term: &str,
     value: Decimal,
@@ -1120,15 +1169,14 @@ pub fn grade_detail(
     baseline: Option<Decimal>,
 ) -> Result<Graded, GradeError> {
     let t = term(term_name)?;
-    Ok(t.grade(
-        &Values {
-            value,
-            lln,
-            uln,
-            baseline,
-        },
-        unit,
-    ))
+    let v = Values {
+        value,
+        lln,
+        uln,
+        baseline,
+    };
+    v.check()?;
+    Ok(t.grade(&v, unit))
 }
 
 /// One value to grade, in the line format of `grade_vectors.jsonl`: `term`,
@@ -1248,15 +1296,16 @@ impl GradeRequest {
                 grade: None,
                 reason: "no value".into(),
             }),
-            Some(value) => Ok(t.grade(
-                &Values {
+            Some(value) => {
+                let v = Values {
                     value,
                     lln: self.lln,
                     uln: self.uln,
                     baseline: self.baseline,
-                },
-                self.unit.as_deref(),
-            )),
+                };
+                v.check()?;
+                Ok(t.grade(&v, self.unit.as_deref()))
+            }
         }
     }
 }

@@ -331,3 +331,89 @@ pub(crate) fn names(fields: &[Field]) -> Vec<&'static str> {
 pub(crate) fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_default()
 }
+
+/// Parse JSON text, refusing an object that names a key twice. serde_json
+/// (like most readers) keeps the last of repeated keys silently, so
+/// `{"value": 1, "value": 9}` would be scored as 9; an input that says two
+/// things about one field is refused instead, naming the key, its path and
+/// where it repeats.
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    NoDuplicates {
+        path: String::new(),
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    serde_json::from_str(text)
+}
+
+/// A pass over the document that only checks object keys.
+struct NoDuplicates {
+    path: String,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NoDuplicates {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicates {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(NoDuplicates {
+                path: format!("{}[{i}]", self.path),
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom(format!(
+                    "{path}: the key is given twice (which one is meant?)"
+                )));
+            }
+            map.next_value_seed(NoDuplicates { path })?;
+        }
+        Ok(())
+    }
+}

@@ -25,6 +25,7 @@ mod labs;
 mod outcome;
 mod pregnancy;
 mod relate;
+mod ruleset;
 mod scores;
 
 use eligo_model::evidence::{CriteriaCounts, CriterionResult, Status, TrialMatch, Verdict};
@@ -34,6 +35,7 @@ use eligo_model::{Date, PatientFacts, Trial};
 
 pub use ctx::Ctx;
 pub use relate::{PatientConcepts, TrialTargets, prefilter};
+pub use ruleset::{RuleSet, has_criteria_text};
 
 /// Options of a matching run over many trials.
 #[derive(Debug, Clone)]
@@ -58,6 +60,35 @@ pub fn evaluate(
 /// [`evaluate`] in a context that may be reused for many trials of the same
 /// patient and as-of date (it caches the patient's vocabulary matches).
 pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) -> TrialMatch {
+    let head = Head {
+        id: &trial.id,
+        title: &trial.brief_title,
+        partial: trial.partial,
+        has_criteria_text: has_criteria_text(trial),
+    };
+    evaluate_head(ctx, &head, compiled)
+}
+
+/// [`evaluate_in`] for a stored rule set (no `Trial` needed).
+pub fn evaluate_rules(ctx: &Ctx<'_>, rules: &RuleSet) -> TrialMatch {
+    let head = Head {
+        id: &rules.id,
+        title: &rules.title,
+        partial: rules.partial,
+        has_criteria_text: rules.has_criteria_text,
+    };
+    evaluate_head(ctx, &head, &rules.compiled)
+}
+
+/// What the verdict reads of the trial record itself.
+struct Head<'a> {
+    id: &'a str,
+    title: &'a str,
+    partial: bool,
+    has_criteria_text: bool,
+}
+
+fn evaluate_head(ctx: &Ctx<'_>, trial: &Head<'_>, compiled: &CompiledCriteria) -> TrialMatch {
     let mut criteria: Vec<CriterionResult> = Vec::with_capacity(compiled.criteria.len());
     let mut to_confirm: Vec<String> = Vec::new();
     let own = own_conditions(compiled);
@@ -88,11 +119,7 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
             }
         }
     }
-    let no_text = trial
-        .eligibility
-        .criteria
-        .as_deref()
-        .is_none_or(|t| t.trim().is_empty());
+    let no_text = !trial.has_criteria_text;
     if trial.partial || no_text {
         // Eligibility that the record does not state is not known: never
         // call it eligible (structured limits such as age can still exclude).
@@ -103,8 +130,8 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
         }
         .to_string();
         return TrialMatch {
-            trial_id: trial.id.clone(),
-            title: trial.brief_title.clone(),
+            trial_id: trial.id.to_string(),
+            title: trial.title.to_string(),
             verdict: if verdict == Verdict::Ineligible {
                 Verdict::Ineligible
             } else {
@@ -122,8 +149,8 @@ pub fn evaluate_in(ctx: &Ctx<'_>, trial: &Trial, compiled: &CompiledCriteria) ->
         };
     }
     TrialMatch {
-        trial_id: trial.id.clone(),
-        title: trial.brief_title.clone(),
+        trial_id: trial.id.to_string(),
+        title: trial.title.to_string(),
         verdict,
         deciding,
         criteria,
@@ -283,15 +310,47 @@ pub fn fails(c: &CriterionResult) -> bool {
 /// ineligible; ties by id so the order is stable.
 pub fn rank(matches: &mut [TrialMatch]) {
     matches.sort_by(|a, b| {
-        let key = |m: &TrialMatch| match m.verdict {
-            Verdict::Eligible => (0, 0),
-            Verdict::Unknown => (1, m.missing.len().max(1)),
-            Verdict::Ineligible => (2, m.deciding.len()),
-        };
-        key(a)
-            .cmp(&key(b))
+        rank_key(a)
+            .cmp(&rank_key(b))
             .then_with(|| a.trial_id.cmp(&b.trial_id))
     });
+}
+
+/// [`rank`]'s order before the id: verdict, then the number of missing
+/// facts (unknown) or of failed criteria (ineligible).
+pub fn rank_key(m: &TrialMatch) -> (u8, usize) {
+    match m.verdict {
+        Verdict::Eligible => (0, 0),
+        Verdict::Unknown => (1, m.missing.len().max(1)),
+        Verdict::Ineligible => (2, m.deciding.len()),
+    }
+}
+
+/// Evaluate one patient against every rule set (chosen by the caller), on
+/// the machine's cores with one context per core, and turn each result
+/// into what the caller keeps with `f`; in the order of `sets`.
+pub fn evaluate_many<S, R>(
+    sets: &[S],
+    facts: &PatientFacts,
+    as_of: Date,
+    f: impl Fn(TrialMatch) -> R + Sync,
+) -> Vec<R>
+where
+    S: std::borrow::Borrow<RuleSet> + Sync,
+    R: Send,
+{
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sets.len().div_ceil(threads).max(1);
+    let parts: Vec<&[S]> = sets.chunks(chunk).collect();
+    parallel_map(&parts, |part| {
+        let ctx = Ctx::new(facts, as_of);
+        part.iter()
+            .map(|s| f(evaluate_rules(&ctx, s.borrow())))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Match one patient against many trials: keep the related ones (unless

@@ -10,6 +10,7 @@
 
 pub mod evidence;
 pub mod fact;
+pub mod field_path;
 pub mod quantity;
 pub mod rule;
 pub mod trial;

@@ -26,7 +26,11 @@ pub struct Trial {
     pub official_title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acronym: Option<String>,
-    pub status: OverallStatus,
+    /// `None` when the source does not state it (a trial known only by id
+    /// and title): absent, never "Unknown status", which is a registry
+    /// status of its own (not verified for two years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OverallStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<Phase>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +69,11 @@ pub struct Trial {
     pub secondary_outcomes: Vec<Outcome>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_outcomes: Vec<Outcome>,
+    /// Outcome measures the source lists without saying which are primary,
+    /// secondary or other (a protocol page that calls them all "outcome
+    /// measures"): kept unclassed rather than guessed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brief_summary: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +92,19 @@ pub struct Trial {
     pub partial: bool,
     #[serde(default)]
     pub has_results: bool,
+    /// Dates as a source page labels them ("Current as of July 23, 2025"),
+    /// when the label names no registry date exactly: kept with the page's
+    /// words rather than filed under a registry label they may not mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_dates: Vec<PageDate>,
+    /// A summary a source page writes in its own words (a trial site's lay
+    /// summary), not the registry's `brief_summary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_summary: Option<PageText>,
+    /// Fields whose value eligo derived or whose label it inferred, with how.
+    /// A field not listed here is stated by the source under its own label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<FieldNote>,
 }
 
 /// A stable id for a trial with no NCT id: derived from what identifies it
@@ -144,7 +166,8 @@ macro_rules! registry_enum {
 }
 
 registry_enum!(
-    /// `statusModule.overallStatus`.
+    /// `statusModule.overallStatus`. No default: a record that does not
+    /// state its status has none (`Trial::status` is `None`).
     OverallStatus {
         NotYetRecruiting = "NOT_YET_RECRUITING" / "Not yet recruiting",
         Recruiting = "RECRUITING" / "Recruiting",
@@ -162,13 +185,6 @@ registry_enum!(
         Withheld = "WITHHELD" / "Withheld",
     }
 );
-
-#[allow(clippy::derivable_impls)] // the enum is macro-generated
-impl Default for OverallStatus {
-    fn default() -> Self {
-        OverallStatus::Unknown
-    }
-}
 
 impl OverallStatus {
     /// Statuses under which a patient can still join.
@@ -205,20 +221,14 @@ registry_enum!(
 );
 
 registry_enum!(
-    /// `eligibilityModule.sex`: who may enrol.
+    /// `eligibilityModule.sex`: who may enrol. No default: a record that
+    /// does not state it has none (`Eligibility::sex` is `None`).
     Sex {
         All = "ALL" / "All",
         Female = "FEMALE" / "Female",
         Male = "MALE" / "Male",
     }
 );
-
-#[allow(clippy::derivable_impls)] // the enum is macro-generated
-impl Default for Sex {
-    fn default() -> Self {
-        Sex::All
-    }
-}
 
 /// Study design codes, kept as the registry's upper-case strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -445,12 +455,15 @@ pub struct Intervention {
     pub arm_labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_names: Vec<String>,
-    /// Dose levels read from the description (e.g. a dose-escalation design).
+    /// Dose levels read from the description (e.g. a dose-escalation design):
+    /// derived, so importers note them in [`Trial::provenance`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dose_levels: Vec<DoseLevel>,
 }
 
-/// One dose level, e.g. `1.5×10^5/kg` is value 150000, unit `{cells}/kg`.
+/// One dose level, e.g. `1.5×10^5/kg` is value 150000, unit `/kg`: the
+/// unit as the record writes it, in UCUM (`{cells}/kg` only where the text
+/// says "cells/kg"; the annotation changes nothing in UCUM).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoseLevel {
     /// The text as written in the record.
@@ -464,6 +477,10 @@ pub struct Organization {
     /// Registry agency class: INDUSTRY, OTHER, NIH, FED, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// What a source page says about the organisation ("About …"), in the
+    /// page's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<PageText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -492,6 +509,10 @@ pub struct Official {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: String,
+    /// The line a source page gives under the name (a department and
+    /// institution); the registry format has no such field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,8 +640,9 @@ pub struct Eligibility {
     pub min_age: Option<AgeLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<AgeLimit>,
-    #[serde(default)]
-    pub sex: Sex,
+    /// `None` when the source does not state who may enrol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthy_volunteers: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -652,6 +674,66 @@ pub struct Link {
     pub url: String,
 }
 
+/// Text a source page writes about a trial or its sponsor in the page's own
+/// words, under the page's own heading: shown as the page's, never as the
+/// registry's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageText {
+    /// Whose words: the site or page, e.g. `ClinConnect`.
+    pub source: String,
+    /// The heading the page puts over the text, as written.
+    pub heading: String,
+    pub text: String,
+}
+
+/// A date as a source page gives it, with the page's own label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageDate {
+    /// The page's label for the date, e.g. `Current as of`, `Launched by`.
+    pub label: String,
+    /// The date with its label, as the page writes it, e.g.
+    /// `Current as of July 23, 2025`.
+    pub text: String,
+    pub date: PartialDate,
+}
+
+/// Why a field's value is not simply the source's statement under its own
+/// label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// eligo made the value from other text of the record (a condition from
+    /// the title, an age limit from the criteria, dose levels from a
+    /// description). Front ends say so wherever they show it, and the API
+    /// keeps it apart from the record's own fields.
+    Derived,
+    /// The source gives the value but not its label (a bare date on a
+    /// page); eligo read which field it is.
+    LabelInferred,
+}
+
+/// How one field came to hold its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldNote {
+    /// The field as a path into the trial's JSON: `conditions`,
+    /// `interventions[0]`, `eligibility.min_age`, `dates.start`.
+    pub field: String,
+    pub basis: Basis,
+    /// How, in a few words for people: `from the title`.
+    pub note: String,
+}
+
+impl FieldNote {
+    /// The note as front ends show it next to the value, e.g. `derived by
+    /// eligo: from the title`.
+    pub fn words(&self) -> String {
+        match self.basis {
+            Basis::Derived => format!("derived by eligo: {}", self.note),
+            Basis::LabelInferred => format!("label inferred by eligo: {}", self.note),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelatedTrial {
     pub id: String,
@@ -668,6 +750,17 @@ pub const TARGET_ANTIGENS: &[&str] = &[
 ];
 
 impl Trial {
+    /// The note on `field` (a path as in [`FieldNote::field`]), if eligo
+    /// derived its value or inferred its label.
+    pub fn note(&self, field: &str) -> Option<&FieldNote> {
+        self.provenance.iter().find(|n| n.field == field)
+    }
+
+    /// Whether eligo derived `field` rather than read it from the source.
+    pub fn is_derived(&self, field: &str) -> bool {
+        self.note(field).is_some_and(|n| n.basis == Basis::Derived)
+    }
+
     /// Target antigens named in the titles, interventions, arms and keywords,
     /// in [`TARGET_ANTIGENS`] order. `CD19/BCMA` yields both.
     pub fn target_antigens(&self) -> Vec<&'static str> {
@@ -767,6 +860,55 @@ mod tests {
             ..Trial::default()
         };
         assert_eq!(t.target_antigens(), vec!["CD19", "CD70", "BCMA"]);
+    }
+
+    #[test]
+    fn stored_json_of_earlier_versions_still_decodes() {
+        // A record as eligo stored it before status and sex could be absent
+        // and before provenance, page dates and page texts existed.
+        let old = r#"{"id":"NCT00000001","brief_title":"A study","status":"UNKNOWN",
+            "design":{},"dates":{"first_submitted":"2025-04-20"},
+            "sponsor":{"name":"Sponsor"},"central_contacts":[{"name":"A. Person"}],
+            "eligibility":{"sex":"ALL"},"partial":false,"has_results":false}"#;
+        let t: Trial = serde_json::from_str(old).unwrap();
+        assert_eq!(t.status, Some(OverallStatus::Unknown));
+        assert_eq!(t.eligibility.sex, Some(Sex::All));
+        assert!(t.provenance.is_empty() && t.page_dates.is_empty() && t.page_summary.is_none());
+        assert_eq!(t.sponsor.unwrap().about, None);
+        assert_eq!(t.central_contacts[0].affiliation, None);
+        // What the source does not state is absent, not written as a default.
+        let stub = Trial {
+            id: "NCT00000002".into(),
+            brief_title: "Known by id and title".into(),
+            partial: true,
+            ..Trial::default()
+        };
+        let json = serde_json::to_value(&stub).unwrap();
+        assert!(json.get("status").is_none(), "{json}");
+        assert!(json["eligibility"].get("sex").is_none(), "{json}");
+    }
+
+    #[test]
+    fn notes_say_what_is_derived() {
+        let t = Trial {
+            provenance: vec![
+                FieldNote {
+                    field: "conditions".into(),
+                    basis: Basis::Derived,
+                    note: "from the title".into(),
+                },
+                FieldNote {
+                    field: "dates.start".into(),
+                    basis: Basis::LabelInferred,
+                    note: "the page gives the date without a label".into(),
+                },
+            ],
+            ..Trial::default()
+        };
+        assert!(t.is_derived("conditions"));
+        assert!(!t.is_derived("dates.start"));
+        assert_eq!(t.note("dates.start").unwrap().basis, Basis::LabelInferred);
+        assert!(t.note("brief_title").is_none());
     }
 
     #[test]

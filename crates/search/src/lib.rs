@@ -6,9 +6,17 @@
 //! (by [`eligo_store::Store::store_id`]) and which store generation it
 //! reflects; [`sync`] compares that with the store and updates the changed
 //! trials, or rebuilds when the index is missing, from another store or from
-//! another schema version. Query building ([`query`]) and the trial →
+//! another schema version.
+//!
+//! One writer at a time, across processes: whichever process (an import, a
+//! running server, any command that opens the registry) takes the writer
+//! brings the index up to the store's generation; another that finds it
+//! taken gets [`SearchError::Busy`] and leaves the work to it. Readers see
+//! every commit, whoever made it, shortly after it lands. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+pub mod page;
+pub mod pieces;
 pub mod query;
 pub mod schema;
 
@@ -42,6 +50,9 @@ pub enum SearchError {
     },
     #[error(transparent)]
     Store(#[from] eligo_store::StoreError),
+    /// Another process (a running server, an import) is writing the index.
+    #[error("search index {path}: another eligo process is updating it")]
+    Busy { path: String },
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -93,8 +104,12 @@ impl Snippet {
 pub struct Hit {
     pub id: String,
     pub title: String,
-    /// Overall status code, e.g. `RECRUITING`.
-    pub status: String,
+    /// Overall status code, e.g. `RECRUITING`; `None` when the record
+    /// states none (a trial known only by id and title).
+    pub status: Option<String>,
+    /// The record is known only in part (such hits rank below the others).
+    #[serde(default)]
+    pub partial: bool,
     /// Phase codes, e.g. `["PHASE1", "PHASE2"]`.
     pub phases: Vec<String>,
     /// BM25 score (1.0 for every hit of an empty query).
@@ -205,9 +220,11 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex> {
+        // Commits by other processes (an import while the server runs)
+        // become visible on their own, shortly after they land.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         let mut parser = QueryParser::for_index(
             &index,
@@ -240,14 +257,23 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Start writing. Only one updater at a time per index.
+    /// Start writing. One updater at a time per index, across processes:
+    /// [`SearchError::Busy`] when another holds it (it does not wait).
     pub fn updater(&self) -> Result<Updater<'_>> {
         let writer = self
             .index
             .writer(WRITER_BUDGET)
-            .map_err(|source| SearchError::Index {
-                path: self.path.clone(),
-                source,
+            .map_err(|source| match source {
+                tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                ) => SearchError::Busy {
+                    path: self.path.clone(),
+                },
+                source => SearchError::Index {
+                    path: self.path.clone(),
+                    source,
+                },
             })?;
         Ok(Updater {
             index: self,
@@ -276,9 +302,23 @@ impl SearchIndex {
         for d in DIMENSIONS {
             facets.add_facet(Facet::from_path([*d]));
         }
+        // Records known in full first, then by BM25: a trial known only by
+        // id and title never outranks a registered one for the same query.
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
-            .order_by_score();
+            .tweak_score(|segment: &tantivy::SegmentReader| {
+                // A segment without partial records needs no lookups.
+                let partial = segment
+                    .fast_fields()
+                    .u64("partial")
+                    .ok()
+                    .map(|c| c.first_or_default_col(0))
+                    .filter(|c| c.max_value() > 0);
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let known = partial.as_ref().is_none_or(|c| c.get_val(doc) == 0);
+                    (u8::from(known), score)
+                }
+            });
         let (docs, total, counts) = searcher.search(&*q, &(top, Count, facets))?;
 
         let snippet_fields = [
@@ -296,10 +336,14 @@ impl SearchIndex {
         }
 
         let mut hits = Vec::with_capacity(docs.len());
-        for (score, addr) in docs.into_iter().take(req.limit) {
+        for ((_, score), addr) in docs.into_iter().take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr)?;
+            let derived: Vec<&str> = doc.get_all(f.derived).filter_map(|v| v.as_str()).collect();
             let mut snippet = None;
             for (name, field, g) in &generators {
+                if derived.contains(name) {
+                    continue;
+                }
                 let joined = join_values(&doc, *field);
                 if joined.is_empty() {
                     continue;
@@ -490,7 +534,11 @@ fn hit_from_doc(f: &Fields, doc: &TantivyDocument, score: f32, snippet: Option<S
     Hit {
         id: first_value(Some(doc), f.id).unwrap_or_default(),
         title: first_value(Some(doc), f.title).unwrap_or_default(),
-        status: first_value(Some(doc), f.status).unwrap_or_default(),
+        status: first_value(Some(doc), f.status),
+        partial: doc
+            .get_first(f.partial)
+            .and_then(|v| v.as_u64())
+            .is_some_and(|p| p == 1),
         phases: doc
             .get_all(f.phases)
             .filter_map(|v| v.as_str().map(str::to_string))

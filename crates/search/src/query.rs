@@ -2,6 +2,7 @@
 //! only thing these functions need from an index is its schema and
 //! tokenizers.
 
+use crate::pieces::{KeyPiece, NumPiece, TextPiece};
 use crate::schema::{Fields, NO_MAX_AGE, key};
 use eligo_model::Trial;
 use eligo_model::trial::{OverallStatus, Phase, Sex, StudyType};
@@ -9,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur,
+    PhraseQuery, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Filters narrow a search; within one filter the values are alternatives
@@ -161,18 +162,50 @@ pub fn filter_clauses(
 /// The full-text part: BM25 over the text fields with their boosts, words
 /// joined by AND. Syntax errors are forgiven (the lenient parser keeps what
 /// it can), so user input never fails a search. `field:term` restricts a
-/// word to one of the index's text fields; a colon after anything else
-/// (which would name an unknown field and fail the search) reads as a space.
+/// word to one of the index's text fields, and `id:NCT06946485` to the trial
+/// with that id (any case); a colon after anything else (which would name
+/// an unknown field and fail the search) reads as a space.
 pub fn text_query(
     parser: &QueryParser,
     text: &str,
     is_field: impl Fn(&str) -> bool,
 ) -> Box<dyn Query> {
-    let text = neutralise_colons(text, is_field);
+    let text = neutralise_colons(text, |name| name == ID_FIELD || is_field(name));
+    let text = upper_case_ids(&text);
     if text.trim().is_empty() {
         return Box::new(AllQuery);
     }
     parser.parse_query_lenient(&text).0
+}
+
+/// The schema's id field (raw, untokenised: `NCT06946485`, `ELIGO-…`).
+const ID_FIELD: &str = "id";
+
+/// Ids are stored upper case and the id field is not tokenised, so the
+/// value of `id:` is upper-cased to match (`id:nct06946485`).
+fn upper_case_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("id:") {
+        let before = &rest[..at];
+        let word_start = if before.is_empty() {
+            out.is_empty() || out.ends_with(|c: char| c.is_whitespace() || "(+-\"".contains(c))
+        } else {
+            before.ends_with(|c: char| c.is_whitespace() || "(+-\"".contains(c))
+        };
+        out.push_str(before);
+        out.push_str("id:");
+        rest = &rest[at + 3..];
+        if word_start {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == ')')
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..end].to_uppercase());
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Keep `name:` only where `name` is a known field.
@@ -302,4 +335,200 @@ pub fn related_query(f: &Fields, t: &Trial, analyzer: &mut TextAnalyzer) -> Box<
             term_query(Term::from_field_text(f.id, &t.id)),
         ),
     ]))
+}
+
+// ---------------------------------------------------------------------------
+// Structured queries: what API v2's `query.*` areas and Essie expressions
+// (`AREA[Phase]PHASE2 AND NOT AREA[Condition]"lupus nephritis"`) become.
+
+/// A query over the index's pieces ([`crate::pieces`]), built by a front
+/// end from whatever syntax it reads. Text is scored by BM25 with each
+/// piece's weight; everything else only selects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Every trial.
+    All,
+    /// No trial.
+    Nothing,
+    /// Text in any of `pieces` (with their weights): every word of it, or
+    /// the words in order when `phrase`. A word the analyzer splits
+    /// (`CAR-T`) is read as a phrase of its parts.
+    Text {
+        pieces: Vec<(TextPiece, f32)>,
+        text: String,
+        phrase: bool,
+    },
+    /// A coded piece with this value (case-insensitive).
+    Key {
+        piece: KeyPiece,
+        value: String,
+    },
+    /// Trials with these ids (NCT ids, or eligo's local ids).
+    Ids(Vec<String>),
+    /// A numeric piece within the bounds ([`crate::pieces::NumKind`]
+    /// gives the unit).
+    Range {
+        piece: NumPiece,
+        lo: Bound<i64>,
+        hi: Bound<i64>,
+    },
+    /// Trials whose record has no value for the piece.
+    Missing(NumPiece),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+}
+
+impl Expr {
+    /// `a AND b`, flattening and dropping `All`.
+    pub fn and(parts: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Expr::All => {}
+                Expr::And(inner) => out.extend(inner),
+                p => out.push(p),
+            }
+        }
+        match out.len() {
+            0 => Expr::All,
+            1 => out.pop().unwrap_or(Expr::All),
+            _ => Expr::And(out),
+        }
+    }
+
+    /// Whether matching trials get a text score (so relevance can order them).
+    pub fn has_text(&self) -> bool {
+        match self {
+            Expr::Text { .. } => true,
+            Expr::And(v) | Expr::Or(v) => v.iter().any(Expr::has_text),
+            _ => false,
+        }
+    }
+}
+
+/// Builds tantivy queries from [`Expr`]s for one index.
+pub struct ExprBuilder<'a> {
+    pub fields: &'a Fields,
+    /// The analyzer of the pieces' text fields (`en_stem`).
+    pub analyzer: TextAnalyzer,
+}
+
+impl ExprBuilder<'_> {
+    pub fn build(&mut self, e: &Expr) -> Box<dyn Query> {
+        let p = &self.fields.v2;
+        match e {
+            Expr::All => Box::new(AllQuery),
+            Expr::Nothing => Box::new(EmptyQuery),
+            Expr::Text {
+                pieces,
+                text,
+                phrase,
+            } => {
+                let mut fields: Vec<(Field, f32)> = Vec::new();
+                for (piece, w) in pieces {
+                    let f = p.text(*piece);
+                    if !fields.iter().any(|(g, _)| *g == f) {
+                        fields.push((f, *w));
+                    }
+                }
+                let words: Vec<Vec<String>> = if *phrase {
+                    vec![tokens(&mut self.analyzer, text)]
+                } else {
+                    text.split_whitespace()
+                        .map(|w| tokens(&mut self.analyzer, w))
+                        .collect()
+                };
+                let words: Vec<Vec<String>> = words.into_iter().filter(|t| !t.is_empty()).collect();
+                if words.is_empty() || fields.is_empty() {
+                    // Nothing searchable (punctuation only): no constraint.
+                    return Box::new(AllQuery);
+                }
+                let word_query = |toks: &[String]| -> Box<dyn Query> {
+                    let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+                        .iter()
+                        .map(|(field, boost)| {
+                            let q: Box<dyn Query> = if toks.len() == 1 {
+                                Box::new(TermQuery::new(
+                                    Term::from_field_text(*field, &toks[0]),
+                                    IndexRecordOption::WithFreqs,
+                                ))
+                            } else {
+                                Box::new(PhraseQuery::new(
+                                    toks.iter()
+                                        .map(|t| Term::from_field_text(*field, t))
+                                        .collect(),
+                                ))
+                            };
+                            let q: Box<dyn Query> = if (boost - 1.0).abs() < f32::EPSILON {
+                                q
+                            } else {
+                                Box::new(BoostQuery::new(q, *boost))
+                            };
+                            (Occur::Should, q)
+                        })
+                        .collect();
+                    Box::new(BooleanQuery::new(clauses))
+                };
+                if words.len() == 1 {
+                    return word_query(&words[0]);
+                }
+                Box::new(BooleanQuery::new(
+                    words.iter().map(|w| (Occur::Must, word_query(w))).collect(),
+                ))
+            }
+            Expr::Key { piece, value } => filter(term_query(Term::from_field_text(
+                p.keys,
+                &crate::pieces::key(*piece, value),
+            ))),
+            Expr::Ids(ids) => {
+                let terms: Vec<Term> = ids
+                    .iter()
+                    .map(|id| Term::from_field_text(self.fields.id, id.trim()))
+                    .collect();
+                filter(Box::new(TermSetQuery::new(terms)))
+            }
+            Expr::Range { piece, lo, hi } => {
+                let field = p.num(*piece);
+                let term = |b: &Bound<i64>| match b {
+                    Bound::Included(v) => Bound::Included(Term::from_field_i64(field, *v)),
+                    Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, *v)),
+                    Bound::Unbounded => Bound::Unbounded,
+                };
+                if matches!((lo, hi), (Bound::Unbounded, Bound::Unbounded)) {
+                    // RANGE[MIN, MAX]: any value, but a value.
+                    return filter(Box::new(ExistsQuery::new(
+                        crate::pieces::PieceFields::num_name(*piece),
+                        false,
+                    )));
+                }
+                filter(Box::new(RangeQuery::new(term(lo), term(hi))))
+            }
+            Expr::Missing(piece) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                (
+                    Occur::MustNot,
+                    Box::new(ExistsQuery::new(
+                        crate::pieces::PieceFields::num_name(*piece),
+                        false,
+                    )),
+                ),
+            ])),
+            Expr::And(v) => Box::new(BooleanQuery::new(
+                v.iter().map(|e| (Occur::Must, self.build(e))).collect(),
+            )),
+            Expr::Or(v) => Box::new(BooleanQuery::new(
+                v.iter().map(|e| (Occur::Should, self.build(e))).collect(),
+            )),
+            Expr::Not(e) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, filter(Box::new(AllQuery))),
+                (Occur::MustNot, self.build(e)),
+            ])),
+        }
+    }
+}
+
+/// A query that selects without adding to the score.
+fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
 }

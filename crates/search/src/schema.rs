@@ -10,7 +10,7 @@ use tantivy::{TantivyDocument, schema::Facet};
 
 /// Bumped whenever the schema or the document mapping changes: an index
 /// built by another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Ages are indexed in years; a missing minimum is 0, a missing maximum this.
 pub const NO_MAX_AGE: f64 = 1000.0;
@@ -46,6 +46,16 @@ pub struct Fields {
     pub phases: Field,
     pub min_age: Field,
     pub max_age: Field,
+    /// Fast and stored: 1 for a record known only in part (for example a
+    /// trial known by id and title), 0 otherwise. Such records rank below
+    /// the others for the same query.
+    pub partial: Field,
+    /// Stored only: the text fields whose content eligo derived (e.g.
+    /// `conditions` from the title), which snippets do not quote as the
+    /// record's words.
+    pub derived: Field,
+    /// The API v2 pieces, each in a field of its own ([`crate::pieces`]).
+    pub v2: crate::pieces::PieceFields,
 }
 
 impl Fields {
@@ -73,15 +83,18 @@ pub fn build_schema() -> (Schema, Fields) {
         let o = TextOptions::default().set_indexing_options(idx);
         if stored { o.set_stored() } else { o }
     };
+    let summary = b.add_text_field("summary", text(true));
+    let description = b.add_text_field("description", text(true));
+    let criteria = b.add_text_field("criteria", text(true));
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text(true)),
-        summary: b.add_text_field("summary", text(true)),
-        description: b.add_text_field("description", text(true)),
+        summary,
+        description,
         conditions: b.add_text_field("conditions", text(true)),
         interventions: b.add_text_field("interventions", text(false)),
         keywords: b.add_text_field("keywords", text(false)),
-        criteria: b.add_text_field("criteria", text(true)),
+        criteria,
         keys: b.add_text_field("keys", STRING),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         status: b.add_text_field("status", STORED),
@@ -94,6 +107,9 @@ pub fn build_schema() -> (Schema, Fields) {
             "max_age",
             NumericOptions::default().set_indexed().set_fast(),
         ),
+        partial: b.add_u64_field("partial", NumericOptions::default().set_fast().set_stored()),
+        derived: b.add_text_field("derived", STORED),
+        v2: crate::pieces::PieceFields::add(&mut b, summary, description, criteria),
     };
     (b.build(), fields)
 }
@@ -105,7 +121,13 @@ pub fn key(dimension: &str, value: &str) -> String {
 
 /// The facet values of a trial, per dimension, in display spelling.
 pub fn facet_values(t: &Trial) -> Vec<(&'static str, String)> {
-    let mut out = vec![("status", t.status.code().to_string())];
+    // What the record does not state is counted under no value: a trial
+    // known only by id and title has no status and no sex.
+    let mut out: Vec<(&'static str, String)> = t
+        .status
+        .map(|s| ("status", s.code().to_string()))
+        .into_iter()
+        .collect();
     out.extend(t.phases.iter().map(|p| ("phase", p.code().to_string())));
     if let Some(s) = t.study_type {
         out.push(("study_type", s.code().to_string()));
@@ -123,7 +145,7 @@ pub fn facet_values(t: &Trial) -> Vec<(&'static str, String)> {
             .into_iter()
             .map(|a| ("antigen", a.to_string())),
     );
-    out.push(("sex", t.eligibility.sex.code().to_string()));
+    out.extend(t.eligibility.sex.map(|s| ("sex", s.code().to_string())));
     out.extend(
         t.countries()
             .into_iter()
@@ -205,14 +227,27 @@ pub fn document(f: &Fields, t: &Trial) -> TantivyDocument {
         d.add_text(f.keys, key(dim, &value));
         d.add_facet(f.facets, Facet::from_path([dim, value.as_str()]));
     }
-    d.add_text(f.status, t.status.code());
+    if let Some(s) = t.status {
+        d.add_text(f.status, s.code());
+    }
     for p in &t.phases {
         d.add_text(f.phases, p.code());
+    }
+    d.add_u64(f.partial, u64::from(t.partial));
+    for (name, field) in [
+        ("conditions", "conditions"),
+        ("summary", "brief_summary"),
+        ("description", "detailed_description"),
+    ] {
+        if t.is_derived(field) {
+            d.add_text(f.derived, name);
+        }
     }
     d.add_f64(f.min_age, t.eligibility.min_age.map_or(0.0, |a| a.years()));
     d.add_f64(
         f.max_age,
         t.eligibility.max_age.map_or(NO_MAX_AGE, |a| a.years()),
     );
+    crate::pieces::add_pieces(&f.v2, t, &mut d);
     d
 }

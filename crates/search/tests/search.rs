@@ -1,6 +1,9 @@
 //! Search behaviour over a small hand-made registry whose expected answers
 //! follow from the trials' text and fields.
 
+#[path = "search/page.rs"]
+mod page;
+
 use eligo_model::Trial;
 use eligo_model::trial::{
     AgeLimit, Eligibility, Intervention, Location, OverallStatus, Phase, RelatedTrial, Sex,
@@ -27,7 +30,7 @@ fn registry() -> Vec<Trial> {
     };
     vec![
         Trial {
-            status: OverallStatus::Recruiting,
+            status: Some(OverallStatus::Recruiting),
             phases: vec![Phase::Phase1],
             conditions: vec!["Systemic Lupus Erythematosus".into()],
             interventions: vec![Intervention {
@@ -45,7 +48,7 @@ fn registry() -> Vec<Trial> {
                 criteria: Some("Inclusion Criteria:\n* SLEDAI-2K score of 8 or more".into()),
                 min_age: AgeLimit::parse("18 Years"),
                 max_age: AgeLimit::parse("65 Years"),
-                sex: Sex::All,
+                sex: Some(Sex::All),
                 ..Eligibility::default()
             },
             locations: vec![loc("China")],
@@ -62,21 +65,21 @@ fn registry() -> Vec<Trial> {
             ..base("NCT00000001", "CD19 CAR-T for Refractory Lupus")
         },
         Trial {
-            status: OverallStatus::NotYetRecruiting,
+            status: Some(OverallStatus::NotYetRecruiting),
             phases: vec![Phase::Phase1, Phase::Phase2],
             conditions: vec!["Multiple Myeloma".into()],
             brief_summary: Some("BCMA-directed CAR-T in relapsed myeloma.".into()),
             eligibility: Eligibility {
                 min_age: AgeLimit::parse("18 Years"),
                 max_age: None,
-                sex: Sex::All,
+                sex: Some(Sex::All),
                 ..Eligibility::default()
             },
             locations: vec![loc("United States"), loc("China")],
             ..base("NCT00000002", "BCMA CAR-T in Relapsed Myeloma")
         },
         Trial {
-            status: OverallStatus::Completed,
+            status: Some(OverallStatus::Completed),
             phases: vec![Phase::Phase2],
             conditions: vec![
                 "Lupus Nephritis".into(),
@@ -89,19 +92,19 @@ fn registry() -> Vec<Trial> {
                 criteria: Some("Exclusion Criteria:\n* prior CAR-T therapy".into()),
                 min_age: AgeLimit::parse("12 Years"),
                 max_age: AgeLimit::parse("17 Years"),
-                sex: Sex::Female,
+                sex: Some(Sex::Female),
                 ..Eligibility::default()
             },
             locations: vec![loc("Germany")],
             ..base("NCT00000003", "Belimumab in Adolescent Lupus Nephritis")
         },
         Trial {
-            status: OverallStatus::Recruiting,
+            status: Some(OverallStatus::Recruiting),
             study_type: Some(StudyType::Observational),
             conditions: vec!["Healthy".into()],
             brief_summary: Some("Reference ranges in healthy men.".into()),
             eligibility: Eligibility {
-                sex: Sex::Male,
+                sex: Some(Sex::Male),
                 ..Eligibility::default()
             },
             ..base("NCT00000004", "Healthy Volunteer Reference Cohort")
@@ -208,6 +211,25 @@ fn empty_query_lists_everything_and_bad_syntax_does_not_fail() {
         ids(&idx, &SearchRequest::new("NCT00000002")),
         ["NCT00000002"]
     );
+}
+
+/// `id:` names the id field like `title:` names the title (it matched
+/// nothing: the colon was read as a space, and "id" is in no trial).
+#[test]
+fn id_field_finds_the_trial_in_any_case() {
+    let idx = index();
+    for q in [
+        "id:NCT00000002",
+        "id:nct00000002",
+        "(id:NCT00000002)",
+        "myeloma id:NCT00000002",
+    ] {
+        assert_eq!(ids(&idx, &SearchRequest::new(q)), ["NCT00000002"], "{q}");
+    }
+    assert!(ids(&idx, &SearchRequest::new("id:NCT99999999")).is_empty());
+    assert!(ids(&idx, &SearchRequest::new("lupus id:NCT00000002")).is_empty());
+    // Only a whole word names the field.
+    assert!(ids(&idx, &SearchRequest::new("paid:NCT00000002")).is_empty());
 }
 
 #[test]
@@ -530,4 +552,101 @@ mod prop {
             prop_assert!(shared().search(&req).is_ok());
         }
     }
+}
+
+/// Trials known only by id and title (seed 003 lists five) state no status
+/// and no sex: they are counted under no status or sex value, a status or
+/// sex filter leaves them out, and for the same query they rank below every
+/// registered trial, however well their title matches.
+#[test]
+fn trials_known_by_title_only_are_not_counted_and_rank_last() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let stub = |id: &str, title: &str| Trial {
+        id: id.into(),
+        nct_id: Some(id.into()),
+        brief_title: title.into(),
+        partial: true,
+        ..Trial::default()
+    };
+    let mut trials = registry();
+    // A registered trial that names the words only in one criterion, and
+    // stubs whose titles match them better.
+    trials.push(Trial {
+        id: "NCT00000005".into(),
+        brief_title: "Vaccine Response Cohort".into(),
+        status: Some(OverallStatus::Recruiting),
+        eligibility: Eligibility {
+            criteria: Some("Exclusion Criteria:\n* prior CAR-T therapy for lupus".into()),
+            sex: Some(Sex::All),
+            ..Eligibility::default()
+        },
+        ..Trial::default()
+    });
+    trials.push(stub(
+        "NCT07233642",
+        "Study of Ultra-Fast CD19 CAR-T Therapy for Refractory Lupus CAR-T Lupus",
+    ));
+    trials.push(stub(
+        "NCT06892145",
+        "Clinical Trial of CD19 Targeted CAR-T Cell in Refractory Adult Lupus",
+    ));
+    let state = IndexState {
+        schema_version: 3,
+        store_id: "stubs".into(),
+        generation: 1,
+    };
+    index_trials(&idx, &trials, &state).unwrap();
+
+    let r = idx.search(&req("CAR-T lupus", Filters::default())).unwrap();
+    let order: Vec<(&str, bool)> = r.hits.iter().map(|h| (h.id.as_str(), h.partial)).collect();
+    assert_eq!(r.total, 5, "{order:?}");
+    assert_eq!(
+        order.iter().filter(|(_, p)| *p).count(),
+        2,
+        "both stubs match: {order:?}"
+    );
+    let first_stub = order.iter().position(|(_, p)| *p).unwrap();
+    assert!(
+        order[first_stub..].iter().all(|(_, p)| *p),
+        "registered trials first: {order:?}"
+    );
+    // By BM25 alone the better-matching stub would come before the weakly
+    // matching registered trial: the order holds against the scores.
+    let weak = r.hits.iter().find(|h| h.id == "NCT00000005").unwrap();
+    assert!(r.hits[first_stub].score > weak.score, "{:?}", r.hits);
+    for h in &r.hits {
+        assert_eq!(h.status.is_none(), h.partial, "{h:?}");
+    }
+
+    // Facets: the stubs count under no status and no sex.
+    let counts = |dim: &str| -> u64 { r.facets[dim].iter().map(|f| f.count).sum() };
+    assert_eq!(counts("status"), 3, "{:?}", r.facets["status"]);
+    assert_eq!(counts("sex"), 3, "{:?}", r.facets["sex"]);
+    assert!(!r.facets["status"].iter().any(|f| f.value == "UNKNOWN"));
+    // A status or sex filter leaves them out; paging keeps the order.
+    let f = |filters: Filters| ids(&idx, &req("CAR-T lupus", filters));
+    assert!(
+        !f(Filters {
+            statuses: OverallStatus::ALL.to_vec(),
+            ..Filters::default()
+        })
+        .iter()
+        .any(|id| id == "NCT07233642" || id == "NCT06892145")
+    );
+    assert!(
+        !f(Filters {
+            sex: Some(Sex::Female),
+            ..Filters::default()
+        })
+        .iter()
+        .any(|id| id == "NCT07233642" || id == "NCT06892145")
+    );
+    let page2 = idx
+        .search(&SearchRequest {
+            offset: 3,
+            limit: 2,
+            ..req("CAR-T lupus", Filters::default())
+        })
+        .unwrap();
+    assert!(page2.hits.iter().all(|h| h.partial), "{:?}", page2.hits);
 }

@@ -47,7 +47,12 @@ pub fn routes() -> Router<AppState> {
 /// Swagger UI at `/api/docs`, the document at `/api/openapi.json`.
 pub fn docs() -> Router {
     SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", ApiDoc::openapi())
+        .url("/api/openapi.json", {
+            let mut doc = ApiDoc::openapi();
+            doc.merge(crate::conduct::api::ConductApi::openapi());
+            doc.merge(<crate::apiv2::V2Doc as OpenApi>::openapi());
+            doc
+        })
         .into()
 }
 
@@ -76,6 +81,7 @@ pub fn docs() -> Router {
         SnippetDto,
         FacetDto,
         TrialResponse,
+        crate::record::DerivedValue,
         PlainSummary,
         RelatedDto,
         MatchResponse,
@@ -113,11 +119,15 @@ impl Modify for Security {
 }
 
 /// The request body, or a JSON 4xx (413 when over the limit).
-fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
-    b.map_err(|r| AppError::new(r.status(), r.body_text()))
+pub(crate) fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+    b.map_err(|r| {
+        let mut e = AppError::new(r.status(), r.body_text());
+        e.field = Some("body".into());
+        e
+    })
 }
 
-fn json_content(headers: &HeaderMap) -> Result<(), AppError> {
+pub(crate) fn json_content(headers: &HeaderMap) -> Result<(), AppError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -150,7 +160,7 @@ fn unauthorized() -> Response {
 
 /// The coordinator, or the response to send instead (401; 403 for a
 /// cookie-authenticated write without the CSRF header).
-async fn require(
+pub(crate) async fn require(
     state: &AppState,
     headers: &HeaderMap,
     write: bool,
@@ -183,8 +193,13 @@ pub struct SnippetDto {
 pub struct HitDto {
     pub id: String,
     pub title: String,
-    /// Overall status code, e.g. RECRUITING.
-    pub status: String,
+    /// Overall status code, e.g. RECRUITING; absent when the record states
+    /// none (a trial known here by id and title only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The record is known only in part (e.g. by id and title); such hits
+    /// rank below the others.
+    pub partial: bool,
     pub phases: Vec<String>,
     pub score: f32,
     pub snippet: Option<SnippetDto>,
@@ -209,10 +224,9 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetDto>>,
 }
 
+/// Search parameters taking one value; `status` and `phase` repeat.
 const SEARCH_PARAMS: &[&str] = &[
     "q",
-    "status",
-    "phase",
     "type",
     "condition",
     "antigen",
@@ -251,7 +265,7 @@ pub async fn search(
     uri: Uri,
 ) -> Result<Json<SearchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(SEARCH_PARAMS)?;
+    p.only(SEARCH_PARAMS, &["status", "phase"])?;
     let q = p.text("q")?.unwrap_or_default();
     if q.chars().count() > 500 {
         return Err(AppError::field("q", "longer than 500 characters"));
@@ -279,6 +293,7 @@ pub async fn search(
                 id: h.id,
                 title: h.title,
                 status: h.status,
+                partial: h.partial,
                 phases: h.phases,
                 score: if h.score.is_finite() { h.score } else { 0.0 },
                 snippet: h.snippet.map(|s| SnippetDto {
@@ -329,9 +344,14 @@ pub struct RelatedDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct TrialResponse {
-    /// The trial record (eligo's Trial model, see docs/cli.md `show --format json`).
+    /// The trial record (eligo's Trial model, see docs/cli.md `show --format
+    /// json`) holding only what the source states: the values eligo derived
+    /// are in `derived`; `trial.provenance` notes labels eligo inferred.
     #[schema(value_type = Object)]
     pub trial: serde_json::Value,
+    /// Values eligo derived from other text of the record (a condition from
+    /// the title, dose levels from a description), with how.
+    pub derived: Vec<crate::record::DerivedValue>,
     pub plain_summary: PlainSummary,
     /// Patients who applied through eligo.
     pub applications: u64,
@@ -353,9 +373,10 @@ pub struct TrialResponse {
 pub async fn trial(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Json<TrialResponse>, AppError> {
-    let cat = state.catalog().await?;
-    let (t, _) = cat.find(&id)?;
+    Params::none(&uri)?;
+    let t = &state.trial_record(&id).await?;
     let s = summary::summarize(t);
     let related = state
         .index()
@@ -372,8 +393,10 @@ pub async fn trial(
             in_registry: r.in_registry,
         })
         .collect();
+    let (trial, derived) = crate::record::split(t).map_err(AppError::internal)?;
     Ok(Json(TrialResponse {
-        trial: serde_json::to_value(t).map_err(AppError::internal)?,
+        trial,
+        derived,
         plain_summary: PlainSummary {
             text: s.text,
             grade: (s.grade * 10.0).round() / 10.0,
@@ -398,10 +421,10 @@ pub async fn trial(
 pub async fn criteria(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, AppError> {
-    let cat = state.catalog().await?;
-    let (_, compiled) = cat.find(&id)?;
-    let mut compiled = compiled.clone();
+    Params::none(&uri)?;
+    let mut compiled = state.trial(&id).await?.rules.compiled.clone();
     eligo_criteria::annotate(&mut compiled);
     Ok(Json(compiled).into_response())
 }
@@ -446,7 +469,7 @@ pub async fn match_patient(
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Json<MatchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(&["as_of", "trial", "all", "limit"])?;
+    p.only(&["as_of", "all", "limit"], &["trial"])?;
     let as_of = p.date("as_of")?.unwrap_or_else(matching::today);
     let all = p.bool("all")?;
     let limit = p.usize_in("limit", 50, 1, 500)?;
@@ -466,24 +489,28 @@ pub async fn match_patient(
     }
     let facts = matching::read_patient(text).map_err(|e| AppError::field("body", e))?;
     let cat = state.catalog().await?;
+    let mut ids: Vec<String> = Vec::with_capacity(trial_ids.len());
     for id in &trial_ids {
-        if cat.get(id).is_none() {
-            return Err(AppError::field(
-                "trial",
-                format!("no trial {id:?} in the registry"),
-            ));
+        match cat.resolve(id) {
+            Some(id) => ids.push(id.to_string()),
+            None => {
+                return Err(AppError::field(
+                    "trial",
+                    format!("no trial {id:?} in the registry"),
+                ));
+            }
         }
     }
-    let ids: Vec<String> = trial_ids
-        .iter()
-        .filter_map(|id| cat.get(id).map(|(t, _)| t.id.clone()))
-        .collect();
-    let f = facts.clone();
-    let c = cat.clone();
-    let matches =
-        tokio::task::spawn_blocking(move || matching::match_trials(&c.trials, &f, as_of, all, ids))
-            .await
-            .map_err(AppError::internal)?;
+    let choice = if !ids.is_empty() {
+        crate::catalog::Choice::Named(ids)
+    } else if all {
+        crate::catalog::Choice::All
+    } else {
+        crate::catalog::Choice::Related
+    };
+    let matches = state
+        .match_patient(facts.clone(), as_of, choice, limit)
+        .await?;
     let mut out = Vec::new();
     for m in matches.iter().take(limit) {
         out.push(serde_json::to_value(m).map_err(AppError::internal)?);
@@ -520,7 +547,7 @@ pub struct SessionResponse {
     pub expires_at: i64,
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(b).map_err(|e| {
         let msg = e.to_string();
         // serde names the field in "missing field `x`" / "unknown field `x`".
@@ -551,15 +578,14 @@ pub async fn create_session(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    uri: Uri,
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    Params::none(&uri)?;
     json_content(&headers)?;
     let b = body(b)?;
     if let Some(wait) = state.login_limiter().limited(ip) {
-        return Err(AppError::too_many(format!(
-            "too many failed logins from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        )));
+        return Err(AppError::too_many("failed logins", wait));
     }
     let req: LoginRequest = json_body(&b)?;
     let user = match auth::normalize_email(&req.email) {
@@ -605,11 +631,18 @@ pub async fn create_session(
         (status = 401, description = "No valid session", body = ErrorBody)
     )
 )]
-pub async fn delete_session(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let c = match require(&state, &headers, true).await {
         Ok(c) => c,
         Err(r) => return r,
     };
+    if let Err(e) = Params::none(&uri) {
+        return e.into_response();
+    }
     match state.store().delete_session(&c.token_hash).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => AppError::from(e).into_response(),
@@ -708,7 +741,7 @@ pub async fn list_applications(
     };
     let run = async {
         let p = Params::from_uri(&uri)?;
-        p.only(&["trial", "status"])?;
+        p.only(&["trial", "status"], &[])?;
         let trial = p.get("trial").map(str::trim);
         if let Some(t) = trial
             && !c.has_trial(t)
@@ -785,12 +818,14 @@ pub async fn get_application(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Response {
     let c = match require(&state, &headers, false).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let run = async {
+        Params::none(&uri)?;
         let id = parse_id(&id)?;
         let a = state
             .store()
@@ -843,6 +878,7 @@ pub async fn update_application(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
     b: Result<Bytes, BytesRejection>,
 ) -> Response {
     let c = match require(&state, &headers, true).await {
@@ -850,6 +886,7 @@ pub async fn update_application(
         Err(r) => return r,
     };
     let run = async {
+        Params::none(&uri)?;
         let id = parse_id(&id)?;
         json_content(&headers)?;
         let b = body(b)?;

@@ -1,102 +1,621 @@
-//! The registry as the server serves it: every trial with its compiled
-//! criteria, in memory, keyed to the store generation it was read at.
+//! The registry as matching sees it, at any size.
 //!
-//! An import run by the CLI while the server is up bumps the store's
-//! generation; the next request that needs the catalog sees the change,
-//! re-reads the store, recompiles and brings the search index up to date.
+//! In memory: a compact index of every trial (id, status, whether the
+//! record is partial, the generation of its last change and the vocabulary
+//! conditions it is about: about 100 bytes a trial) and a bounded cache of
+//! rule sets. Trial records and compiled rule sets stay in the store and are
+//! read on demand: compiled once at import ([`crate::registry::compile_stale`]
+//! compiles what an import left), they are only decoded here.
+//!
+//! Matching a patient chooses trials from the index (the conditions they
+//! are about, or all, or named ones), then loads, evaluates and ranks them
+//! chunk by chunk, so memory stays flat however many are chosen.
+//!
+//! The server keeps one [`Catalog`] per store generation; when the store
+//! changes, [`CatalogCache`] builds the next one in the background from the
+//! changed rows only (and brings the search index up to date), then swaps it
+//! in. Requests never wait for that: they use the catalog they found.
 
+use crate::AppState;
 use crate::error::AppError;
-use eligo_model::Trial;
-use eligo_model::rule::CompiledCriteria;
+use crate::registry::{compile_stale, compiler_id, read_rules, rules_row};
+use eligo_matcher::{PatientConcepts, RuleSet};
+use eligo_model::trial::OverallStatus;
+use eligo_model::{Date, PatientFacts, Trial, TrialMatch};
 use eligo_search::SearchIndex;
 use eligo_store::Store;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
-/// Trials and their compiled criteria at one store generation.
+/// One trial in the index.
+#[derive(Debug, Clone)]
+struct Entry {
+    status: Option<OverallStatus>,
+    partial: bool,
+    /// Store generation of the trial's last change (keys the rule cache).
+    generation: i64,
+    /// Interned target keys ([`Catalog::keys`]).
+    targets: Box<[u32]>,
+}
+
+/// Every trial of the registry at one store generation, as an index.
 pub struct Catalog {
     pub generation: i64,
-    pub trials: Vec<(Trial, CompiledCriteria)>,
-    by_id: HashMap<String, usize>,
+    /// Trial ids, sorted; `entries[i]` belongs to `ids[i]`.
+    ids: Vec<Box<str>>,
+    entries: Vec<Entry>,
+    /// Interned vocabulary condition keys.
+    keys: Vec<Box<str>>,
+    key_ids: HashMap<Box<str>, u32>,
+    /// Per key: ordinals of the non-partial trials about it, ascending.
+    postings: Vec<Vec<u32>>,
+}
+
+/// Which trials to match.
+#[derive(Debug, Clone)]
+pub enum Choice {
+    /// Trials about one of the patient's conditions (not partial records).
+    Related,
+    /// Every trial.
+    All,
+    /// These trials (ids as given; unknown ones are skipped).
+    Named(Vec<String>),
 }
 
 impl Catalog {
-    pub fn new(generation: i64, trials: Vec<(Trial, CompiledCriteria)>) -> Catalog {
-        let by_id = trials
-            .iter()
-            .enumerate()
-            .map(|(i, (t, _))| (t.id.clone(), i))
-            .collect();
+    fn empty(generation: i64) -> Catalog {
         Catalog {
             generation,
-            trials,
-            by_id,
+            ids: Vec::new(),
+            entries: Vec::new(),
+            keys: Vec::new(),
+            key_ids: HashMap::new(),
+            postings: Vec::new(),
         }
     }
 
-    /// A trial by id; `nct06946485` finds `NCT06946485`.
-    pub fn get(&self, id: &str) -> Option<&(Trial, CompiledCriteria)> {
-        let id = id.trim();
-        self.by_id
-            .get(id)
-            .or_else(|| self.by_id.get(&id.to_ascii_uppercase()))
-            .map(|&i| &self.trials[i])
+    /// Read the index from the store, compiling first the trials that have
+    /// no rules by this compiler (`progress(done, total)`).
+    pub async fn load(store: &Store, progress: impl FnMut(u64, u64)) -> anyhow::Result<Catalog> {
+        compile_stale(store, progress).await?;
+        let generation = store.generation().await?;
+        Catalog::empty(-1).refreshed(store, generation).await
     }
 
-    /// [`Catalog::get`], or the 404 every page and API operation on one trial answers.
-    pub fn find(&self, id: &str) -> Result<&(Trial, CompiledCriteria), AppError> {
-        self.get(id)
-            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))
+    /// This catalog brought to the store's `generation`: only the trials
+    /// changed since are read (and compiled, if their import did not).
+    pub async fn refreshed(&self, store: &Store, generation: i64) -> anyhow::Result<Catalog> {
+        let compiler = compiler_id();
+        let mut rows = store.all_index_rows(compiler, self.generation).await?;
+        if rows.iter().any(|r| r.entry.is_none()) {
+            // Written by an eligo that does not compile at import.
+            compile_stale(store, |_, _| {}).await?;
+            rows = store.all_index_rows(compiler, self.generation).await?;
+        }
+        let mut changed: Vec<(Box<str>, Entry, Vec<String>)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(e) = r.entry else {
+                anyhow::bail!("trial {}: no compiled criteria after compiling", r.trial_id);
+            };
+            let status = OverallStatus::from_code(&r.status);
+            let targets: Vec<String> = e.targets.split_whitespace().map(str::to_string).collect();
+            let entry = Entry {
+                status,
+                partial: e.partial,
+                generation: r.generation,
+                targets: Box::new([]),
+            };
+            changed.push((r.trial_id.into_boxed_str(), entry, targets));
+        }
+        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        changed.dedup_by(|a, b| a.0 == b.0);
+        Ok(self.merged(generation, changed))
+    }
+
+    /// A new catalog: this one's trials with `changed` (sorted by id)
+    /// replaced or added.
+    fn merged(&self, generation: i64, changed: Vec<(Box<str>, Entry, Vec<String>)>) -> Catalog {
+        let mut keys = self.keys.clone();
+        let mut key_ids = self.key_ids.clone();
+        let mut intern = |k: &str| -> u32 {
+            if let Some(&i) = key_ids.get(k) {
+                return i;
+            }
+            let i = keys.len() as u32;
+            keys.push(k.into());
+            key_ids.insert(k.into(), i);
+            i
+        };
+        let n = self.ids.len() + changed.len();
+        let mut ids: Vec<Box<str>> = Vec::with_capacity(n);
+        let mut entries: Vec<Entry> = Vec::with_capacity(n);
+        let mut old = 0;
+        for (id, mut entry, targets) in changed {
+            while old < self.ids.len() && self.ids[old] < id {
+                ids.push(self.ids[old].clone());
+                entries.push(self.entries[old].clone());
+                old += 1;
+            }
+            if old < self.ids.len() && self.ids[old] == id {
+                old += 1;
+            }
+            entry.targets = targets.iter().map(|t| intern(t)).collect();
+            ids.push(id);
+            entries.push(entry);
+        }
+        ids.extend_from_slice(&self.ids[old..]);
+        entries.extend_from_slice(&self.entries[old..]);
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
+        for (i, e) in entries.iter().enumerate().filter(|(_, e)| !e.partial) {
+            for &k in e.targets.iter() {
+                postings[k as usize].push(i as u32);
+            }
+        }
+        ids.shrink_to_fit();
+        entries.shrink_to_fit();
+        Catalog {
+            generation,
+            ids,
+            entries,
+            keys,
+            key_ids,
+            postings,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.trials.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.trials.is_empty()
+        self.ids.is_empty()
     }
+
+    /// Trials whose status lets a patient join.
+    pub fn open_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.status.is_some_and(OverallStatus::is_open))
+            .count()
+    }
+
+    fn ordinal(&self, id: &str) -> Option<usize> {
+        let id = id.trim();
+        let find = |k: &str| self.ids.binary_search_by(|x| (**x).cmp(k)).ok();
+        find(id).or_else(|| find(&id.to_ascii_uppercase()))
+    }
+
+    /// The stored id of a trial; `nct06946485` finds `NCT06946485`.
+    pub fn resolve(&self, id: &str) -> Option<&str> {
+        self.ordinal(id).map(|i| &*self.ids[i])
+    }
+
+    /// [`Catalog::resolve`], or the 404 every page and API operation on one
+    /// trial answers.
+    pub fn find(&self, id: &str) -> Result<&str, AppError> {
+        self.resolve(id)
+            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))
+    }
+
+    /// How many trials [`Matching::run`] evaluates for `facts` and `choice`.
+    pub fn count(&self, facts: &PatientFacts, choice: &Choice) -> usize {
+        self.choose(facts, choice).len()
+    }
+
+    /// The trials to evaluate for `facts`, by id order.
+    fn choose(&self, facts: &PatientFacts, choice: &Choice) -> Vec<u32> {
+        let mut out: Vec<u32> = match choice {
+            Choice::All => (0..self.ids.len() as u32).collect(),
+            Choice::Named(ids) => ids
+                .iter()
+                .filter_map(|id| self.ordinal(id).map(|i| i as u32))
+                .collect(),
+            Choice::Related => {
+                let concepts = PatientConcepts::of(facts);
+                concepts
+                    .0
+                    .iter()
+                    .filter_map(|k| self.key_ids.get(k.as_str()))
+                    .flat_map(|&k| self.postings[k as usize].iter().copied())
+                    .collect()
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Decoded rule sets, at most `capacity`, shared by all requests. When full,
+/// a pseudo-random entry makes room: unlike least-recently-used, a scan
+/// larger than the cache still finds part of it.
+pub struct RuleCache {
+    capacity: usize,
+    inner: Mutex<CacheInner>,
 }
 
 #[derive(Default)]
+struct CacheInner {
+    /// id → (generation of the trial's content, rule set, slot)
+    map: HashMap<Box<str>, (i64, Arc<RuleSet>, usize)>,
+    slots: Vec<Box<str>>,
+    seed: u64,
+}
+
+/// Rule sets kept decoded by default. A rule set of a long real criteria
+/// text takes tens of kB decoded (20,000 of them held 1.5 GB at 100,000
+/// synthetic trials), so the cache stays small.
+pub const DEFAULT_RULE_CACHE: usize = 2_000;
+
+impl RuleCache {
+    pub fn new(capacity: usize) -> RuleCache {
+        RuleCache {
+            capacity,
+            inner: Mutex::new(CacheInner::default()),
+        }
+    }
+
+    fn get(&self, id: &str, generation: i64) -> Option<Arc<RuleSet>> {
+        let inner = self.inner.lock().ok()?;
+        match inner.map.get(id) {
+            Some((g, r, _)) if *g == generation => Some(r.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, id: &str, generation: i64, rules: Arc<RuleSet>) {
+        if self.capacity == 0 {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some(slot) = inner.map.get_mut(id) {
+            slot.0 = generation;
+            slot.1 = rules;
+            return;
+        }
+        let slot = if inner.slots.len() < self.capacity {
+            inner.slots.push(id.into());
+            inner.slots.len() - 1
+        } else {
+            inner.seed = mix(inner.seed);
+            let slot = (inner.seed % inner.slots.len() as u64) as usize;
+            let old = std::mem::replace(&mut inner.slots[slot], id.into());
+            inner.map.remove(&old);
+            slot
+        };
+        inner.map.insert(id.into(), (generation, rules, slot));
+    }
+
+    /// Rule sets held.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|i| i.map.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// SplitMix64: a cheap, well-spread step for choosing a slot.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The rule sets of the trials at `ordinals` of `cat`, in that order: from
+/// the cache, else decoded from the store (on every core), else compiled
+/// (a trial changed by an eligo that does not compile at import).
+async fn load_rules(
+    store: &Store,
+    cache: &RuleCache,
+    cat: &Catalog,
+    ordinals: &[u32],
+) -> anyhow::Result<Vec<Arc<RuleSet>>> {
+    let mut out: Vec<Option<Arc<RuleSet>>> = ordinals
+        .iter()
+        .map(|&o| cache.get(&cat.ids[o as usize], cat.entries[o as usize].generation))
+        .collect();
+    let missing: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_none()).collect();
+    if missing.is_empty() {
+        return Ok(out.into_iter().flatten().collect());
+    }
+    let ids: Vec<&str> = missing
+        .iter()
+        .map(|&i| &*cat.ids[ordinals[i] as usize])
+        .collect();
+    let mut data = store.rules_data(&ids, compiler_id()).await?;
+    let blobs: Vec<(String, Option<Vec<u8>>)> = ids
+        .iter()
+        .map(|id| (id.to_string(), data.remove(*id)))
+        .collect();
+    let decoded = tokio::task::spawn_blocking(move || {
+        eligo_matcher::parallel_map(&blobs, |(id, blob)| {
+            blob.as_deref().map(|b| read_rules(id, b)).transpose()
+        })
+    })
+    .await?;
+    let mut uncompiled: Vec<usize> = Vec::new();
+    for (&i, r) in missing.iter().zip(decoded) {
+        match r? {
+            Some(r) => out[i] = Some(Arc::new(r)),
+            None => uncompiled.push(i),
+        }
+    }
+    if !uncompiled.is_empty() {
+        let ids: Vec<&str> = uncompiled
+            .iter()
+            .map(|&i| &*cat.ids[ordinals[i] as usize])
+            .collect();
+        let trials = store.trials_with_hash(&ids).await?;
+        let compiled = tokio::task::spawn_blocking(move || {
+            eligo_matcher::parallel_map(&trials, |(t, hash)| {
+                let r = RuleSet::compile(t);
+                let row = rules_row(&r, hash);
+                (r, row)
+            })
+        })
+        .await?;
+        let mut rows = Vec::with_capacity(compiled.len());
+        let mut by_id: HashMap<String, RuleSet> = HashMap::new();
+        for (r, row) in compiled {
+            rows.push(row?);
+            by_id.insert(r.id.clone(), r);
+        }
+        if let Err(e) = store.put_rules(&rows).await {
+            tracing::warn!("compiled criteria not stored: {e}");
+        }
+        for i in uncompiled {
+            let id = &cat.ids[ordinals[i] as usize];
+            let r = by_id
+                .remove(&**id)
+                .ok_or_else(|| anyhow::anyhow!("trial {id} is no longer in the registry"))?;
+            out[i] = Some(Arc::new(r));
+        }
+    }
+    for (&o, r) in ordinals.iter().zip(&out) {
+        if let Some(r) = r {
+            let o = o as usize;
+            cache.put(&cat.ids[o], cat.entries[o].generation, r.clone());
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// Trials evaluated per step of [`Matching::run`]: bounds the memory a
+/// match holds (rule sets and full results) whatever the registry's size.
+const MATCH_CHUNK: usize = 2048;
+
+/// What matching a patient reads: the store, the rule cache and a catalog.
+pub struct Matching<'a> {
+    pub store: &'a Store,
+    pub cache: &'a RuleCache,
+    pub catalog: &'a Catalog,
+}
+
+impl Matching<'_> {
+    /// Match a patient: choose, then load, evaluate (on every core) and
+    /// rank chunk by chunk. `each` turns every result into what the caller
+    /// keeps (the whole match, or a row of a table); with `keep`, only that
+    /// many of the best-ranked are kept. Returns them ranked, with the
+    /// number of trials evaluated.
+    pub async fn run<R: Send + 'static>(
+        &self,
+        facts: Arc<PatientFacts>,
+        as_of: Date,
+        choice: &Choice,
+        keep: Option<usize>,
+        each: impl Fn(TrialMatch) -> R + Send + Sync + Clone + 'static,
+    ) -> anyhow::Result<(Vec<(Ranked, R)>, usize)> {
+        let chosen = self.catalog.choose(&facts, choice);
+        let mut kept: Vec<(Ranked, R)> = Vec::new();
+        for part in chosen.chunks(MATCH_CHUNK) {
+            let sets = load_rules(self.store, self.cache, self.catalog, part).await?;
+            let f = facts.clone();
+            let each = each.clone();
+            let results = tokio::task::spawn_blocking(move || {
+                eligo_matcher::evaluate_many(&sets, &f, as_of, |m| (Ranked::of(&m), each(m)))
+            })
+            .await?;
+            kept.extend(results);
+            if let Some(k) = keep
+                && kept.len() > k
+            {
+                kept.sort_by(|a, b| a.0.cmp(&b.0));
+                kept.truncate(k);
+            }
+        }
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((kept, chosen.len()))
+    }
+}
+
+/// Where a match ranks ([`eligo_matcher::rank`]'s order), without the match.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ranked {
+    key: (u8, usize),
+    pub trial_id: String,
+}
+
+impl Ranked {
+    pub fn of(m: &TrialMatch) -> Ranked {
+        Ranked {
+            key: eligo_matcher::rank_key(m),
+            trial_id: m.trial_id.clone(),
+        }
+    }
+}
+
+/// The server's catalog: the current one, the next one being built, and
+/// the rule cache they share.
 pub struct CatalogCache {
     current: RwLock<Option<Arc<Catalog>>>,
     reload: tokio::sync::Mutex<()>,
+    refreshing: AtomicBool,
+    pub rules: RuleCache,
+}
+
+impl Default for CatalogCache {
+    fn default() -> Self {
+        let capacity = std::env::var("ELIGO_RULE_CACHE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(DEFAULT_RULE_CACHE);
+        CatalogCache {
+            current: RwLock::new(None),
+            reload: tokio::sync::Mutex::new(()),
+            refreshing: AtomicBool::new(false),
+            rules: RuleCache::new(capacity),
+        }
+    }
 }
 
 impl CatalogCache {
-    pub async fn get(&self, store: &Store, index: &SearchIndex) -> Result<Arc<Catalog>, AppError> {
-        let generation = store.generation().await?;
-        if let Some(c) = self.cached(generation) {
-            return Ok(c);
-        }
-        // One reload at a time; others wait for it and use its result.
-        let _guard = self.reload.lock().await;
-        if let Some(c) = self.cached(generation) {
-            return Ok(c);
-        }
-        let trials = store.all_trials().await?;
-        if let Err(e) = eligo_search::sync(index, store, |_| {}).await {
-            // Another process may hold the index writer; search then lags
-            // until the next change, pages still show the store's data.
-            tracing::warn!("search index not updated: {e}");
-        }
-        let compiled = crate::registry::compile_cached(store, trials)
-            .await
-            .map_err(|e| AppError::internal(format!("compiling criteria: {e:#}")))?;
-        if let Some(e) = &compiled.cache_error {
-            tracing::warn!("compiled criteria not cached: {e}");
-        }
-        let catalog = Catalog::new(generation, compiled.trials);
-        let catalog = Arc::new(catalog);
-        if let Ok(mut w) = self.current.write() {
-            *w = Some(catalog.clone());
-        }
-        Ok(catalog)
+    fn current(&self) -> Option<Arc<Catalog>> {
+        self.current.read().ok()?.clone()
     }
 
-    fn cached(&self, generation: i64) -> Option<Arc<Catalog>> {
-        let r = self.current.read().ok()?;
-        r.as_ref().filter(|c| c.generation == generation).cloned()
+    /// The catalog to answer with now. The first call builds it; later ones
+    /// return the current one at once and, when the store or the search
+    /// index is behind, start bringing them up to date in the background.
+    pub async fn get(&self, state: &AppState) -> Result<Arc<Catalog>, AppError> {
+        if let Some(c) = self.current() {
+            if self.stale(state, &c).await? && !self.refreshing.swap(true, Ordering::AcqRel) {
+                let s = state.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = s.0.catalog.refresh(&s).await {
+                        tracing::warn!(
+                            "registry refresh failed (retried on the next request): {e:#}"
+                        );
+                    }
+                    s.0.catalog.refreshing.store(false, Ordering::Release);
+                });
+            }
+            return Ok(c);
+        }
+        self.refresh(state)
+            .await
+            .map_err(|e| AppError::internal(format!("loading the registry: {e:#}")))?;
+        self.current()
+            .ok_or_else(|| AppError::internal("the registry did not load"))
+    }
+
+    /// Is `c` or the search index behind the store?
+    async fn stale(&self, state: &AppState, c: &Catalog) -> Result<bool, AppError> {
+        let g = state.store().generation().await?;
+        Ok(g != c.generation || index_behind(state.index(), g))
+    }
+
+    /// Bring the catalog and the search index up to the store's generation.
+    pub async fn refresh(&self, state: &AppState) -> anyhow::Result<()> {
+        let _guard = self.reload.lock().await;
+        let store = state.store();
+        let generation = store.generation().await?;
+        if index_behind(state.index(), generation) {
+            let s = state.clone();
+            // Indexing is CPU work: off the request threads.
+            let r = tokio::task::spawn_blocking(move || {
+                tokio::runtime::Handle::current().block_on(eligo_search::sync(
+                    s.index(),
+                    s.store(),
+                    |_| {},
+                ))
+            })
+            .await?;
+            match r {
+                Ok(_) => {}
+                // Another process (an import) holds the writer and is
+                // bringing the index up; the next refresh checks again.
+                Err(eligo_search::SearchError::Busy { .. }) => {
+                    tracing::info!("search index: another process is updating it")
+                }
+                Err(e) => tracing::warn!("search index not updated: {e}"),
+            }
+        }
+        let next = match self.current() {
+            Some(c) if c.generation == generation => return Ok(()),
+            Some(c) => c.refreshed(store, generation).await?,
+            None => {
+                Catalog::load(store, |done, total| {
+                    if done == total || done % 20_000 == 0 {
+                        tracing::info!("compiled the criteria of {done} of {total} trials");
+                    }
+                })
+                .await?
+            }
+        };
+        let next = Arc::new(next);
+        if let Ok(mut w) = self.current.write() {
+            *w = Some(next);
+        }
+        Ok(())
+    }
+}
+
+/// Does the index reflect an older generation than `generation`?
+fn index_behind(index: &SearchIndex, generation: i64) -> bool {
+    index.state().is_none_or(|s| s.generation < generation)
+}
+
+/// A trial's record and rule set, loaded for one request.
+pub struct Loaded {
+    pub trial: Trial,
+    pub rules: Arc<RuleSet>,
+}
+
+impl AppState {
+    /// A trial's record, or 404.
+    pub async fn trial_record(&self, id: &str) -> Result<Trial, AppError> {
+        let cat = self.catalog().await?;
+        let id = cat.find(id)?;
+        self.store()
+            .get_trial(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))
+    }
+
+    /// A trial's record and compiled rules, or 404.
+    pub async fn trial(&self, id: &str) -> Result<Loaded, AppError> {
+        let cat = self.catalog().await?;
+        let ord = cat
+            .ordinal(id)
+            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))?;
+        let trial = self
+            .store()
+            .get_trial(&cat.ids[ord])
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("no trial {id:?} in the registry")))?;
+        let rules = load_rules(self.store(), &self.0.catalog.rules, &cat, &[ord as u32])
+            .await
+            .map_err(|e| AppError::internal(format!("loading compiled criteria: {e:#}")))?
+            .pop()
+            .ok_or_else(|| AppError::internal("no compiled criteria"))?;
+        Ok(Loaded { trial, rules })
+    }
+
+    /// Match a patient against the registry as `eligo match` does; the
+    /// best `limit` matches, ranked.
+    pub async fn match_patient(
+        &self,
+        facts: PatientFacts,
+        as_of: Date,
+        choice: Choice,
+        limit: usize,
+    ) -> Result<Vec<TrialMatch>, AppError> {
+        let cat = self.catalog().await?;
+        let matching = Matching {
+            store: self.store(),
+            cache: &self.0.catalog.rules,
+            catalog: &cat,
+        };
+        let (kept, _) = matching
+            .run(Arc::new(facts), as_of, &choice, Some(limit), |m| m)
+            .await
+            .map_err(|e| AppError::internal(format!("matching: {e:#}")))?;
+        Ok(kept.into_iter().map(|(_, m)| m).collect())
     }
 }

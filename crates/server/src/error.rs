@@ -4,7 +4,7 @@
 //! only as "internal error", so nothing of the database leaks to clients.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -14,6 +14,8 @@ pub struct AppError {
     pub message: String,
     /// The request field to blame, when one is.
     pub field: Option<String>,
+    /// Seconds until a refused client may try again (`Retry-After` of a 429).
+    pub retry_after: Option<u64>,
 }
 
 /// The JSON body of every API error.
@@ -32,6 +34,7 @@ impl AppError {
             status,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -42,6 +45,7 @@ impl AppError {
             status: StatusCode::BAD_REQUEST,
             message: format!("{field}: {}", message.into()),
             field: Some(field),
+            retry_after: None,
         }
     }
 
@@ -61,8 +65,22 @@ impl AppError {
         Self::new(StatusCode::FORBIDDEN, message)
     }
 
-    pub fn too_many(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, message)
+    /// 429 for too many `what` (\"failed logins\") from the client's address,
+    /// with `Retry-After` set to `wait` (whole seconds, at least 1).
+    pub fn too_many(what: &str, wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many {what} from this address; try again in {secs} seconds"),
+        );
+        e.retry_after = Some(secs);
+        e
+    }
+
+    /// The `Retry-After` header this error's response carries, if any.
+    pub fn retry_after_header(&self) -> Option<(header::HeaderName, HeaderValue)> {
+        self.retry_after
+            .map(|s| (header::RETRY_AFTER, HeaderValue::from(s)))
     }
 
     /// 500; `detail` goes to the log only.
@@ -107,6 +125,10 @@ impl From<askama::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut res = (self.status, Json(self.body())).into_response();
+        if let Some((k, v)) = self.retry_after_header() {
+            res.headers_mut().insert(k, v);
+        }
+        res
     }
 }

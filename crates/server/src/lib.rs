@@ -12,15 +12,22 @@
 //! [`ratelimit`]). See `docs/server.md`.
 
 pub mod api;
+pub mod apiv2;
 pub mod auth;
-mod catalog;
+pub mod catalog;
+pub mod conduct;
 mod error;
+mod limits;
+pub mod listen;
 pub mod matching;
+pub mod memory;
 mod params;
 pub mod prescreen;
 pub mod ratelimit;
+pub mod record;
 pub mod registry;
 pub mod summary;
+mod trial_view;
 mod views;
 mod web;
 
@@ -35,6 +42,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use catalog::Catalog;
@@ -57,6 +65,17 @@ pub struct Settings {
     pub applies_per_minute: u32,
     /// Session lifetime.
     pub session_ttl: Duration,
+    /// Connections served at once; at the cap, new clients wait in the
+    /// kernel's backlog ([`listen`]).
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers, and the longest a
+    /// kept-alive connection may stay idle.
+    pub header_timeout: Duration,
+    /// Longest pause while a request body is being received.
+    pub body_timeout: Duration,
+    /// Longest a response write may make no progress (a client that
+    /// stopped reading).
+    pub write_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -67,6 +86,10 @@ impl Default for Settings {
             login_failures_per_minute: 5,
             applies_per_minute: 10,
             session_ttl: Duration::from_secs(8 * 3600),
+            max_connections: 512,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -117,26 +140,37 @@ impl AppState {
         &self.0.apply_limiter
     }
 
-    /// The registry's trials with their compiled criteria, reloaded (and the
-    /// search index synced) when the store has changed since the last call.
+    /// The registry's match index ([`catalog`]); when the store has changed
+    /// since it was built, the next one (and the search index) is brought
+    /// up in the background while this one answers.
     pub async fn catalog(&self) -> Result<Arc<Catalog>, AppError> {
-        self.0.catalog.get(&self.0.store, &self.0.index).await
+        self.0.catalog.get(self).await
     }
 }
 
-/// The whole application: pages, API, docs, static files, with body limit,
-/// security headers and request tracing (method, route and status only:
-/// never query strings, bodies or personal data).
+/// The whole application: pages, API, docs, static files, with body limit
+/// and timeout, security headers and request tracing (method, route and
+/// status only: never query strings, bodies or personal data).
 pub fn app(state: AppState) -> Router {
     let limit = state.settings().body_limit;
+    let body_timeout = state.settings().body_timeout;
     Router::new()
+        .merge(conduct::routes())
         .merge(web::routes())
         .merge(api::routes())
+        .merge(apiv2::routes())
         .with_state(state)
         .merge(api::docs())
         .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(limit))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        // Outside the limit layer, whose own answer to a declared length
+        // over the limit is plain text: ours is the documented error.
+        .layer(middleware::from_fn_with_state(
+            limit,
+            limits::declared_length,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -206,14 +240,23 @@ pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         "eligo: serving the registry {} on http://{local} ({scheme} cookies)",
         reg.store.location()
     );
+    let settings = opts.settings.clone();
+    memory::tune();
+    tokio::spawn(memory::trim_periodically());
     let state = AppState::new(reg.store, reg.index, opts.settings);
-    // Warm the catalog so the first request does not pay for compilation.
+    // Build the catalog (compiling what the store has no rules for) before
+    // the first request; then follow the store, so that imports by other
+    // processes reach the index and the search index within seconds.
     state.catalog().await?;
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let follower = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let _ = follower.catalog().await;
+        }
+    });
+    listen::run(listener, app(state), &settings, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
@@ -227,11 +270,8 @@ pub fn spawn(
     listener: tokio::net::TcpListener,
 ) -> tokio::task::JoinHandle<std::io::Result<()>> {
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
+        let settings = state.settings().clone();
+        listen::run(listener, app(state), &settings, std::future::pending()).await
     })
 }
 

@@ -48,15 +48,38 @@ impl Params {
             .collect()
     }
 
-    /// Refuse keys outside `allowed` (API only: pages ignore strays).
-    pub fn only(&self, allowed: &[&str]) -> Result<(), AppError> {
-        match self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-            Some((k, _)) => Err(AppError::field(
-                k.clone(),
-                format!("unknown parameter; expected one of {}", allowed.join(", ")),
-            )),
-            None => Ok(()),
+    /// Refuse keys outside `single` and `repeatable`, and a `single` key
+    /// given twice (which would otherwise be silently last-wins). API only:
+    /// pages ignore strays.
+    pub fn only(&self, single: &[&str], repeatable: &[&str]) -> Result<(), AppError> {
+        for (i, (k, _)) in self.0.iter().enumerate() {
+            if repeatable.contains(&k.as_str()) {
+                continue;
+            }
+            if !single.contains(&k.as_str()) {
+                let known: Vec<&str> = single.iter().chain(repeatable).copied().collect();
+                return Err(AppError::field(
+                    k.clone(),
+                    if known.is_empty() {
+                        "unknown parameter; this operation takes no query parameters".to_string()
+                    } else {
+                        format!("unknown parameter; expected one of {}", known.join(", "))
+                    },
+                ));
+            }
+            if self.0[..i].iter().any(|(earlier, _)| earlier == k) {
+                return Err(AppError::field(
+                    k.clone(),
+                    "given more than once; this parameter takes one value",
+                ));
+            }
         }
+        Ok(())
+    }
+
+    /// Refuse any query parameter (operations that take none).
+    pub fn none(uri: &Uri) -> Result<(), AppError> {
+        Self::from_uri(uri)?.only(&[], &[])
     }
 
     pub fn usize_in(
@@ -81,9 +104,23 @@ impl Params {
     pub fn date(&self, key: &str) -> Result<Option<Date>, AppError> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => parse_date(v).map(Some).ok_or_else(|| {
-                AppError::field(key, format!("expected a date YYYY-MM-DD, got {v:?}"))
-            }),
+            Some(v) => match parse_date(v) {
+                Some(d) => Ok(Some(d)),
+                // A real date, but not one eligo screens at.
+                None if v.trim().len() == 10 && v.trim().parse::<Date>().is_ok() => {
+                    Err(AppError::field(
+                        key,
+                        format!(
+                            "{} is out of range: eligo screens at dates from 1900-01-01 to 2200-12-31",
+                            v.trim()
+                        ),
+                    ))
+                }
+                None => Err(AppError::field(
+                    key,
+                    format!("expected a date YYYY-MM-DD, got {v:?}"),
+                )),
+            },
         }
     }
 
@@ -265,8 +302,26 @@ mod tests {
         assert!(Params::parse("q=%ZZ").is_err());
         assert!(Params::parse("q=%FF").is_err(), "not UTF-8");
         assert_eq!(decode(&encode("a b&c=d/é")).as_deref(), Some("a b&c=d/é"));
+        let p = Params::parse("q=a&status=X&status=Y&q=b").unwrap();
+        assert!(
+            p.only(&["q"], &["status"])
+                .is_err_and(|e| e.field.as_deref() == Some("q"))
+        );
+        assert!(p.only(&[], &["q", "status"]).is_ok());
+        let e = p.only(&["q"], &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("status"));
         assert_eq!(parse_phase("2"), Some(Phase::Phase2));
         assert_eq!(parse_date("2026-02-30"), None);
+        let e = Params::parse("as_of=9999-12-31")
+            .unwrap()
+            .date("as_of")
+            .unwrap_err();
+        assert!(e.message.contains("out of range"), "{e}");
+        let e = Params::parse("as_of=2026-02-30")
+            .unwrap()
+            .date("as_of")
+            .unwrap_err();
+        assert!(e.message.contains("expected a date"), "{e}");
         assert!(parse_date("2026-02-28").is_some());
     }
 }

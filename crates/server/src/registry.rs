@@ -4,10 +4,9 @@
 //! from the embedded sample registry, but on the server's async runtime.
 
 use anyhow::Context as _;
-use eligo_model::Trial;
-use eligo_model::rule::CompiledCriteria;
+use eligo_matcher::RuleSet;
 use eligo_search::SearchIndex;
-use eligo_store::{ImportLogEntry, Location, Store};
+use eligo_store::{ImportLogEntry, Location, RulesRow, Store};
 use std::path::{Path, PathBuf};
 
 /// Source name recorded in the import log for the embedded sample (the
@@ -71,7 +70,8 @@ pub async fn open(db: Option<&Path>) -> anyhow::Result<Registry> {
 }
 
 /// Open (migrating, and filling when empty) the store at `location` with its
-/// index in `index_dir`, and bring the index up to date.
+/// index in `index_dir`, and bring the index up to date unless another
+/// process is doing so.
 pub async fn open_at(location: &Location, index_dir: &Path) -> anyhow::Result<Registry> {
     let store = Store::open(location)
         .await
@@ -79,9 +79,15 @@ pub async fn open_at(location: &Location, index_dir: &Path) -> anyhow::Result<Re
     let index = SearchIndex::open(index_dir)
         .with_context(|| format!("opening the search index {}", index_dir.display()))?;
     seed_if_empty(&store).await?;
-    eligo_search::sync(&index, &store, |_| {})
-        .await
-        .with_context(|| format!("updating the search index in {}", index_dir.display()))?;
+    match eligo_search::sync(&index, &store, |_| {}).await {
+        // Another process (a running server, an import) is writing the
+        // index: it brings it up to date; this one reads it as it is.
+        Ok(_) | Err(eligo_search::SearchError::Busy { .. }) => {}
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("updating the search index in {}", index_dir.display()));
+        }
+    }
     Ok(Registry {
         store,
         index,
@@ -121,74 +127,74 @@ pub async fn seed_if_empty(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Identifies this build of eligo (version, and the executable's size and
-/// modification time), so cached compilations from another build are never
-/// used.
-pub fn compiler_id() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}-{t}", m.len())
-        })
-        .unwrap_or_default();
-    format!("eligo-{}-{exe}", env!("CARGO_PKG_VERSION"))
+/// The criteria compiler's version (a hash of its sources and vocabulary
+/// made at build time): compiled rules stored by any build with the same
+/// version are reused, by no other.
+pub fn compiler_id() -> &'static str {
+    eligo_criteria::COMPILER_VERSION
 }
 
-/// Trials with their compiled criteria, and why the cache could not be
-/// written, if it could not (matching goes on without it).
-pub struct Compiled {
-    pub trials: Vec<(Trial, CompiledCriteria)>,
-    pub cache_error: Option<String>,
+/// A rule set as the store keeps it.
+pub fn rules_row(rules: &RuleSet, content_hash: &str) -> anyhow::Result<RulesRow> {
+    let json = serde_json::to_vec(rules).context("encoding compiled criteria")?;
+    Ok(RulesRow {
+        trial_id: rules.id.clone(),
+        content_hash: content_hash.to_string(),
+        compiler: compiler_id().to_string(),
+        partial: rules.partial,
+        targets: rules.targets.join(" "),
+        data: eligo_store::codec::pack(&json),
+    })
 }
 
-/// Compile the trials' criteria on every core, reusing the store's cache of
-/// earlier compilations by this same build and storing the new ones:
-/// compiling is the slow part of matching a large registry.
-pub async fn compile_cached(store: &Store, trials: Vec<Trial>) -> anyhow::Result<Compiled> {
+/// A stored rule set (see [`rules_row`]).
+pub fn read_rules(id: &str, data: &[u8]) -> anyhow::Result<RuleSet> {
+    let json = eligo_store::codec::unpack(data)
+        .with_context(|| format!("trial {id}: stored compiled criteria"))?;
+    let rules: RuleSet = serde_json::from_slice(&json)
+        .with_context(|| format!("trial {id}: stored compiled criteria do not decode"))?;
+    anyhow::ensure!(
+        rules.id == id,
+        "trial {id}: stored compiled criteria are trial {}'s",
+        rules.id
+    );
+    Ok(rules)
+}
+
+/// Trials compiled per batch (each batch is stored in one transaction).
+const COMPILE_BATCH: usize = 1000;
+
+/// Compile and store the rules of every trial that has none by this
+/// compiler (new on first run, imported by an older eligo, or after the
+/// compiler changed), on every core; `progress(done, total)`. Returns how
+/// many were compiled. Afterwards the store records that its rules are
+/// complete at the generation read first, so that the next call is free.
+pub async fn compile_stale(
+    store: &Store,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<u64> {
     let compiler = compiler_id();
-    let ids: Vec<&str> = trials.iter().map(|t| t.id.as_str()).collect();
-    let cached = store.cached_criteria(&ids, &compiler).await?;
-    let (trials, done) = tokio::task::spawn_blocking(move || {
-        let done = eligo_matcher::parallel_map(&trials, |t| {
-            match cached
-                .get(&t.id)
-                .and_then(|j| serde_json::from_str::<CompiledCriteria>(j).ok())
-            {
-                Some(c) => (c, false),
-                None => (eligo_criteria::compile_trial(t), true),
-            }
-        });
-        (trials, done)
-    })
-    .await
-    .context("compiling criteria")?;
-    let fresh: Vec<(String, String)> = trials
-        .iter()
-        .zip(&done)
-        .filter(|(_, (_, new))| *new)
-        .filter_map(|(t, (c, _))| serde_json::to_string(c).ok().map(|j| (t.id.clone(), j)))
-        .collect();
-    let cache_error = if fresh.is_empty() {
-        None
-    } else {
-        store
-            .put_criteria(&fresh, &compiler)
-            .await
-            .err()
-            .map(|e| e.to_string())
-    };
-    Ok(Compiled {
-        trials: trials
-            .into_iter()
-            .zip(done)
-            .map(|(t, (c, _))| (t, c))
-            .collect(),
-        cache_error,
-    })
+    let generation = store.generation().await?;
+    if store.rules_complete(compiler).await? == Some(generation) {
+        return Ok(0);
+    }
+    let stale = store.stale_rules(compiler).await?;
+    let total = stale.len() as u64;
+    let mut done = 0u64;
+    for part in stale.chunks(COMPILE_BATCH) {
+        let ids: Vec<&str> = part.iter().map(String::as_str).collect();
+        let trials = store.trials_with_hash(&ids).await?;
+        let rows = tokio::task::spawn_blocking(move || {
+            eligo_matcher::parallel_map(&trials, |(t, hash)| rules_row(&RuleSet::compile(t), hash))
+        })
+        .await
+        .context("compiling criteria")?
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+        store.put_rules(&rows).await?;
+        done += part.len() as u64;
+        progress(done, total);
+    }
+    store.set_rules_complete(compiler, generation).await?;
+    Ok(total)
 }

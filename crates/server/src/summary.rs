@@ -90,7 +90,22 @@ fn when(d: PartialDate) -> String {
     }
 }
 
+/// A record known only by id and title (a trial another page lists).
+fn known_by_title_only(t: &Trial) -> bool {
+    t.partial
+        && t.status.is_none()
+        && t.conditions.is_empty()
+        && t.interventions.is_empty()
+        && t.brief_summary.is_none()
+        && t.eligibility.criteria.is_none()
+}
+
 fn compose(t: &Trial, p: Plainness) -> String {
+    if known_by_title_only(t) {
+        return "We know this study only by its name and its number. \
+                The rest of its record is not here."
+            .into();
+    }
     let mut s: Vec<String> = Vec::new();
     let interventional = t.study_type != Some(StudyType::Observational);
 
@@ -208,13 +223,15 @@ fn compose(t: &Trial, p: Plainness) -> String {
     };
     let age = age.filter(|_| unit_years(el.min_age) && unit_years(el.max_age));
     let sex = match el.sex {
-        Sex::Female => "Women",
-        Sex::Male => "Men",
-        Sex::All => "People",
+        Some(Sex::Female) => "Women",
+        Some(Sex::Male) => "Men",
+        Some(Sex::All) | None => "People",
     };
     match age {
         Some(a) => s.push(format!("{sex} {a} can join.")),
-        None if el.sex != Sex::All => s.push(format!("Only {} can join.", sex.to_lowercase())),
+        None if matches!(el.sex, Some(Sex::Female | Sex::Male)) => {
+            s.push(format!("Only {} can join.", sex.to_lowercase()))
+        }
         None => {}
     }
     if el.healthy_volunteers == Some(true) {
@@ -237,12 +254,13 @@ fn compose(t: &Trial, p: Plainness) -> String {
         }
     }
 
-    let start = t.dates.start.map(|m| m.date);
-    let end = t
-        .dates
-        .primary_completion
-        .or(t.dates.completion)
-        .map(|m| m.date);
+    // A date whose label eligo inferred is not told as a start or an end.
+    let stated = |field: &str, m: Option<eligo_model::trial::Milestone>| {
+        m.filter(|_| t.note(field).is_none()).map(|m| m.date)
+    };
+    let start = stated("dates.start", t.dates.start);
+    let end = stated("dates.primary_completion", t.dates.primary_completion)
+        .or(stated("dates.completion", t.dates.completion));
     match (start, end) {
         (Some(a), Some(b)) => s.push(format!(
             "It starts in {} and should end in {}.",
@@ -256,26 +274,8 @@ fn compose(t: &Trial, p: Plainness) -> String {
 
     s.push(
         match t.status {
-            OverallStatus::Recruiting => "It is looking for people to join now.",
-            OverallStatus::NotYetRecruiting => {
-                "It is not yet open, but it will look for people soon."
-            }
-            OverallStatus::EnrollingByInvitation => {
-                "Only people who are asked by the team can join."
-            }
-            OverallStatus::ActiveNotRecruiting => "It is going on, but it takes no new people.",
-            OverallStatus::Completed => "It has ended.",
-            OverallStatus::Suspended => "It is on hold for now.",
-            OverallStatus::Terminated => "It was stopped early.",
-            OverallStatus::Withdrawn => "It was called off before it began.",
-            OverallStatus::Available => "The treatment can be asked for outside a study.",
-            OverallStatus::NoLongerAvailable | OverallStatus::TemporarilyNotAvailable => {
-                "The treatment cannot be asked for now."
-            }
-            OverallStatus::ApprovedForMarketing => "The treatment is now approved for sale.",
-            OverallStatus::Withheld | OverallStatus::Unknown => {
-                "We do not know if it is still open. Ask the team."
-            }
+            None => "Its record does not say if it is open. Ask the team.",
+            Some(st) => status_sentence(st),
         }
         .to_string(),
     );
@@ -292,6 +292,27 @@ fn compose(t: &Trial, p: Plainness) -> String {
         s.push("Ask the study team about the risks, the visits, and the time it takes.".into());
     }
     s.join(" ")
+}
+
+fn status_sentence(st: OverallStatus) -> &'static str {
+    match st {
+        OverallStatus::Recruiting => "It is looking for people to join now.",
+        OverallStatus::NotYetRecruiting => "It is not yet open, but it will look for people soon.",
+        OverallStatus::EnrollingByInvitation => "Only people who are asked by the team can join.",
+        OverallStatus::ActiveNotRecruiting => "It is going on, but it takes no new people.",
+        OverallStatus::Completed => "It has ended.",
+        OverallStatus::Suspended => "It is on hold for now.",
+        OverallStatus::Terminated => "It was stopped early.",
+        OverallStatus::Withdrawn => "It was called off before it began.",
+        OverallStatus::Available => "The treatment can be asked for outside a study.",
+        OverallStatus::NoLongerAvailable | OverallStatus::TemporarilyNotAvailable => {
+            "The treatment cannot be asked for now."
+        }
+        OverallStatus::ApprovedForMarketing => "The treatment is now approved for sale.",
+        OverallStatus::Withheld | OverallStatus::Unknown => {
+            "We do not know if it is still open. Ask the team."
+        }
+    }
 }
 
 /// Flesch-Kincaid grade level:

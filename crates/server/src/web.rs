@@ -4,9 +4,12 @@
 use crate::auth::{self, Coordinator};
 use crate::params::{Params, encode};
 use crate::prescreen::{self, Answers, Questionnaire};
+use crate::trial_view::{
+    CriterionView, KNOWN_BY_ID_AND_TITLE, TrialView, criteria_view, kind_words, may_apply,
+    status_words, trial_view,
+};
 use crate::views::{
-    self, code_label, milestone, partial, phase_label, snippet_html, status_class, status_label,
-    unescape,
+    self, code_label, phase_label, snippet_html, status_class, status_label, unescape,
 };
 use crate::{AppError, AppState, matching, summary};
 use askama::Template;
@@ -17,9 +20,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use eligo_model::evidence::Verdict;
+use eligo_model::evidence::{Status, Verdict};
 use eligo_model::rule::CriterionKind;
-use eligo_model::trial::{Actuality, OverallStatus};
 use eligo_model::{Trial, TrialMatch};
 use eligo_search::query::SearchRequest;
 use eligo_search::{RelatedSource, SearchResults};
@@ -85,14 +87,18 @@ impl IntoResponse for PageError {
             title: title.to_string(),
             message: e.message.clone(),
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (e.status, html_headers(), html).into_response(),
-            Err(_) => (e.status, e.message).into_response(),
+            Err(_) => (e.status, e.message.clone()).into_response(),
+        };
+        if let Some((k, v)) = e.retry_after_header() {
+            res.headers_mut().insert(k, v);
         }
+        res
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 fn html_headers() -> [(header::HeaderName, HeaderValue); 2] {
     [
@@ -104,11 +110,15 @@ fn html_headers() -> [(header::HeaderName, HeaderValue); 2] {
     ]
 }
 
-fn page(t: &impl Template) -> PageResult {
+pub(crate) fn page(t: &impl Template) -> PageResult {
     page_with(StatusCode::OK, t, None)
 }
 
-fn page_with(status: StatusCode, t: &impl Template, cookie: Option<HeaderValue>) -> PageResult {
+pub(crate) fn page_with(
+    status: StatusCode,
+    t: &impl Template,
+    cookie: Option<HeaderValue>,
+) -> PageResult {
     let html = t.render().map_err(AppError::from)?;
     let mut res = (status, html_headers(), html).into_response();
     if let Some(c) = cookie {
@@ -137,7 +147,7 @@ pub struct Nav {
     pub q: String,
 }
 
-async fn who(
+pub(crate) async fn who(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Nav, Option<Coordinator>), AppError> {
@@ -150,7 +160,7 @@ async fn who(
     Ok((nav, c))
 }
 
-fn form(body: &Bytes) -> Result<Params, AppError> {
+pub(crate) fn form(body: &Bytes) -> Result<Params, AppError> {
     let s =
         std::str::from_utf8(body).map_err(|_| AppError::bad_request("the form is not UTF-8"))?;
     Params::parse(s)
@@ -208,11 +218,7 @@ struct HomeTpl {
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
     let cat = state.catalog().await?;
-    let open = cat
-        .trials
-        .iter()
-        .filter(|(t, _)| t.status.is_open())
-        .count();
+    let open = cat.open_count();
     let examples = ["CAR-T lupus", "CD19", "lupus nephritis", "melanoma"]
         .iter()
         .map(|e| (e.to_string(), format!("/search?q={}", encode(e))))
@@ -525,8 +531,12 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
             href: format!("/trials/{}", encode(&h.id)),
             id: h.id.clone(),
             title: unescape(&h.title),
-            status_label: status_label(&h.status),
-            status_class: status_class(&h.status),
+            status_label: match (&h.status, h.partial) {
+                (Some(st), _) => status_label(st),
+                (None, true) => KNOWN_BY_ID_AND_TITLE.to_string(),
+                (None, false) => "Status not stated".to_string(),
+            },
+            status_class: h.status.as_deref().map_or("badge unknown", status_class),
             phases: h
                 .phases
                 .iter()
@@ -575,294 +585,6 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
 // ---------------------------------------------------------------------------
 // Trial page
 
-pub struct ArmView {
-    label: String,
-    kind: Option<String>,
-    description: Option<String>,
-    interventions: String,
-}
-
-pub struct InterventionView {
-    name: String,
-    kind: Option<String>,
-    description: Option<String>,
-    other_names: String,
-    dose_levels: Vec<String>,
-}
-
-pub struct OutcomeView {
-    measure: String,
-    time_frame: Option<String>,
-    description: Option<String>,
-}
-
-pub struct LocationView {
-    place: String,
-    status: Option<String>,
-    contacts: Vec<String>,
-}
-
-/// A trial laid out for its page.
-pub struct TrialView {
-    id: String,
-    title: String,
-    official_title: Option<String>,
-    acronym: Option<String>,
-    launched: String,
-    current_as_of: Option<String>,
-    status_label: String,
-    status_class: &'static str,
-    phases: String,
-    study_type: Option<String>,
-    enrollment: Option<String>,
-    partial: bool,
-    brief_summary: Option<String>,
-    detailed_description: Option<String>,
-    conditions: String,
-    keywords: String,
-    ages: String,
-    sex: String,
-    healthy: String,
-    design: Vec<(String, String)>,
-    arms: Vec<ArmView>,
-    interventions: Vec<InterventionView>,
-    outcomes: Vec<(String, Vec<OutcomeView>)>,
-    locations: Vec<LocationView>,
-    contacts: Vec<String>,
-    officials: Vec<String>,
-    timeline: Vec<(String, String)>,
-    identifiers: Vec<(String, String)>,
-    references: Vec<String>,
-}
-
-fn contact(c: &eligo_model::trial::Contact) -> String {
-    let mut parts = vec![c.name.clone()];
-    parts.extend(c.role.as_deref().map(code_label));
-    parts.extend(c.phone.clone());
-    parts.extend(c.email.clone());
-    parts.join(", ")
-}
-
-fn trial_view(t: &Trial) -> TrialView {
-    let launched_on = t
-        .dates
-        .first_submitted
-        .or(t.dates.first_posted.map(|m| m.date));
-    let launched = match (&t.sponsor, launched_on) {
-        (Some(s), Some(d)) => format!("Launched by {} · {d}", s.name),
-        (Some(s), None) => format!("Launched by {}", s.name),
-        (None, Some(d)) => format!("Launched {d}"),
-        (None, None) => String::new(),
-    };
-    let launched = if t.collaborators.is_empty() {
-        launched
-    } else {
-        let names: Vec<&str> = t.collaborators.iter().map(|c| c.name.as_str()).collect();
-        format!("{launched} · with {}", names.join("; "))
-    };
-    let e = &t.eligibility;
-    let ages = match (e.min_age, e.max_age) {
-        (Some(a), Some(b)) => format!("{a} to {b}"),
-        (Some(a), None) => format!("{a} and older"),
-        (None, Some(b)) => format!("up to {b}"),
-        (None, None) => "no limit given".into(),
-    };
-    let design: Vec<(String, String)> = t
-        .design
-        .rows()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), unescape(&v)))
-        .collect();
-    let outcomes_of = |list: &[eligo_model::trial::Outcome]| -> Vec<OutcomeView> {
-        list.iter()
-            .map(|o| OutcomeView {
-                measure: unescape(&o.measure),
-                time_frame: o.time_frame.as_deref().map(unescape),
-                description: o.description.as_deref().map(unescape),
-            })
-            .collect()
-    };
-    let mut outcomes = Vec::new();
-    for (label, list) in [
-        ("Primary", &t.primary_outcomes),
-        ("Secondary", &t.secondary_outcomes),
-        ("Other", &t.other_outcomes),
-    ] {
-        if !list.is_empty() {
-            outcomes.push((label.to_string(), outcomes_of(list)));
-        }
-    }
-    let mut officials: Vec<String> = t
-        .officials
-        .iter()
-        .map(|o| {
-            let mut parts = vec![o.name.clone()];
-            parts.extend(o.role.as_deref().map(code_label));
-            parts.extend(o.affiliation.clone());
-            parts.join(", ")
-        })
-        .collect();
-    if let Some(s) = &t.sponsor {
-        officials.insert(0, format!("Sponsor: {}", s.name));
-    }
-    for c in &t.collaborators {
-        officials.push(format!("Collaborator: {}", c.name));
-    }
-    if let Some(rp) = &t.responsible_party {
-        let mut parts: Vec<String> = rp.kind.as_deref().map(code_label).into_iter().collect();
-        parts.extend(rp.investigator_name.clone());
-        parts.extend(rp.investigator_title.clone());
-        parts.extend(rp.investigator_affiliation.clone());
-        if !parts.is_empty() {
-            officials.push(format!("Responsible party: {}", parts.join(", ")));
-        }
-    }
-    let dt = &t.dates;
-    let mut timeline = Vec::new();
-    for (k, v) in [
-        ("First submitted", partial(&dt.first_submitted)),
-        ("First posted", milestone(&dt.first_posted)),
-        ("Study start", milestone(&dt.start)),
-        ("Primary completion", milestone(&dt.primary_completion)),
-        ("Study completion", milestone(&dt.completion)),
-        ("Last update submitted", partial(&dt.last_update_submitted)),
-        ("Last update posted", milestone(&dt.last_update_posted)),
-        ("Status verified", partial(&dt.status_verified)),
-    ] {
-        if let Some(v) = v {
-            timeline.push((k.to_string(), v));
-        }
-    }
-    let mut identifiers = Vec::new();
-    if let Some(n) = &t.nct_id {
-        identifiers.push(("NCT id".to_string(), n.clone()));
-    }
-    if let Some(o) = &t.org_study_id {
-        identifiers.push(("Sponsor's id".to_string(), o.clone()));
-    }
-    for s in &t.secondary_ids {
-        identifiers.push((
-            s.id_type
-                .as_deref()
-                .map(code_label)
-                .unwrap_or_else(|| "Other id".into()),
-            s.id.clone(),
-        ));
-    }
-    TrialView {
-        id: t.id.clone(),
-        title: unescape(&t.brief_title),
-        official_title: t
-            .official_title
-            .as_ref()
-            .filter(|o| **o != t.brief_title)
-            .map(|o| unescape(o)),
-        acronym: t.acronym.clone(),
-        launched,
-        current_as_of: dt
-            .last_update_posted
-            .map(|m| m.date.to_string())
-            .or(dt.last_update_submitted.map(|d| d.to_string())),
-        status_label: t.status.label().to_string(),
-        status_class: status_class(t.status.code()),
-        phases: t
-            .phases
-            .iter()
-            .map(|p| p.label())
-            .collect::<Vec<_>>()
-            .join(", "),
-        study_type: t.study_type.map(|s| s.label().to_string()),
-        enrollment: t.enrollment.as_ref().map(|e| {
-            let k = match e.kind {
-                Some(Actuality::Actual) => " (actual)",
-                Some(Actuality::Estimated) => " (estimated)",
-                None => "",
-            };
-            format!("{} participants{k}", e.count)
-        }),
-        partial: t.partial,
-        brief_summary: t.brief_summary.as_deref().map(unescape),
-        detailed_description: t.detailed_description.as_deref().map(unescape),
-        conditions: t.conditions.join("; "),
-        keywords: t.keywords.join("; "),
-        ages,
-        sex: e.sex.label().to_string(),
-        healthy: match e.healthy_volunteers {
-            Some(true) => "Yes".into(),
-            Some(false) => "No".into(),
-            None => "Not stated".into(),
-        },
-        design,
-        arms: t
-            .arms
-            .iter()
-            .map(|a| ArmView {
-                label: a.label.clone(),
-                kind: a.kind.as_deref().map(code_label),
-                description: a.description.as_deref().map(unescape),
-                interventions: a.interventions.join("; "),
-            })
-            .collect(),
-        interventions: t
-            .interventions
-            .iter()
-            .map(|i| InterventionView {
-                name: i.name.clone(),
-                kind: i.kind.as_deref().map(code_label),
-                description: i.description.as_deref().map(unescape),
-                other_names: i.other_names.join("; "),
-                dose_levels: i
-                    .dose_levels
-                    .iter()
-                    .map(|d| format!("{} ({})", unescape(&d.text), d.dose))
-                    .collect(),
-            })
-            .collect(),
-        outcomes,
-        locations: t
-            .locations
-            .iter()
-            .map(|l| LocationView {
-                place: [&l.facility, &l.city, &l.state, &l.zip, &l.country]
-                    .into_iter()
-                    .filter_map(|x| x.as_deref())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                status: l.status.as_deref().map(code_label),
-                contacts: l.contacts.iter().map(contact).collect(),
-            })
-            .collect(),
-        contacts: t.central_contacts.iter().map(contact).collect(),
-        officials,
-        timeline,
-        identifiers,
-        references: t
-            .references
-            .iter()
-            .map(|r| match &r.pmid {
-                Some(p) => format!("{} (PMID {p})", r.citation),
-                None => r.citation.clone(),
-            })
-            .collect(),
-    }
-}
-
-pub struct CriterionView {
-    n: usize,
-    kind: &'static str,
-    kind_class: &'static str,
-    text: String,
-    /// "computable", "partly computable" or "to confirm", and its badge class.
-    coverage: (&'static str, &'static str),
-    /// The heading of a group that is not an enrolment criterion.
-    group: Option<String>,
-    /// Whether the group changes at this criterion (a group's heading
-    /// shows once, before its first criterion).
-    group_first: bool,
-    rules: Vec<String>,
-    to_confirm: Vec<String>,
-}
-
 pub struct RelatedView {
     id: String,
     title: String,
@@ -880,18 +602,12 @@ struct TrialTpl {
     summary: String,
     grade: String,
     criteria: Vec<CriterionView>,
+    trailing_headings: Vec<String>,
     computable: usize,
     /// Criteria of enrolment (those outside any group).
     enrolment: usize,
     related: Vec<RelatedView>,
     applied: u64,
-}
-
-fn kind_words(k: CriterionKind) -> (&'static str, &'static str) {
-    match k {
-        CriterionKind::Inclusion => ("Inclusion", "inclusion"),
-        CriterionKind::Exclusion => ("Exclusion", "exclusion"),
-    }
 }
 
 async fn trial(
@@ -900,59 +616,12 @@ async fn trial(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let t = &loaded.trial;
     let s = summary::summarize(t);
-    let mut compiled = compiled.clone();
+    let mut compiled = loaded.rules.compiled.clone();
     eligo_criteria::annotate(&mut compiled);
-    let criteria: Vec<CriterionView> = compiled
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let group_first = if i == 0 {
-                c.group.is_some()
-            } else {
-                compiled.criteria[i - 1].group != c.group
-            };
-            let (kind, kind_class) = kind_words(c.kind);
-            let mut to_confirm: Vec<String> = c
-                .not_computable
-                .iter()
-                .map(|p| {
-                    let mut line = format!(
-                        "{} — \u{201c}{}\u{201d}",
-                        p.reason.describe(),
-                        unescape(&p.text)
-                    );
-                    if let Some(m) = eligo_criteria::render::mentions(&p.mentions, unescape) {
-                        line.push_str(&format!(" (names {m})"));
-                    }
-                    line
-                })
-                .collect();
-            if to_confirm.is_empty()
-                && !c.computable
-                && let Some(r) = &c.reason
-            {
-                to_confirm.push(r.clone());
-            }
-            CriterionView {
-                n: i + 1,
-                kind,
-                kind_class,
-                text: match &c.field {
-                    Some(f) => format!("{} (registry field {f})", unescape(&c.text)),
-                    None => unescape(&c.text),
-                },
-                coverage: views::coverage_badge(c),
-                group: c.group.as_deref().map(unescape),
-                group_first,
-                rules: c.rules.iter().map(eligo_criteria::render::rule).collect(),
-                to_confirm,
-            }
-        })
-        .collect();
+    let (criteria, trailing_headings) = criteria_view(t, &compiled);
     let computable = criteria
         .iter()
         .filter(|c| c.coverage.0 == "computable" && c.group.is_none())
@@ -963,11 +632,7 @@ async fn trial(
         .related(t, 8)?
         .into_iter()
         .map(|r| {
-            let title = r
-                .title
-                .clone()
-                .or_else(|| cat.get(&r.id).map(|(x, _)| x.brief_title.clone()))
-                .unwrap_or_else(|| r.id.clone());
+            let title = r.title.clone().unwrap_or_else(|| r.id.clone());
             RelatedView {
                 href: r.in_registry.then(|| format!("/trials/{}", encode(&r.id))),
                 title: unescape(&title),
@@ -988,6 +653,7 @@ async fn trial(
         summary: s.text,
         grade: format!("{:.1}", s.grade),
         criteria,
+        trailing_headings,
         computable,
         enrolment,
         related,
@@ -1130,8 +796,8 @@ async fn prescreen_form(
     Path(id): Path<String>,
 ) -> PageResult {
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1256,8 +922,8 @@ fn result_page(
         dont_know: outcome.dont_know.clone(),
         missing: m.missing.clone(),
         to_confirm: m.to_confirm.iter().map(|s| unescape(s)).collect(),
-        can_apply: t.status.is_open() || t.status == OverallStatus::Unknown,
-        status_label: t.status.label().to_string(),
+        can_apply: may_apply(t),
+        status_label: status_words(t.status),
         csrf: String::new(),
         answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
         errors: vec![],
@@ -1276,8 +942,8 @@ async fn prescreen_submit(
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
     if t.partial {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -1380,22 +1046,20 @@ async fn apply(
 ) -> PageResult {
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
-    if let Err(wait) = state.apply_limiter().hit(ip) {
-        return Err(AppError::too_many(format!(
-            "too many applications from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        ))
-        .into());
+    // Only applications that are stored count against the limit: a form
+    // sent back for a typo (400) or refused (403, 409) costs nothing.
+    if let Some(wait) = state.apply_limiter().limited(ip) {
+        return Err(AppError::too_many("applications", wait).into());
     }
     let (nav, _) = who(&state, &headers).await?;
-    let cat = state.catalog().await?;
-    let (t, compiled) = cat.find(&id)?;
-    if t.partial || !(t.status.is_open() || t.status == OverallStatus::Unknown) {
+    let loaded = state.trial(&id).await?;
+    let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
+    if t.partial || !may_apply(t) {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             format!(
                 "this trial is not taking applications ({})",
-                t.status.label()
+                status_words(t.status)
             ),
         )
         .into());
@@ -1441,6 +1105,9 @@ async fn apply(
     let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
     let facts_json = serde_json::to_string(&outcome.facts).map_err(AppError::internal)?;
     let as_of_s = as_of.to_string();
+    if let Err(wait) = state.apply_limiter().hit(ip) {
+        return Err(AppError::too_many("applications", wait).into());
+    }
     let reference = state
         .store()
         .submit_application(&NewApplication {
@@ -1515,11 +1182,7 @@ async fn login(
     let p = form(&body)?;
     auth::check_public_csrf(&headers, p.get("csrf"))?;
     if let Some(wait) = state.login_limiter().limited(ip) {
-        return Err(AppError::too_many(format!(
-            "too many failed logins from this address; try again in {} seconds",
-            wait.as_secs().max(1)
-        ))
-        .into());
+        return Err(AppError::too_many("failed logins", wait).into());
     }
     let email = p.get("email").unwrap_or("").trim().to_string();
     let password = p.get("password").unwrap_or("");
@@ -1572,7 +1235,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     Ok(res)
 }
 
-fn to_login(uri: &Uri) -> Response {
+pub(crate) fn to_login(uri: &Uri) -> Response {
     let next = uri
         .path_and_query()
         .map(|p| p.as_str())
@@ -1700,9 +1363,9 @@ async fn application_page(
         )
         .into());
     }
-    let cat = state.catalog().await?;
-    let (trial_title, answers) = match cat.get(&a.trial_id) {
-        Some((t, compiled)) => {
+    let (trial_title, answers) = match state.trial(&a.trial_id).await.ok() {
+        Some(loaded) => {
+            let (t, compiled) = (&loaded.trial, &loaded.rules.compiled);
             let q = prescreen::questionnaire(compiled);
             let answers: Answers = serde_json::from_str(&a.answers_json).unwrap_or_default();
             (unescape(&t.brief_title), prescreen::describe(&q, &answers))

@@ -1,5 +1,6 @@
-//! eligo's registry storage: trials (model JSON + the raw source JSON + a
-//! content hash) in SQLite (a file, the default) or PostgreSQL.
+//! eligo's registry storage: trials (model JSON + the raw source JSON, both
+//! compressed ([`codec`]), + a content hash) and their compiled criteria
+//! ([`rules`]) in SQLite (a file, the default) or PostgreSQL.
 //!
 //! Writes go through a [`Writer`], one database transaction: nothing it did
 //! is visible until [`Writer::commit`], and dropping it (or
@@ -54,6 +55,11 @@ pub enum StoreError {
     },
     #[error("invalid database location: {0}")]
     Location(String),
+    #[error("trial {id}: stored record: {source}")]
+    Codec {
+        id: String,
+        source: codec::CodecError,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -198,7 +204,7 @@ pub struct ImportLogEntry {
 const SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 const POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-const TRIAL_COLUMNS_FROM: &str = "SELECT id, trial_json FROM trials";
+const TRIAL_COLUMNS_FROM: &str = "SELECT id, trial_json, trial_z FROM trials";
 
 fn now() -> String {
     jiff::Timestamp::now().to_string()
@@ -231,6 +237,74 @@ fn new_store_id() -> String {
 
 fn decode(id: String, json: &str) -> Result<Trial> {
     serde_json::from_str(json).map_err(|source| StoreError::Corrupt { id, source })
+}
+
+/// A stored JSON value: text (rows written before schema 4) or packed.
+fn stored_json(id: &str, text: Option<String>, packed: Option<Vec<u8>>) -> Result<String> {
+    match (packed, text) {
+        (Some(z), _) => {
+            let bytes = codec::unpack(&z).map_err(|source| StoreError::Codec {
+                id: id.to_string(),
+                source,
+            })?;
+            String::from_utf8(bytes).map_err(|e| StoreError::Codec {
+                id: id.to_string(),
+                source: codec::CodecError::Corrupt(e.to_string()),
+            })
+        }
+        (None, Some(t)) => Ok(t),
+        (None, None) => Err(StoreError::Codec {
+            id: id.to_string(),
+            source: codec::CodecError::Empty,
+        }),
+    }
+}
+
+/// A trial row (id, JSON text, packed JSON) decoded.
+fn decode_row((id, text, packed): TrialRow) -> Result<Trial> {
+    let json = stored_json(&id, text, packed)?;
+    decode(id, &json)
+}
+
+type TrialRow = (String, Option<String>, Option<Vec<u8>>);
+/// A trial row with one more column (its content hash, its generation).
+type TrialRowWith<T> = (String, Option<String>, Option<Vec<u8>>, T);
+
+/// A trial made ready for storing, away from the database (on any thread):
+/// encoded, hashed and compressed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub id: String,
+    nct_id: Option<String>,
+    status: &'static str,
+    study_type: Option<&'static str>,
+    phases: String,
+    trial_z: Vec<u8>,
+    raw_z: Vec<u8>,
+    /// FNV-1a 128 of the model JSON and the source JSON.
+    pub content_hash: String,
+}
+
+/// Encode, hash and compress `trial` with its source record.
+pub fn prepare(trial: &Trial, raw: &serde_json::Value) -> Result<Prepared> {
+    let enc = |source| StoreError::Encode {
+        id: trial.id.clone(),
+        source,
+    };
+    let trial_json = serde_json::to_string(trial).map_err(enc)?;
+    let raw_json = serde_json::to_string(raw).map_err(enc)?;
+    let content_hash = content_hash(&[trial_json.as_bytes(), raw_json.as_bytes()]);
+    let phases: Vec<&str> = trial.phases.iter().map(|p| p.code()).collect();
+    Ok(Prepared {
+        id: trial.id.clone(),
+        nct_id: trial.nct_id.clone(),
+        status: trial.status.map_or("", |s| s.code()),
+        study_type: trial.study_type.map(|s| s.code()),
+        phases: phases.join(" "),
+        trial_z: codec::pack(trial_json.as_bytes()),
+        raw_z: codec::pack(raw_json.as_bytes()),
+        content_hash,
+    })
 }
 
 fn to_u64(n: i64) -> u64 {
@@ -308,11 +382,13 @@ impl Store {
         Ok(to_u64(n))
     }
 
-    /// Number of trials per overall status code, most frequent first.
+    /// Number of trials per overall status code, most frequent first. A
+    /// trial whose record states no status (stored as '') counts under none.
     pub async fn counts_by_status(&self) -> Result<Vec<(String, u64)>> {
         let rows: Vec<(String, i64)> = on_pool!(&self.backend, |p| {
             sqlx::query_as(
-                "SELECT status, COUNT(*) AS n FROM trials GROUP BY status ORDER BY n DESC, status",
+                "SELECT status, COUNT(*) AS n FROM trials WHERE status <> '' \
+                 GROUP BY status ORDER BY n DESC, status",
             )
             .fetch_all(p)
             .await?
@@ -347,24 +423,48 @@ impl Store {
     }
 
     pub async fn get_trial(&self, id: &str) -> Result<Option<Trial>> {
-        let row: Option<(String, String)> = on_pool!(&self.backend, |p| {
-            sqlx::query_as("SELECT id, trial_json FROM trials WHERE id = $1")
+        let row: Option<TrialRow> = on_pool!(&self.backend, |p| {
+            sqlx::query_as("SELECT id, trial_json, trial_z FROM trials WHERE id = $1")
                 .bind(id)
                 .fetch_optional(p)
                 .await?
         });
-        row.map(|(id, json)| decode(id, &json)).transpose()
+        row.map(decode_row).transpose()
+    }
+
+    /// These trials with their content hashes (those in the store, by id).
+    pub async fn trials_with_hash(&self, ids: &[&str]) -> Result<Vec<(Trial, String)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for part in ids.chunks(500) {
+            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id, trial_json, trial_z, content_hash FROM trials WHERE id IN ({}) ORDER BY id",
+                list.join(", ")
+            );
+            let rows: Vec<TrialRowWith<String>> = on_pool!(&self.backend, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in part {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            for (id, text, packed, hash) in rows {
+                out.push((decode_row((id, text, packed))?, hash));
+            }
+        }
+        Ok(out)
     }
 
     /// The source record exactly as imported.
     pub async fn get_raw(&self, id: &str) -> Result<Option<serde_json::Value>> {
-        let row: Option<(String,)> = on_pool!(&self.backend, |p| {
-            sqlx::query_as("SELECT raw_json FROM trials WHERE id = $1")
+        let row: Option<(Option<String>, Option<Vec<u8>>)> = on_pool!(&self.backend, |p| {
+            sqlx::query_as("SELECT raw_json, raw_z FROM trials WHERE id = $1")
                 .bind(id)
                 .fetch_optional(p)
                 .await?
         });
-        row.map(|(json,)| {
+        row.map(|(text, packed)| {
+            let json = stored_json(id, text, packed)?;
             serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
                 id: id.to_string(),
                 source,
@@ -407,16 +507,14 @@ impl Store {
     /// paging, constant cost per page however large the registry.
     pub async fn trials_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Trial>> {
         let sql = format!("{TRIAL_COLUMNS_FROM} WHERE id > $1 ORDER BY id LIMIT $2");
-        let rows: Vec<(String, String)> = on_pool!(&self.backend, |p| {
+        let rows: Vec<TrialRow> = on_pool!(&self.backend, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(after.unwrap_or(""))
                 .bind(i64::from(limit))
                 .fetch_all(p)
                 .await?
         });
-        rows.into_iter()
-            .map(|(id, json)| decode(id, &json))
-            .collect()
+        rows.into_iter().map(decode_row).collect()
     }
 
     /// Every trial, by id (pages internally).
@@ -441,9 +539,9 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<(i64, Trial)>> {
         let (ag, aid) = after.unwrap_or((generation, ""));
-        let rows: Vec<(String, String, i64)> = on_pool!(&self.backend, |p| {
+        let rows: Vec<TrialRowWith<i64>> = on_pool!(&self.backend, |p| {
             sqlx::query_as(
-                "SELECT id, trial_json, generation FROM trials \
+                "SELECT id, trial_json, trial_z, generation FROM trials \
                  WHERE generation > $1 AND (generation > $2 OR (generation = $3 AND id > $4)) \
                  ORDER BY generation, id LIMIT $5",
             )
@@ -456,7 +554,7 @@ impl Store {
             .await?
         });
         rows.into_iter()
-            .map(|(id, json, g)| Ok((g, decode(id, &json)?)))
+            .map(|(id, text, packed, g)| Ok((g, decode_row((id, text, packed))?)))
             .collect()
     }
 
@@ -559,11 +657,15 @@ impl Store {
 
 async fn open_sqlite(path: &Path) -> Result<SqlitePool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        private::create_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
     }
+    private::restrict_db_files(path).map_err(|source| StoreError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -648,48 +750,65 @@ pub struct Writer {
 impl Writer {
     /// Insert or update one trial with its source record.
     pub async fn upsert(&mut self, trial: &Trial, raw: &serde_json::Value) -> Result<Outcome> {
-        let enc = |source| StoreError::Encode {
-            id: trial.id.clone(),
-            source,
-        };
-        let trial_json = serde_json::to_string(trial).map_err(enc)?;
-        let raw_json = serde_json::to_string(raw).map_err(enc)?;
-        let hash = content_hash(&[trial_json.as_bytes(), raw_json.as_bytes()]);
-        let existing: Option<(String,)> = on_tx!(&mut self.tx, |c| {
-            sqlx::query_as("SELECT content_hash FROM trials WHERE id = $1")
-                .bind(&trial.id)
-                .fetch_optional(c)
-                .await?
-        });
+        let p = prepare(trial, raw)?;
+        let existing = self.hashes(&[p.id.as_str()]).await?;
+        self.write(&p, existing.get(&p.id).map(String::as_str))
+            .await
+    }
+
+    /// The stored content hashes of these trials (those in the store), by id.
+    pub async fn hashes(
+        &mut self,
+        ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for part in ids.chunks(500) {
+            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id, content_hash FROM trials WHERE id IN ({})",
+                list.join(", ")
+            );
+            let rows: Vec<(String, String)> = on_tx!(&mut self.tx, |c| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in part {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(c).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Store a prepared trial whose stored content hash is `existing`
+    /// (`None`: not in the store), unless it is unchanged.
+    pub async fn write(&mut self, p: &Prepared, existing: Option<&str>) -> Result<Outcome> {
         let outcome = match existing {
-            Some((h,)) if h == hash => Outcome::Unchanged,
+            Some(h) if h == p.content_hash => Outcome::Unchanged,
             Some(_) => Outcome::Updated,
             None => Outcome::Inserted,
         };
         if outcome != Outcome::Unchanged {
             let generation = self.generation().await?;
-            let phases: Vec<&str> = trial.phases.iter().map(|p| p.code()).collect();
-            let phases = phases.join(" ");
-            let study_type = trial.study_type.map(|s| s.code());
             on_tx!(&mut self.tx, |c| {
                 sqlx::query(
                     "INSERT INTO trials (id, nct_id, status, study_type, phases, trial_json, raw_json, \
-                     content_hash, generation, imported_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     trial_z, raw_z, content_hash, generation, imported_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7, $8, $9, $10, $11) \
                      ON CONFLICT (id) DO UPDATE SET nct_id = excluded.nct_id, status = excluded.status, \
                      study_type = excluded.study_type, phases = excluded.phases, \
-                     trial_json = excluded.trial_json, raw_json = excluded.raw_json, \
+                     trial_json = NULL, raw_json = NULL, trial_z = excluded.trial_z, raw_z = excluded.raw_z, \
                      content_hash = excluded.content_hash, generation = excluded.generation, \
                      updated_at = excluded.updated_at",
                 )
-                .bind(&trial.id)
-                .bind(trial.nct_id.as_deref())
-                .bind(trial.status.code())
-                .bind(study_type)
-                .bind(&phases)
-                .bind(&trial_json)
-                .bind(&raw_json)
-                .bind(&hash)
+                .bind(&p.id)
+                .bind(p.nct_id.as_deref())
+                .bind(p.status)
+                .bind(p.study_type)
+                .bind(&p.phases)
+                .bind(&p.trial_z)
+                .bind(&p.raw_z)
+                .bind(&p.content_hash)
                 .bind(generation)
                 .bind(&self.now)
                 .bind(&self.now)
@@ -700,6 +819,12 @@ impl Writer {
         }
         self.counts.add(outcome);
         Ok(outcome)
+    }
+
+    /// The generation this transaction stamps on what it changes, if it
+    /// changed anything yet.
+    pub fn stamped(&self) -> Option<i64> {
+        self.generation
     }
 
     async fn generation(&mut self) -> Result<i64> {
@@ -739,8 +864,12 @@ impl Writer {
     }
 }
 
-mod cache;
+pub mod codec;
+pub mod conduct;
+mod rules;
 pub mod server;
+
+pub use rules::{IndexEntry, IndexRow, RulesRow};
 
 #[cfg(test)]
 mod tests {
@@ -760,5 +889,63 @@ mod tests {
         let l = Location::from_database_url("postgres://eligo:secret@db:5432/eligo").unwrap();
         assert_eq!(l.to_string(), "postgres://eligo:***@db:5432/eligo");
         assert!(!l.to_string().contains("secret"));
+    }
+}
+
+/// The registry file holds applicants' personal data (names, emails,
+/// answers): directories eligo creates for it are 0700 and the database
+/// with its `-wal` and `-shm` files 0600 (SQLite gives the latter two the
+/// database file's mode, so creating that one 0600 first is enough).
+mod private {
+    use std::io;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+
+    #[cfg(not(unix))]
+    pub fn create_dir(dir: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    /// Create the database file 0600 when missing; take group and other
+    /// access away from an existing one and its companions.
+    #[cfg(unix)]
+    pub fn restrict_db_files(db: &Path) -> io::Result<()> {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(db)
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = Path::new(&p);
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() && m.permissions().mode() & 0o077 != 0 => {
+                    let mode = m.permissions().mode() & 0o700;
+                    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    pub fn restrict_db_files(_db: &Path) -> io::Result<()> {
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use eligo_model::Trial;
 use eligo_model::trial::{OverallStatus, Phase, StudyType};
-use eligo_store::{ImportLogEntry, Location, Outcome, Store, UpsertCounts};
+use eligo_store::{ImportLogEntry, Location, Outcome, RulesRow, Store, UpsertCounts};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -66,7 +66,7 @@ fn trial(
         id: id.to_string(),
         nct_id: Some(id.to_string()),
         brief_title: title.to_string(),
-        status,
+        status: Some(status),
         phases: phases.to_vec(),
         study_type: Some(StudyType::Interventional),
         ..Trial::default()
@@ -140,44 +140,112 @@ async fn reimport_of_identical_data_changes_nothing() {
     }
 }
 
+async fn hash_of(s: &Store, id: &str) -> String {
+    s.row_info(id).await.unwrap().unwrap().content_hash
+}
+
 #[tokio::test]
-async fn criteria_cache_serves_only_current_compilations() {
-    let b = backends("ccache").await;
+async fn compiled_rules_serve_only_the_current_content_and_compiler() {
+    let b = backends("rules").await;
     for (name, s) in &b.stores {
         s.upsert_batch(&three()).await.unwrap();
-        let items = vec![
-            ("NCT00000001".to_string(), "{\"a\":1}".to_string()),
-            ("NCT00000002".to_string(), "{\"b\":2}".to_string()),
-        ];
-        s.put_criteria(&items, "c1").await.unwrap();
-        let ids = ["NCT00000001", "NCT00000002", "NCT00000003"];
-        let got = s.cached_criteria(&ids, "c1").await.unwrap();
-        assert_eq!(got.len(), 2, "{name}");
-        assert_eq!(got["NCT00000002"], "{\"b\":2}", "{name}");
-        // Another compiler: nothing.
-        assert!(
-            s.cached_criteria(&ids, "c2").await.unwrap().is_empty(),
-            "{name}"
-        );
-        // Replacing an entry, and a changed trial record invalidates its entry.
-        s.put_criteria(
-            &[("NCT00000001".to_string(), "{\"a\":3}".to_string())],
-            "c1",
-        )
+        let row = |id: &str, hash: String, compiler: &str, data: &[u8]| RulesRow {
+            trial_id: id.to_string(),
+            content_hash: hash,
+            compiler: compiler.to_string(),
+            partial: false,
+            targets: "sle lupus_nephritis".into(),
+            data: eligo_store::codec::pack(data),
+        };
+        assert_eq!(s.stale_rules("c1").await.unwrap().len(), 3, "{name}");
+        s.put_rules(&[
+            row(
+                "NCT00000001",
+                hash_of(s, "NCT00000001").await,
+                "c1",
+                b"{\"a\":1}",
+            ),
+            row(
+                "NCT00000002",
+                hash_of(s, "NCT00000002").await,
+                "c1",
+                b"{\"b\":2}",
+            ),
+        ])
         .await
         .unwrap();
+        let ids = ["NCT00000001", "NCT00000002", "NCT00000003"];
+        let got = s.rules_data(&ids, "c1").await.unwrap();
+        assert_eq!(got.len(), 2, "{name}");
+        assert_eq!(
+            eligo_store::codec::unpack(&got["NCT00000002"]).unwrap(),
+            b"{\"b\":2}"
+        );
+        assert_eq!(
+            s.stale_rules("c1").await.unwrap(),
+            ["NCT00000003"],
+            "{name}"
+        );
+        // Another compiler: nothing.
+        assert!(s.rules_data(&ids, "c2").await.unwrap().is_empty(), "{name}");
+        // The index rows carry the entry of the current rules only.
+        let rows = s.all_index_rows("c1", -1).await.unwrap();
+        assert_eq!(rows.len(), 3, "{name}");
+        let one = rows.iter().find(|r| r.trial_id == "NCT00000001").unwrap();
+        assert_eq!(one.entry.as_ref().unwrap().targets, "sle lupus_nephritis");
+        assert!(
+            rows.iter()
+                .find(|r| r.trial_id == "NCT00000003")
+                .unwrap()
+                .entry
+                .is_none()
+        );
+        // A changed record makes its rules stale; only it is listed as changed.
+        let g = s.generation().await.unwrap();
         let mut changed = three();
         changed[1].0.brief_title = "A changed title".into();
         s.upsert_batch(&changed).await.unwrap();
-        let got = s.cached_criteria(&ids, "c1").await.unwrap();
-        assert_eq!(
-            got.get("NCT00000001").map(String::as_str),
-            Some("{\"a\":3}"),
-            "{name}"
-        );
+        let got = s.rules_data(&ids, "c1").await.unwrap();
+        assert!(got.contains_key("NCT00000001"), "{name}");
         assert!(
             !got.contains_key("NCT00000002"),
             "{name}: stale after the record changed"
+        );
+        let since = s.all_index_rows("c1", g).await.unwrap();
+        assert_eq!(since.len(), 1, "{name}");
+        assert_eq!(since[0].trial_id, "NCT00000002");
+        assert!(since[0].entry.is_none(), "{name}");
+        // The completeness mark belongs to one compiler.
+        assert_eq!(s.rules_complete("c1").await.unwrap(), None);
+        s.set_rules_complete("c1", 7).await.unwrap();
+        assert_eq!(s.rules_complete("c1").await.unwrap(), Some(7));
+        assert_eq!(s.rules_complete("c2").await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn records_are_stored_compressed_and_read_back_whole() {
+    let b = backends("packed").await;
+    for (name, s) in &b.stores {
+        let items = three();
+        s.upsert_batch(&items).await.unwrap();
+        for (t, raw) in &items {
+            assert_eq!(&s.get_trial(&t.id).await.unwrap().unwrap(), t, "{name}");
+            assert_eq!(&s.get_raw(&t.id).await.unwrap().unwrap(), raw, "{name}");
+        }
+        let with_hash = s
+            .trials_with_hash(&["NCT00000003", "NCT00000001", "NCT09999999"])
+            .await
+            .unwrap();
+        let ids: Vec<&str> = with_hash.iter().map(|(t, _)| t.id.as_str()).collect();
+        assert_eq!(ids, ["NCT00000001", "NCT00000003"], "{name}");
+        assert_eq!(
+            with_hash[0].1,
+            s.row_info("NCT00000001")
+                .await
+                .unwrap()
+                .unwrap()
+                .content_hash
         );
     }
 }
@@ -191,7 +259,7 @@ async fn changed_record_is_updated_and_stamped() {
         let before = s.row_info("NCT00000003").await.unwrap().unwrap();
 
         let mut items = three();
-        items[2].0.status = OverallStatus::Terminated;
+        items[2].0.status = Some(OverallStatus::Terminated);
         let c = s.upsert_batch(&items).await.unwrap();
         assert_eq!(
             c,
@@ -214,7 +282,7 @@ async fn changed_record_is_updated_and_stamped() {
         assert_eq!(after.generation, gen2, "{name}");
         assert_eq!(
             s.get_trial("NCT00000003").await.unwrap().unwrap().status,
-            OverallStatus::Terminated
+            Some(OverallStatus::Terminated)
         );
 
         // Only the changed trial is reported as changed since gen1.
@@ -402,3 +470,41 @@ async fn sqlite_store_reopens_with_its_identity_and_data() {
 // Web app tables (issue 7): accounts, sessions, applications, audit trail.
 #[path = "store/server.rs"]
 mod server;
+
+/// The registry holds applicants' personal data: a new data directory is
+/// 0700, the database and its WAL and shared-memory files 0600, and an
+/// older, readable database is tightened on open.
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data").join("eligo");
+    let db = dir.join("eligo.db");
+    let store = Store::open_sqlite(&db).await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    for (t, raw) in three() {
+        w.upsert(&t, &raw).await.unwrap();
+    }
+    w.commit().await.unwrap();
+    assert_eq!(mode(&dir), 0o700, "data directory");
+    assert_eq!(mode(&tmp.path().join("data")), 0o700, "created parent");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = dir.join(format!("eligo.db{suffix}"));
+        assert!(p.exists(), "{} exists while the store is open", p.display());
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    store.close().await;
+
+    let old = tmp.path().join("old.db");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open_sqlite(&old).await.unwrap();
+    assert_eq!(mode(&old), 0o600);
+    store.close().await;
+}
+
+// Trial conduct (issue 19): participants, records, audit trail, advice.
+#[path = "store/conduct.rs"]
+mod conduct;

@@ -1,7 +1,7 @@
 //! `eligo grade`: CTCAE v5.0 grades for laboratory values, one JSON object a
 //! line in and out (docs/instruments.md). Never touches the registry.
 
-use crate::cmd::score::{display_path, print, read_input};
+use crate::cmd::score::{display_path, json_error, print, read_input};
 use crate::context::Context;
 use crate::exit::Coded;
 use eligo_instruments::ctcae::{self, GradeError, GradeRequest};
@@ -87,8 +87,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             continue;
         }
         let bad = |msg: String| Coded::invalid_input(format!("{name}: line {n}: {msg}"));
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let value = eligo_instruments::input::parse_json(line).map_err(|e| bad(json_error(&e)))?;
         let request = GradeRequest::from_json(&value).map_err(|e| bad(e.to_string()))?;
         let graded = request.grade().map_err(|e| match e {
             GradeError::Data(_) => anyhow::Error::new(e),

@@ -1,20 +1,31 @@
-//! `eligo import PATH...`: read ClinicalTrials.gov records into the registry
-//! and update the search index.
+//! `eligo import PATH...`: read ClinicalTrials.gov records into the registry,
+//! compile their criteria and update the search index.
 //!
-//! Good records are stored in batches, each one transaction; a bad record is
-//! reported (file, location, JSON path, reason) and skipped, and never
-//! changes what is stored. With `--strict` the whole run is one transaction
-//! that is rolled back at the first bad record. Exit 3 when any record failed.
+//! A pipeline: one thread reads and maps records (`eligo_ctgov`); for each
+//! batch, every core encodes and compresses them and compiles the criteria
+//! of those that changed; the batch is then stored, trials with their
+//! compiled rules, in one transaction. A bad record is reported (file,
+//! location, JSON path, reason) and skipped, and never changes what is
+//! stored. With `--strict` the whole run is one transaction that is rolled
+//! back at the first bad record. Exit 3 when any record failed.
+//!
+//! The search index has one writer at a time: when a running server holds
+//! it, the import leaves indexing to the server (which follows the store)
+//! and says so.
 
-use crate::context::Context;
+use crate::context::{Context, Registry};
 use crate::exit;
-use eligo_ctgov::ImportError;
-use eligo_store::{ImportLogEntry, UpsertCounts, Writer};
+use eligo_ctgov::{ImportError, Record};
+use eligo_matcher::RuleSet;
+use eligo_store::{ImportLogEntry, Prepared, RulesRow, UpsertCounts, Writer};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,6 +37,35 @@ pub struct Args {
     strict: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Largest single record (one study's JSON) read, e.g. 16MiB, 500KiB
+    /// or a number of bytes; a larger record is reported and skipped.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    max_record_size: u64,
+    /// Largest ratio of an archive entry's expanded size to its compressed
+    /// size; an entry past it is refused as a likely zip bomb.
+    #[arg(long, value_name = "RATIO", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    max_expansion_ratio: u64,
+}
+
+/// `16MiB`, `500KiB`, `1GiB`, `2048` (bytes); K/M/G read as KiB/MiB/GiB.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a size such as 16MiB, 500KiB or 1048576"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("{s:?}: unknown unit (use B, KiB, MiB or GiB)")),
+    };
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!("{s:?}: expected a size above 0 and below 16 EiB")),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -34,7 +74,7 @@ enum Format {
     Json,
 }
 
-/// Records per transaction in non-strict mode.
+/// Records per batch (and per transaction in non-strict mode).
 const BATCH: usize = 500;
 
 #[derive(Serialize)]
@@ -67,69 +107,158 @@ struct Summary {
     rolled_back: bool,
     errors: Vec<RecordError>,
     index: Option<eligo_search::SyncReport>,
+    /// The search index was left to the process that holds it (a running
+    /// server), which brings it up to date with this import.
+    index_pending: bool,
+}
+
+fn progress_bar(total: u64, template: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || total == 0 {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        b.set_style(style.progress_chars("=> "));
+    }
+    b
+}
+
+/// Encode, hash and compress every record, on every core.
+fn prepare_all(recs: &[Record]) -> eligo_store::Result<Vec<Prepared>> {
+    eligo_matcher::parallel_map(recs, |r| eligo_store::prepare(&r.trial, &r.raw))
+        .into_iter()
+        .collect()
+}
+
+/// Compile the criteria of the records whose content differs from what is
+/// stored (`known`: id → content hash), on every core.
+fn compile_changed(
+    recs: &[Record],
+    prepared: &[Prepared],
+    known: &HashMap<String, String>,
+) -> anyhow::Result<Vec<Option<RulesRow>>> {
+    let work: Vec<(&Record, &Prepared)> = recs.iter().zip(prepared).collect();
+    eligo_matcher::parallel_map(&work, |(r, p)| {
+        if known.get(&p.id) == Some(&p.content_hash) {
+            return Ok(None);
+        }
+        eligo_server::registry::rules_row(&RuleSet::compile(&r.trial), &p.content_hash).map(Some)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Store a batch in `w`: each changed trial with its compiled rules.
+async fn store(
+    w: &mut Writer,
+    prepared: &[Prepared],
+    rules: &[Option<RulesRow>],
+    known: &mut HashMap<String, String>,
+) -> eligo_store::Result<()> {
+    for (p, r) in prepared.iter().zip(rules) {
+        let outcome = w.write(p, known.get(&p.id).map(String::as_str)).await?;
+        if outcome != eligo_store::Outcome::Unchanged {
+            if let Some(r) = r {
+                w.put_rules(r).await?;
+            }
+            known.insert(p.id.clone(), p.content_hash.clone());
+        }
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let reg = ctx.registry()?;
     let started_at = jiff::Timestamp::now().to_string();
-    let mut reader = eligo_ctgov::read_sources(&args.paths)
-        .map_err(|e| exit::Coded::invalid_input(e.to_string()))?;
-
-    let bar = if std::io::stderr().is_terminal() && reader.total_bytes() > 0 {
-        let b = ProgressBar::new(reader.total_bytes());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {msg} ({eta})",
-        ) {
-            b.set_style(style.progress_chars("=> "));
-        }
-        b
-    } else {
-        ProgressBar::hidden()
+    let limits = eligo_ctgov::Limits {
+        max_record_bytes: args.max_record_size,
+        max_expansion_ratio: args.max_expansion_ratio,
     };
+    let reader = match eligo_ctgov::read_sources_with(&args.paths, limits) {
+        Ok(r) => r,
+        Err(e) => return unreadable_source(&args, &e),
+    };
+    let bar = progress_bar(
+        reader.total_bytes(),
+        "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {msg}, {elapsed} so far, about {eta} left",
+    );
+    let bytes_done = Arc::new(AtomicU64::new(0));
 
     let mut counts = UpsertCounts::default();
     let mut read = 0u64;
     let mut errors: Vec<RecordError> = Vec::new();
-    let mut writer: Option<Writer> = None;
-    let mut in_batch = 0usize;
     let mut rolled_back = false;
 
-    while let Some(item) = reader.next() {
-        read += 1;
-        match item {
-            Ok(rec) => {
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        // Reading and mapping records is one thread's work; it runs ahead of
+        // the rest by a few batches.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ImportError>>>(4);
+        let done = bytes_done.clone();
+        s.spawn(move || {
+            let mut reader = reader;
+            let mut batch = Vec::with_capacity(BATCH);
+            while let Some(item) = reader.next() {
+                batch.push(item);
+                if batch.len() >= BATCH {
+                    done.store(reader.bytes_done(), Ordering::Relaxed);
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
+            }
+            done.store(reader.bytes_done(), Ordering::Relaxed);
+            let _ = tx.send(batch);
+        });
+
+        let mut writer: Option<Writer> = None;
+        for items in rx {
+            read += items.len() as u64;
+            let mut good: Vec<Record> = Vec::with_capacity(items.len());
+            let mut failed_here = false;
+            for item in items {
+                match item {
+                    Ok(rec) => good.push(rec),
+                    Err(e) => {
+                        bar.suspend(|| eprintln!("error: {e}"));
+                        errors.push(RecordError::from(&e));
+                        if args.strict {
+                            failed_here = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if failed_here {
+                if let Some(w) = writer.take() {
+                    reg.block_on(w.rollback())?;
+                }
+                rolled_back = true;
+                break;
+            }
+            if !good.is_empty() {
                 if writer.is_none() {
                     writer = Some(reg.block_on(reg.store.begin())?);
                 }
-                if let Some(w) = writer.as_mut() {
-                    reg.block_on(w.upsert(&rec.trial, &rec.raw))?;
-                }
-                in_batch += 1;
-                if !args.strict && in_batch >= BATCH {
-                    if let Some(w) = writer.take() {
-                        counts.merge(reg.block_on(w.commit())?);
-                    }
-                    in_batch = 0;
-                }
-            }
-            Err(e) => {
-                bar.suspend(|| eprintln!("error: {e}"));
-                errors.push(RecordError::from(&e));
-                if args.strict {
-                    if let Some(w) = writer.take() {
-                        reg.block_on(w.rollback())?;
-                    }
-                    rolled_back = true;
-                    break;
+                let w = writer.as_mut().expect("a writer was just begun");
+                let prepared = prepare_all(&good)?;
+                let ids: Vec<&str> = prepared.iter().map(|p| p.id.as_str()).collect();
+                let mut known = reg.block_on(w.hashes(&ids))?;
+                let rules = compile_changed(&good, &prepared, &known)?;
+                reg.block_on(store(w, &prepared, &rules, &mut known))?;
+                if !args.strict
+                    && let Some(w) = writer.take()
+                {
+                    counts.merge(reg.block_on(w.commit())?);
                 }
             }
+            bar.set_position(bytes_done.load(Ordering::Relaxed));
+            bar.set_message(format!("{read} records"));
         }
-        bar.set_position(reader.bytes_done());
-        bar.set_message(format!("{read} records"));
-    }
-    if let Some(w) = writer.take() {
-        counts.merge(reg.block_on(w.commit())?);
-    }
+        if let Some(w) = writer.take() {
+            counts.merge(reg.block_on(w.commit())?);
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     if rolled_back {
         counts = UpsertCounts::default();
@@ -155,19 +284,30 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     reg.block_on(reg.store.log_import(&entry))?;
 
-    let index = if counts.changed() > 0 {
-        let spinner = if std::io::stderr().is_terminal() {
-            let s = ProgressBar::new_spinner();
-            s.set_message("indexing");
-            s
-        } else {
-            ProgressBar::hidden()
-        };
-        let r = reg.sync_index(|n| spinner.set_message(format!("indexing: {n} trials")))?;
-        spinner.finish_and_clear();
-        Some(r)
+    // Trials stored earlier by an eligo that compiled otherwise (or not at
+    // import) get their rules now, so that matching never waits for them.
+    let mut compiling: Option<ProgressBar> = None;
+    reg.block_on(eligo_server::registry::compile_stale(
+        &reg.store,
+        |done, total| {
+            compiling
+                .get_or_insert_with(|| {
+                    progress_bar(
+                        total,
+                        "{spinner} compiling criteria [{bar:30}] {pos}/{len}, about {eta} left",
+                    )
+                })
+                .set_position(done)
+        },
+    ))?;
+    if let Some(b) = compiling {
+        b.finish_and_clear();
+    }
+
+    let (index, index_pending) = if counts.changed() > 0 {
+        sync_index(reg, counts.changed())?
     } else {
-        None
+        (None, false)
     };
 
     let summary = Summary {
@@ -180,6 +320,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         rolled_back,
         errors,
         index,
+        index_pending,
     };
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
@@ -193,6 +334,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     "--strict: a record failed, so nothing was stored (the registry is unchanged)"
                 );
             }
+            if index_pending {
+                println!(
+                    "search index: another eligo process (a running server?) is updating it; \
+                     it catches up with this import by itself"
+                );
+            }
         }
     }
     Ok(if failed > 0 {
@@ -200,4 +347,62 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A named path that cannot be read at all: nothing was read or stored.
+/// Under `--format json` the report is still printed, with the error.
+fn unreadable_source(args: &Args, e: &eligo_ctgov::SourceError) -> anyhow::Result<ExitCode> {
+    if matches!(args.format, Format::Json) {
+        let file = match e {
+            eligo_ctgov::SourceError::NotFound { path }
+            | eligo_ctgov::SourceError::Io { path, .. }
+            | eligo_ctgov::SourceError::EmptyDirectory { path } => path.clone(),
+        };
+        let summary = Summary {
+            read: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            failed: 1,
+            strict: args.strict,
+            rolled_back: false,
+            errors: vec![RecordError {
+                file,
+                location: None,
+                field: None,
+                reason: e.to_string(),
+            }],
+            index: None,
+            index_pending: false,
+        };
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    }
+    Err(exit::Coded::invalid_input(e.to_string()))
+}
+
+/// Bring the search index up with the import, unless another process holds
+/// its writer (then that process does: `(None, true)`).
+fn sync_index(
+    reg: &Registry,
+    changed: u64,
+) -> anyhow::Result<(Option<eligo_search::SyncReport>, bool)> {
+    let b = progress_bar(
+        changed,
+        "{spinner} indexing [{bar:30}] {pos}/{len} trials, about {eta} left",
+    );
+    let r = reg.block_on(eligo_search::sync(&reg.index, &reg.store, |n| {
+        if n > b.length().unwrap_or(0) {
+            b.set_length(n);
+        }
+        b.set_position(n)
+    }));
+    b.finish_and_clear();
+    match r {
+        Ok(report) => Ok((Some(report), false)),
+        Err(eligo_search::SearchError::Busy { .. }) => Ok((None, true)),
+        Err(e) => Err(anyhow::Error::new(e).context(format!(
+            "updating the search index in {}",
+            reg.index_dir.display()
+        ))),
+    }
 }

@@ -1,17 +1,23 @@
 //! `eligo match --patient FILE`: which trials of the registry fit this
 //! patient, and why. Reads the patient (FHIR R4 Bundle or eligo's plain
-//! JSON), keeps the trials related to the patient's conditions (unless
-//! `--all` or `--trial`), compiles their criteria, evaluates and ranks.
+//! JSON), chooses the trials about the patient's conditions from the
+//! registry's match index (unless `--all` or `--trial`), loads their
+//! compiled criteria (compiled at import), evaluates and ranks: the same
+//! path as the server's (`eligo_server::catalog`). Memory stays flat: the
+//! table keeps one row per trial, the JSON is written in rank order.
 
 use crate::context::Context;
+use crate::context::Registry;
 use crate::exit::Coded;
 use comfy_table::{ContentArrangement, Table, presets};
 use eligo_matcher::explain::{counts_line, deciding, explain, verdict_phrase};
-use eligo_matcher::{MatchOptions, match_trials, prefilter};
-use eligo_model::{Date, TrialMatch, Verdict};
+use eligo_model::{Date, PatientFacts, TrialMatch, Verdict};
+use eligo_server::catalog::{Catalog, Choice, Matching, RuleCache};
+use serde::ser::{SerializeSeq, Serializer};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -55,7 +61,7 @@ fn parse_as_of(s: Option<&str>) -> anyhow::Result<Date> {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let as_of = parse_as_of(args.as_of.as_deref())?;
-    // The reader's errors name the file already.
+    // The reader's errors already name the file.
     let facts = eligo_fhir::read_patient_file(&args.patient)
         .map_err(|e| Coded::invalid_input(e.to_string()))?;
     for i in facts
@@ -88,73 +94,162 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     {
         wanted.push(id.clone());
     }
-    let mut trials = ctx.trials()?;
+    let reg = ctx.registry()?;
+    let catalog = load_catalog(reg)?;
     for id in &wanted {
-        if !trials.iter().any(|t| t.id.eq_ignore_ascii_case(id)) {
+        if catalog.resolve(id).is_none() {
             return Err(Coded::not_found(format!(
                 "no trial with id {id:?} in the registry (try `eligo search`)"
             )));
         }
     }
-    if wanted.is_empty() && !args.all {
-        // The cheap pass first: only trials about the patient's conditions get compiled.
-        let keep = prefilter(&trials, &facts);
-        let mut i = 0;
-        trials.retain(|_| {
-            let k = keep.binary_search(&i).is_ok();
-            i += 1;
-            k
-        });
-    }
-    let compiled = compile_cached(ctx, trials)?;
-    let opts = MatchOptions {
-        as_of,
-        all: args.all,
-        trial_ids: wanted.clone(),
+    let choice = if !wanted.is_empty() {
+        Choice::Named(wanted.clone())
+    } else if args.all {
+        Choice::All
+    } else {
+        Choice::Related
     };
-    let matches = match_trials(&compiled, &facts, &opts);
-
-    let out = if let Some(id) = &args.explain {
-        let m = matches
-            .iter()
+    // A one-off run reads each rule set once: nothing to cache.
+    let cache = RuleCache::new(0);
+    let m = Matching {
+        store: &reg.store,
+        cache: &cache,
+        catalog: &catalog,
+    };
+    let facts = Arc::new(facts);
+    let mut stdout = std::io::stdout().lock();
+    let written = if let Some(id) = &args.explain {
+        let (all, _) = reg.block_on(m.run(facts.clone(), as_of, &choice, None, |m| m))?;
+        let m = all
+            .into_iter()
+            .map(|(_, m)| m)
             .find(|m| m.trial_id.eq_ignore_ascii_case(id))
             .expect("an explained trial is always evaluated");
-        match args.format {
-            Format::Json => serde_json::to_string_pretty(m)? + "\n",
-            Format::Table => format!("as of {as_of}, patient {}\n\n{}", facts.id, explain(m)),
-        }
+        let out = match args.format {
+            Format::Json => serde_json::to_string_pretty(&m)? + "\n",
+            Format::Table => format!("as of {as_of}, patient {}\n\n{}", facts.id, explain(&m)),
+        };
+        stdout.write_all(out.as_bytes())
     } else {
         match args.format {
-            Format::Json => serde_json::to_string_pretty(&matches)? + "\n",
-            Format::Table => table(&matches, as_of, &facts.id),
+            Format::Json => json_list(reg, &m, &facts, as_of, &choice, &mut stdout)?,
+            Format::Table => {
+                let (rows, _) =
+                    reg.block_on(m.run(facts.clone(), as_of, &choice, None, Row::of))?;
+                let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+                stdout.write_all(table(&rows, as_of, &facts.id).as_bytes())
+            }
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match written.and_then(|_| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         r => r?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Compile the trials' criteria through the store's cache (the one
-/// implementation the server uses too).
-fn compile_cached(
-    ctx: &Context,
-    trials: Vec<eligo_model::Trial>,
-) -> anyhow::Result<Vec<(eligo_model::Trial, eligo_model::rule::CompiledCriteria)>> {
-    let reg = ctx.registry()?;
-    let compiled = reg.block_on(eligo_server::registry::compile_cached(&reg.store, trials))?;
-    if let Some(e) = compiled.cache_error {
-        eprintln!("note: could not cache the compiled criteria ({e}); matching goes on");
+/// The registry's match index, compiling first what has no compiled
+/// criteria yet (the first run, or a new eligo), with a progress bar.
+fn load_catalog(reg: &Registry) -> anyhow::Result<Catalog> {
+    use std::io::IsTerminal;
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let catalog = reg.block_on(Catalog::load(&reg.store, |done, total| {
+        bar.get_or_insert_with(|| {
+            if !std::io::stderr().is_terminal() {
+                return indicatif::ProgressBar::hidden();
+            }
+            let b = indicatif::ProgressBar::new(total);
+            if let Ok(s) = indicatif::ProgressStyle::with_template(
+                "{spinner} compiling criteria [{bar:30}] {pos}/{len}, about {eta} left",
+            ) {
+                b.set_style(s.progress_chars("=> "));
+            }
+            b
+        })
+        .set_position(done)
+    }))?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
-    Ok(compiled.trials)
+    Ok(catalog)
 }
 
-fn table(matches: &[TrialMatch], as_of: Date, patient: &str) -> String {
+/// Trials whose whole results are held at once when writing JSON; beyond
+/// that, a first pass ranks and a second evaluates again in rank order,
+/// writing as it goes.
+const JSON_IN_MEMORY: usize = 2048;
+
+/// The ranked matches as a pretty JSON list (the same bytes as
+/// `serde_json::to_string_pretty` of the whole list), written as they come.
+fn json_list(
+    reg: &Registry,
+    m: &Matching<'_>,
+    facts: &Arc<PatientFacts>,
+    as_of: Date,
+    choice: &Choice,
+    out: &mut impl Write,
+) -> anyhow::Result<std::io::Result<()>> {
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    let mut seq = ser.serialize_seq(None)?;
+    let small = m.catalog.count(facts, choice) <= JSON_IN_MEMORY;
+    let (ranked, _) = reg.block_on(m.run(facts.clone(), as_of, choice, None, move |m| {
+        small.then_some(m)
+    }))?;
+    if small {
+        for (_, tm) in ranked.iter() {
+            if let Some(tm) = tm {
+                seq.serialize_element(tm)?;
+            }
+        }
+    } else {
+        let order: Vec<String> = ranked.into_iter().map(|(r, _)| r.trial_id).collect();
+        for part in order.chunks(JSON_IN_MEMORY) {
+            let (matches, _) = reg.block_on(m.run(
+                facts.clone(),
+                as_of,
+                &Choice::Named(part.to_vec()),
+                None,
+                |m| m,
+            ))?;
+            for (_, tm) in &matches {
+                seq.serialize_element(tm)?;
+            }
+        }
+    }
+    seq.end()?;
+    Ok(out.write_all(b"\n"))
+}
+
+/// One line of the table: what it shows of a match.
+struct Row {
+    trial_id: String,
+    verdict: Verdict,
+    /// "eligible", or "may be eligible" when an inclusion is met only in
+    /// part or left to confirm.
+    phrase: &'static str,
+    why: String,
+    title: String,
+}
+
+impl Row {
+    fn of(m: TrialMatch) -> Row {
+        let why = match m.verdict {
+            Verdict::Eligible => counts_line(&m),
+            Verdict::Unknown => format!("missing: {}", m.missing.join("; ")),
+            Verdict::Ineligible => deciding(&m),
+        };
+        Row {
+            why,
+            phrase: verdict_phrase(&m),
+            verdict: m.verdict,
+            trial_id: m.trial_id,
+            title: m.title,
+        }
+    }
+}
+
+fn table(rows: &[Row], as_of: Date, patient: &str) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -170,21 +265,16 @@ fn table(matches: &[TrialMatch], as_of: Date, patient: &str) -> String {
     } else {
         t.set_width(140);
     }
-    for (i, m) in matches.iter().enumerate() {
-        let why = match m.verdict {
-            Verdict::Eligible => counts_line(m),
-            Verdict::Unknown => format!("missing: {}", m.missing.join("; ")),
-            Verdict::Ineligible => deciding(m),
-        };
+    for (i, r) in rows.iter().enumerate() {
         t.add_row(vec![
             (i + 1).to_string(),
-            m.trial_id.clone(),
-            verdict_phrase(m).to_string(),
-            why,
-            m.title.clone(),
+            r.trial_id.clone(),
+            r.phrase.to_string(),
+            r.why.clone(),
+            r.title.clone(),
         ]);
     }
-    let counts = |v: Verdict| matches.iter().filter(|m| m.verdict == v).count();
+    let counts = |v: Verdict| rows.iter().filter(|r| r.verdict == v).count();
     format!(
         "patient {patient}, as of {as_of}: {} eligible, {} unknown, {} ineligible\n{t}\n\
          `eligo match --patient FILE --explain ID` shows one trial's reasoning.\n",

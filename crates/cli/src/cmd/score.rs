@@ -61,9 +61,8 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         ));
     };
     let text = read_input(path)?;
-    let input: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Coded::invalid_input(format!("{}: not valid JSON: {e}", display_path(path)))
-    })?;
+    let input = eligo_instruments::input::parse_json(&text)
+        .map_err(|e| Coded::invalid_input(format!("{}: {}", display_path(path), json_error(&e))))?;
     let scored = eligo_instruments::score(id, &input).map_err(|e| match e {
         ScoreError::UnknownInstrument(_) => Coded::usage(e.to_string()),
         ScoreError::Input(e) => {
@@ -92,6 +91,15 @@ fn list_text() -> String {
         }
     }
     s
+}
+
+/// A JSON reading error in words: malformed text, or a key given twice.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    if e.is_data() {
+        e.to_string()
+    } else {
+        format!("not valid JSON: {e}")
+    }
 }
 
 pub(crate) fn display_path(path: &Path) -> String {

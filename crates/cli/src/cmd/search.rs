@@ -172,7 +172,12 @@ fn print_table(r: &SearchResults, req: &SearchRequest) {
                 .unwrap_or_default();
             table.add_row([
                 h.id.clone(),
-                h.status.clone(),
+                match (&h.status, h.partial) {
+                    (Some(st), _) => st.clone(),
+                    // Known by id and title only: no status to show.
+                    (None, true) => "(id and title only)".into(),
+                    (None, false) => "(not stated)".into(),
+                },
                 h.phases.join(", "),
                 clip(&h.title, 80),
                 snippet,

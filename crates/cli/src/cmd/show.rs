@@ -165,19 +165,28 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
     if let Some(a) = &t.acronym {
         let _ = writeln!(o, "Acronym: {a}");
     }
-    if t.partial {
+    let stub = t.partial && t.status.is_none() && t.eligibility.criteria.is_none();
+    if stub {
+        let _ = writeln!(
+            o,
+            "Note: known here by id and title only (no status, no sex, no eligibility); not used for matching."
+        );
+    } else if t.partial {
         let _ = writeln!(
             o,
             "Note: partial record (known only in part; not used for matching)."
         );
     }
     o.push('\n');
-    // As the trial pages put it: "Launched by SPONSOR · first submitted".
+    // As the trial pages put it: "Launched by SPONSOR · first submitted",
+    // unless the page's own words are kept.
     let launched = t
         .dates
         .first_submitted
         .or(t.dates.first_posted.map(|m| m.date));
+    let page_launched = t.page_dates.iter().any(|d| d.label == "Launched by");
     match (&t.sponsor, launched) {
+        _ if page_launched => {}
         (Some(s), Some(d)) => {
             let _ = writeln!(o, "Launched by {} · {d}", s.name);
         }
@@ -201,9 +210,20 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
     if let Some(d) = current {
         let _ = writeln!(o, "Current as of {d}");
     }
-    let _ = writeln!(o, "Status: {}", t.status.label());
+    for d in &t.page_dates {
+        let _ = writeln!(o, "{}", d.text);
+    }
+    match t.status {
+        Some(s) => {
+            let _ = writeln!(o, "Status: {}", s.label());
+        }
+        None if stub => {}
+        None => {
+            let _ = writeln!(o, "Status: not stated");
+        }
+    }
     if let Some(start) = milestone(&t.dates.start) {
-        let _ = writeln!(o, "Study start: {start}");
+        let _ = writeln!(o, "Study start: {start}{}", mark(t, "dates.start"));
     }
     let phases: Vec<&str> = t.phases.iter().map(|p| p.label()).collect();
     if !phases.is_empty() {
@@ -216,13 +236,24 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
         let _ = writeln!(o, "Enrollment: {}{}", e.count, actuality(e.kind));
     }
 
-    if let Some(s) = &t.brief_summary {
-        heading(&mut o, "Summary");
-        o.push_str(&wrap(&unescape(s), "", 100));
+    for (title, field, text) in [
+        ("Summary", "brief_summary", &t.brief_summary),
+        (
+            "Detailed description",
+            "detailed_description",
+            &t.detailed_description,
+        ),
+    ] {
+        if let Some(s) = text {
+            heading(&mut o, title);
+            if let Some(n) = t.note(field) {
+                let _ = writeln!(o, "({})", n.words());
+            }
+            o.push_str(&wrap(&unescape(s), "", 100));
+        }
     }
-    if let Some(s) = &t.detailed_description {
-        heading(&mut o, "Detailed description");
-        o.push_str(&wrap(&unescape(s), "", 100));
+    if let Some(p) = &t.page_summary {
+        page_text(&mut o, p);
     }
 
     let design = t.design.rows();
@@ -249,13 +280,14 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
                 let _ = writeln!(o, "  Interventions: {}", a.interventions.join("; "));
             }
         }
-        for i in &t.interventions {
+        for (n, i) in t.interventions.iter().enumerate() {
             let kind = i
                 .kind
                 .as_deref()
                 .map(|k| format!(" ({})", code_label(k)))
                 .unwrap_or_default();
-            let _ = writeln!(o, "Intervention: {}{kind}", i.name);
+            let derived = mark(t, &format!("interventions[{n}]"));
+            let _ = writeln!(o, "Intervention: {}{kind}{derived}", i.name);
             if !i.other_names.is_empty() {
                 let _ = writeln!(o, "  Other names: {}", i.other_names.join("; "));
             }
@@ -263,7 +295,8 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
                 o.push_str(&wrap(&unescape(desc), "  ", 100));
             }
             if !i.dose_levels.is_empty() {
-                let _ = writeln!(o, "  Dose levels:");
+                let derived = mark(t, &format!("interventions[{n}].dose_levels"));
+                let _ = writeln!(o, "  Dose levels:{derived}");
                 for (n, dl) in i.dose_levels.iter().enumerate() {
                     let _ = writeln!(o, "    {}. {} = {}", n + 1, dl.text, dl.dose);
                 }
@@ -279,14 +312,29 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
         (None, Some(b)) => format!("up to {b}"),
         (None, None) => "no limit given".into(),
     };
-    let _ = writeln!(o, "Ages: {ages}");
-    let _ = writeln!(o, "Sex: {}", e.sex.label());
+    let ages = if stub && e.min_age.is_none() && e.max_age.is_none() {
+        "not stated".to_string()
+    } else {
+        ages
+    };
+    let mut age_marks = mark(t, "eligibility.min_age");
+    let max_mark = mark(t, "eligibility.max_age");
+    if max_mark != age_marks {
+        age_marks.push_str(&max_mark);
+    }
+    let _ = writeln!(o, "Ages: {ages}{age_marks}");
+    let sex = e.sex.map_or("not stated", |s| s.label());
+    let _ = writeln!(o, "Sex: {sex}");
     let hv = match e.healthy_volunteers {
         Some(true) => "Yes",
         Some(false) => "No",
         None => "not stated",
     };
-    let _ = writeln!(o, "Healthy volunteers: {hv}");
+    let _ = writeln!(
+        o,
+        "Healthy volunteers: {hv}{}",
+        mark(t, "eligibility.healthy_volunteers")
+    );
     match &e.criteria {
         Some(c) => {
             o.push('\n');
@@ -299,17 +347,23 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
 
     if !(t.primary_outcomes.is_empty()
         && t.secondary_outcomes.is_empty()
-        && t.other_outcomes.is_empty())
+        && t.other_outcomes.is_empty()
+        && t.outcomes.is_empty())
     {
         heading(&mut o, "Outcome measures");
         outcomes(&mut o, "Primary", &t.primary_outcomes);
         outcomes(&mut o, "Secondary", &t.secondary_outcomes);
         outcomes(&mut o, "Other", &t.other_outcomes);
+        outcomes(
+            &mut o,
+            "Not classed as primary or secondary by the source",
+            &t.outcomes,
+        );
     }
 
     if !t.locations.is_empty() {
         heading(&mut o, "Locations");
-        for l in &t.locations {
+        for (n, l) in t.locations.iter().enumerate() {
             let place: Vec<&str> = [&l.facility, &l.city, &l.state, &l.zip, &l.country]
                 .into_iter()
                 .filter_map(|x| x.as_deref())
@@ -317,7 +371,10 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
             let status = l
                 .status
                 .as_deref()
-                .map(|s| format!(" [{}]", code_label(s)))
+                .map(|s| {
+                    let m = mark(t, &format!("locations[{n}].status"));
+                    format!(" [{}]{m}", code_label(s))
+                })
                 .unwrap_or_default();
             let _ = writeln!(o, "* {}{status}", place.join(", "));
             for c in &l.contacts {
@@ -349,29 +406,60 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
             let _ = writeln!(o, "Responsible party: {}", parts.join(", "));
         }
     }
+    if let Some(about) = t.sponsor.as_ref().and_then(|s| s.about.as_ref()) {
+        page_text(&mut o, about);
+    }
 
     heading(&mut o, "Timeline");
     let dt = &t.dates;
-    let timeline: Vec<(&str, Option<String>)> = vec![
-        ("First submitted", dt.first_submitted.map(|d| d.to_string())),
-        ("First posted", milestone(&dt.first_posted)),
-        ("Study start", milestone(&dt.start)),
-        ("Primary completion", milestone(&dt.primary_completion)),
-        ("Study completion", milestone(&dt.completion)),
+    let timeline: Vec<(&str, &str, Option<String>)> = vec![
+        (
+            "First submitted",
+            "dates.first_submitted",
+            dt.first_submitted.map(|d| d.to_string()),
+        ),
+        (
+            "First posted",
+            "dates.first_posted",
+            milestone(&dt.first_posted),
+        ),
+        ("Study start", "dates.start", milestone(&dt.start)),
+        (
+            "Primary completion",
+            "dates.primary_completion",
+            milestone(&dt.primary_completion),
+        ),
+        (
+            "Study completion",
+            "dates.completion",
+            milestone(&dt.completion),
+        ),
         (
             "Last update submitted",
+            "dates.last_update_submitted",
             dt.last_update_submitted.map(|d| d.to_string()),
         ),
-        ("Last update posted", milestone(&dt.last_update_posted)),
-        ("Status verified", dt.status_verified.map(|d| d.to_string())),
+        (
+            "Last update posted",
+            "dates.last_update_posted",
+            milestone(&dt.last_update_posted),
+        ),
+        (
+            "Status verified",
+            "dates.status_verified",
+            dt.status_verified.map(|d| d.to_string()),
+        ),
     ];
-    if timeline.iter().all(|(_, v)| v.is_none()) {
+    if timeline.iter().all(|(_, _, v)| v.is_none()) && t.page_dates.is_empty() {
         let _ = writeln!(o, "(The record gives no dates.)");
     }
-    for (k, v) in timeline {
+    for (k, field, v) in timeline {
         if let Some(v) = v {
-            let _ = writeln!(o, "{k}: {v}");
+            let _ = writeln!(o, "{k}: {v}{}", mark(t, field));
         }
+    }
+    for d in &t.page_dates {
+        let _ = writeln!(o, "{} (the page's label: {})", d.text, d.label);
     }
 
     if !t.related.is_empty() {
@@ -394,30 +482,40 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
     }
     if !t.conditions.is_empty() {
         heading(&mut o, "Conditions");
-        let _ = writeln!(o, "{}", t.conditions.join("; "));
+        let _ = writeln!(o, "{}{}", t.conditions.join("; "), mark(t, "conditions"));
     }
     if !t.keywords.is_empty() {
         heading(&mut o, "Keywords");
         let _ = writeln!(o, "{}", t.keywords.join("; "));
     }
-    if t.nct_id.is_some() || t.org_study_id.is_some() || !t.secondary_ids.is_empty() {
-        heading(&mut o, "Other identifiers");
-        if let Some(n) = &t.nct_id {
+    // Every record has at least its id; one without an NCT id has eligo's.
+    heading(&mut o, "Other identifiers");
+    match &t.nct_id {
+        Some(n) => {
             let _ = writeln!(o, "NCT number: {n}");
         }
-        if let Some(n) = &t.org_study_id {
-            let _ = writeln!(o, "Organization study id: {n}");
+        None => {
+            let _ = writeln!(o, "{} is eligo's id: the record gives no NCT id.", t.id);
         }
-        for s in &t.secondary_ids {
-            let extra: Vec<&str> = [&s.id_type, &s.domain]
-                .into_iter()
-                .filter_map(|x| x.as_deref())
-                .collect();
-            if extra.is_empty() {
-                let _ = writeln!(o, "{}", s.id);
-            } else {
-                let _ = writeln!(o, "{} ({})", s.id, extra.join(", "));
-            }
+    }
+    if let Some(n) = &t.org_study_id {
+        let _ = writeln!(o, "Organization study id: {n}");
+    }
+    for s in &t.secondary_ids {
+        let extra: Vec<&str> = [&s.id_type, &s.domain]
+            .into_iter()
+            .filter_map(|x| x.as_deref())
+            .collect();
+        if extra.is_empty() {
+            let _ = writeln!(o, "{}", s.id);
+        } else {
+            let _ = writeln!(o, "{} ({})", s.id, extra.join(", "));
+        }
+    }
+    if !t.provenance.is_empty() {
+        heading(&mut o, "How eligo read this record");
+        for n in &t.provenance {
+            o.push_str(&wrap(&format!("{}: {}", n.field, n.words()), "", 100));
         }
     }
     if !t.references.is_empty() || !t.see_also.is_empty() {
@@ -437,8 +535,28 @@ pub fn render(t: &Trial, related_titles: &[Option<String>]) -> String {
     o
 }
 
+/// The note on `field` as it follows the value, e.g. ` (derived by eligo:
+/// from the title)`, or nothing.
+fn mark(t: &Trial, field: &str) -> String {
+    t.note(field)
+        .map(|n| format!(" ({})", n.words()))
+        .unwrap_or_default()
+}
+
+/// Text in a source page's own words, under its heading, marked as the page's.
+fn page_text(o: &mut String, p: &eligo_model::trial::PageText) {
+    heading(o, &p.heading);
+    let _ = writeln!(
+        o,
+        "(From the {} page, in its own words; not the registry's.)",
+        p.source
+    );
+    o.push_str(&wrap(&unescape(&p.text), "", 100));
+}
+
 fn contact(c: &eligo_model::trial::Contact) -> String {
     let mut parts = vec![c.name.clone()];
+    parts.extend(c.affiliation.clone());
     parts.extend(c.role.as_deref().map(code_label));
     parts.extend(c.phone.clone());
     parts.extend(c.email.clone());

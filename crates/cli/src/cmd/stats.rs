@@ -28,6 +28,8 @@ struct IndexStats {
 struct Stats {
     trials: u64,
     by_status: BTreeMap<String, u64>,
+    /// Trials whose record states no status (e.g. known by id and title).
+    status_not_stated: u64,
     by_phase: BTreeMap<String, u64>,
     database: &'static str,
     location: String,
@@ -48,9 +50,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             s.import_log(1).await?,
         ))
     })?;
+    let with_status: u64 = status.iter().map(|(_, n)| n).sum();
     let stats = Stats {
         trials,
         by_status: status.iter().cloned().collect(),
+        status_not_stated: trials.saturating_sub(with_status),
         by_phase: phase.iter().cloned().collect(),
         database: if s.is_postgres() {
             "postgres"
@@ -78,6 +82,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 let label = eligo_model::trial::OverallStatus::from_code(k)
                     .map_or(k.as_str(), |s| s.label());
                 println!("  {label:<28} {n:>8}");
+            }
+            if stats.status_not_stated > 0 {
+                println!(
+                    "  {:<28} {:>8}",
+                    "(status not stated)", stats.status_not_stated
+                );
             }
             println!("\nby phase:");
             for (k, n) in &phase {

@@ -285,3 +285,61 @@ fn grade_list_shows_every_term() {
     assert_eq!(terms.len(), 40);
     assert!(terms.iter().any(|t| t["term"] == "INR increased"));
 }
+
+/// `eligo grade` refuses what no laboratory reports, naming the field, as
+/// `eligo score` does (the four cases of the probe).
+#[test]
+fn grade_refuses_impossible_values_naming_the_field() {
+    for (line, field) in [
+        (
+            r#"{"term": "Platelet count decreased", "value": -40, "unit": "10^9/L", "lln": -150}"#,
+            "value",
+        ),
+        (
+            r#"{"term": "Neutrophil count decreased", "value": -1, "unit": "10^9/L", "lln": 2}"#,
+            "value",
+        ),
+        (
+            r#"{"term": "Alanine aminotransferase increased", "value": 100, "uln": 0}"#,
+            "uln",
+        ),
+        (
+            r#"{"term": "Hemoglobin increased", "value": 170, "unit": "g/L", "uln": -5}"#,
+            "uln",
+        ),
+    ] {
+        let mut c = eligo();
+        c.args(["grade", "--input", "-"]);
+        let out = with_stdin(c, &format!("{line}\n"));
+        assert_eq!(out.status.code(), Some(3), "{line}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("{field}: ")) && err.contains("impossible"),
+            "{err}"
+        );
+    }
+}
+
+/// A key given twice is refused (serde_json alone keeps the last).
+#[test]
+fn duplicate_keys_are_refused() {
+    let mut c = eligo();
+    c.args(["score", "cockcroft_gault", "--input", "-"]);
+    let out = with_stdin(
+        c,
+        r#"{"age_years": 50, "weight_kg": 70, "sex": "female", "serum_creatinine": {"value": 1.0, "unit": "mg/dL"}, "weight_kg": 7}"#,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("weight_kg: the key is given twice"), "{err}");
+    let mut c = eligo();
+    c.args(["grade", "--input", "-"]);
+    let out = with_stdin(
+        c,
+        "{\"term\": \"Anemia\", \"value\": 9, \"unit\": \"g/dL\", \"value\": 13}\n",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("value: the key is given twice"));
+}

@@ -163,6 +163,11 @@ fn bad_patient_input_is_refused_or_flagged() {
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("x.json") && err.contains("line"), "{err}");
+    assert_eq!(
+        err.matches("x.json").count(),
+        1,
+        "the file named once: {err}"
+    );
 
     let not_fhir = reg.file("nf.json", &serde_json::json!({"hello": "world"}));
     assert_eq!(run(&not_fhir).status.code(), Some(3));

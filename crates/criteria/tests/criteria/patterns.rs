@@ -530,7 +530,7 @@ fn registry_fields_become_marked_criteria_without_double_counting() {
         criteria: Some("Inclusion Criteria:\n* Aged 18-65 years\n".into()),
         min_age: AgeLimit::parse("18 Years"),
         max_age: AgeLimit::parse("65 Years"),
-        sex: Sex::Female,
+        sex: Some(Sex::Female),
         ..Default::default()
     };
     let c = eligo_criteria::compile_trial(&trial);

@@ -176,3 +176,21 @@ fn every_instrument_names_a_listed_field_for_empty_input() {
         assert!(e.ends_with("missing"), "{}: {e}", info.id);
     }
 }
+
+/// A key given twice is refused with its path: serde_json alone keeps the
+/// last one silently, so `{"weight": 70, "weight": 7}` was scored with 7.
+#[test]
+fn duplicate_keys_are_refused_with_their_path() {
+    use eligo_instruments::input::parse_json;
+    let e = parse_json(r#"{"age": 50, "sex": "female", "age": 60}"#).unwrap_err();
+    assert!(e.to_string().contains("age: the key is given twice"), "{e}");
+    let e = parse_json(r#"{"a": [{"b": 1}, {"b": 2, "c": {"d": 1, "d": 1}}]}"#).unwrap_err();
+    assert!(e.to_string().contains("a[1].c.d"), "{e}");
+    assert!(e.to_string().contains("line 1"), "{e}");
+    assert!(parse_json(r#"{"a": {"x": 1}, "b": {"x": 1}, "c": [1, 1]}"#).is_ok());
+    assert!(parse_json("{\"a\": 1} x").is_err(), "trailing text");
+    assert_eq!(
+        parse_json(r#"{"v": 1.50, "s": "é\u00e9"}"#).unwrap(),
+        serde_json::json!({"v": 1.50, "s": "éé"})
+    );
+}

@@ -103,7 +103,10 @@ impl Synth {
         }
         t.keywords.push(therapy.to_string());
 
-        t.status = OverallStatus::ALL[(r(5) % 9) as usize];
+        t.status = Some(OverallStatus::ALL[(r(5) % 9) as usize]);
+        // Templates known only by id and title state no sex; a synthetic
+        // trial is a full record, open to all unless its template says.
+        t.eligibility.sex = t.eligibility.sex.or(Some(eligo_model::trial::Sex::All));
         t.phases = match r(6) % 6 {
             0 => vec![Phase::Phase1],
             1 => vec![Phase::Phase1, Phase::Phase2],
@@ -168,7 +171,7 @@ impl Synth {
         serde_json::json!({
             "protocolSection": {
                 "identificationModule": {"nctId": t.id, "briefTitle": t.brief_title},
-                "statusModule": {"overallStatus": t.status.code()},
+                "statusModule": {"overallStatus": t.status.map(|s| s.code())},
                 "conditionsModule": {"conditions": t.conditions},
                 "eligibilityModule": {"eligibilityCriteria": t.eligibility.criteria},
                 "descriptionModule": {"briefSummary": t.brief_summary},

@@ -86,6 +86,89 @@ async fn trial_and_criteria_as_json() {
     assert!(r.json()["error"].as_str().unwrap().contains("NCT00000000"));
 }
 
+/// Every API operation refuses a parameter it does not take, and a
+/// single-valued one given twice, naming it (docs/server.md).
+#[tokio::test]
+async fn unknown_and_repeated_parameters_are_refused_everywhere() {
+    let app = App::new().await;
+    app.coordinator("p@example.org", "a long password 9", &["NCT06946485"])
+        .await;
+    let mut jar = Jar::default();
+    let login = app
+        .post_json(
+            "/api/v1/sessions",
+            r#"{"email":"p@example.org","password":"a long password 9"}"#,
+            &mut jar,
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::CREATED, "{}", login.body);
+    let token = login.json()["token"].as_str().unwrap().to_string();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let cases: &[(Method, &str, &str)] = &[
+        (
+            Method::GET,
+            "/api/v1/trials/NCT06946485?format=xml",
+            "format",
+        ),
+        (Method::GET, "/api/v1/trials/NCT06946485/criteria?x=1", "x"),
+        (Method::GET, "/api/v1/search?q=lupus&q=CAR-T", "q"),
+        (Method::GET, "/api/v1/search?limit=5&limit=6", "limit"),
+        (
+            Method::GET,
+            "/api/v1/applications?trial=NCT06946485&trial=NCT06946485",
+            "trial",
+        ),
+        (Method::GET, "/api/v1/applications/1?verbose=1", "verbose"),
+        (Method::PATCH, "/api/v1/applications/1?x=1", "x"),
+        (Method::DELETE, "/api/v1/sessions?all=true", "all"),
+    ];
+    for (method, path, field) in cases {
+        let r = app
+            .json(
+                method.clone(),
+                path,
+                r#"{"status":"contacted"}"#,
+                &mut jar,
+                &auth,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{method} {path}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["field"], *field, "{method} {path}: {}", r.body);
+    }
+    let r = app
+        .post_json(
+            "/api/v1/sessions?remember=1",
+            r#"{"email":"p@example.org","password":"a long password 9"}"#,
+            &mut jar,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.json()["field"], "remember");
+    // Repeatable ones still repeat.
+    let r = app
+        .get("/api/v1/search?status=RECRUITING&status=COMPLETED")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A real date outside the range is refused as out of range, not as
+    // a malformed date.
+    let r = app
+        .post_json("/api/v1/match?as_of=9999-12-31", BUNDLE, &mut jar)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["field"], "as_of");
+    assert!(
+        r.json()["error"].as_str().unwrap().contains("out of range"),
+        "{}",
+        r.body
+    );
+}
+
 #[tokio::test]
 async fn match_reads_a_fhir_bundle_and_refuses_bad_input() {
     let app = App::new().await;
@@ -121,6 +204,12 @@ async fn match_reads_a_fhir_bundle_and_refuses_bad_input() {
         ("/api/v1/match?as_of=2026-13-01", BUNDLE, "as_of"),
         ("/api/v1/match?trial=NCT00000000", BUNDLE, "trial"),
         ("/api/v1/match?all=maybe", BUNDLE, "all"),
+        (
+            "/api/v1/match?as_of=2026-03-01&as_of=2026-03-02",
+            BUNDLE,
+            "as_of",
+        ),
+        ("/api/v1/match?patient=x", BUNDLE, "patient"),
     ] {
         let r = app.json(Method::POST, path, body, &mut jar, &[]).await;
         assert_eq!(
@@ -158,6 +247,23 @@ async fn oversize_bodies_get_413_and_change_nothing() {
         .post_json("/api/v1/sessions", &big, &mut Jar::default())
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The same body declared with Content-Length, as every real client
+    // sends it: refused before it is read, with the documented JSON error.
+    for path in ["/api/v1/match", "/api/v1/sessions"] {
+        let len = big.len().to_string();
+        let r = app
+            .json(
+                Method::POST,
+                path,
+                &big,
+                &mut Jar::default(),
+                &[("content-length", &len)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        assert_eq!(r.headers["content-type"], "application/json", "{path}");
+        assert_eq!(r.json()["field"], "body", "{path}: {}", r.body);
+    }
     assert_eq!(
         app.state
             .store()
@@ -404,6 +510,8 @@ async fn api_logins_are_rate_limited() {
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.json()["error"].is_string());
+    let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
 }
 
 #[tokio::test]

@@ -80,6 +80,8 @@ async fn wrong_passwords_fail_and_are_rate_limited() {
         .login("c@example.org", "a long password 1", &mut jar)
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
     let mut elsewhere = Jar::from_ip("203.0.113.6");
     let r = app
         .login("c@example.org", "a long password 1", &mut elsewhere)

@@ -1,7 +1,10 @@
 //! A real browser: headless Chromium driven over WebDriver (chromedriver on
 //! a free loopback port) searches, opens a seed trial, fills the
 //! pre-screen, applies, then logs in as the trial's coordinator and finds
-//! the application.
+//! the application; then it looks at the seed trial pages as a reader does
+//! (what eligo derived is marked where it shows; a trial known by id and
+//! title says so). With `ELIGO_SCREENSHOTS=DIR` it saves those pages' PNGs
+//! there (`docs/img` holds the current ones).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (/usr/bin/chromium,
 //! /usr/bin/chromedriver; `CHROMIUM` and `CHROMEDRIVER` override). Without
@@ -13,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Driver(Child);
+pub struct Driver(pub Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -22,13 +25,13 @@ impl Drop for Driver {
     }
 }
 
-fn tool(var: &str, default: &str) -> PathBuf {
+pub fn tool(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(default))
 }
 
-async fn wait_for_port(port: u16) {
+pub async fn wait_for_port(port: u16) {
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
@@ -41,7 +44,7 @@ async fn wait_for_port(port: u16) {
     panic!("chromedriver did not listen on 127.0.0.1:{port} within 10 s");
 }
 
-async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Css(css))
@@ -196,9 +199,71 @@ async fn a_patient_applies_and_the_coordinator_finds_the_application() {
         assert_eq!(name, "Browser Patient");
         find(&c, "#logout").await.click().await?;
         find(&c, "#q").await;
+        seed_pages_show_what_eligo_read(&c, base).await?;
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
     let _ = c.close().await;
     result.expect("browser flow");
+}
+
+/// Save a PNG when `ELIGO_SCREENSHOTS` names a directory.
+fn save(name: &str, png: &[u8]) {
+    if let Some(dir) = std::env::var_os("ELIGO_SCREENSHOTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        std::fs::write(dir.join(name), png).expect("write screenshot");
+    }
+}
+
+/// The seed pages in the browser: the marks of eligo's readings, the page's
+/// own words and labels, the criteria heading, and a stub, all displayed.
+async fn seed_pages_show_what_eligo_read(
+    c: &Client,
+    base: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.set_window_size(1200, 1500).await?;
+    c.goto(&format!("{base}/trials/NCT06946485")).await?;
+    let dates = find(c, ".pagedate").await.text().await?;
+    assert!(dates.ends_with("· Apr 20, 2025"), "{dates}");
+    let summary = find(c, "#page-summary").await;
+    assert!(summary.is_displayed().await?);
+    assert!(summary.text().await?.starts_with("ClinConnect Summary"));
+    let derived = find(c, "#summary .derived").await;
+    assert!(derived.is_displayed().await?);
+    save("trial-NCT06946485.png", &c.screenshot().await?);
+
+    c.goto(&format!("{base}/trials/NCT07331467")).await?;
+    let arms = find(c, "#arms").await;
+    let text = arms.text().await?;
+    assert!(text.contains("1.5×10^5/kg (150000 /kg)"), "{text}");
+    assert!(!text.contains("{cells}"), "{text}");
+    save("trial-NCT07331467-arms.png", &arms.screenshot().await?);
+    let timeline = find(c, "#timeline").await;
+    assert!(timeline.text().await?.contains("label inferred by eligo"));
+    save(
+        "trial-NCT07331467-timeline.png",
+        &timeline.screenshot().await?,
+    );
+
+    c.goto(&format!("{base}/trials/NCT07031713")).await?;
+    let heading = c
+        .find(Locator::XPath(
+            "//li[@class='criteria-heading']/h3[starts-with(., '5.5 Pre cleaning standard')]",
+        ))
+        .await?;
+    assert!(heading.is_displayed().await?);
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'})",
+        vec![serde_json::to_value(&heading)?],
+    )
+    .await?;
+    save("trial-NCT07031713-criteria.png", &c.screenshot().await?);
+
+    c.goto(&format!("{base}/trials/NCT07233642")).await?;
+    let status = find(c, "#status").await.text().await?;
+    assert_eq!(status, "Known here by id and title only");
+    assert!(find(c, "#known-by-id").await.is_displayed().await?);
+    save("trial-NCT07233642.png", &c.screenshot().await?);
+    Ok(())
 }

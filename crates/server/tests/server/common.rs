@@ -363,19 +363,20 @@ pub struct Live {
 
 impl Live {
     pub async fn start() -> Live {
+        Live::with(Settings {
+            secure_cookies: false,
+            ..Settings::default()
+        })
+        .await
+    }
+
+    pub async fn with(settings: Settings) -> Live {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("eligo.db");
         let reg = registry::open_at(&Location::Sqlite(db), &dir.path().join("eligo.db-index"))
             .await
             .expect("open registry");
-        let state = AppState::new(
-            reg.store,
-            reg.index,
-            Settings {
-                secure_cookies: false,
-                ..Settings::default()
-            },
-        );
+        let state = AppState::new(reg.store, reg.index, settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -48,8 +48,8 @@ async fn a_submitted_prescreen_gets_the_matchers_verdict() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let shown = attr(&r.body, r#"id="verdict""#, "data-verdict");
     // The same facts, evaluated directly.
-    let cat = app.state.catalog().await.unwrap();
-    let (t, c) = cat.get("NCT06946485").unwrap();
+    let loaded = app.state.trial("NCT06946485").await.unwrap();
+    let (t, c) = (&loaded.trial, &loaded.rules.compiled);
     let q = prescreen::questionnaire(c);
     let answers = Answers::from_pairs(&q, CHT101_ANSWERS.iter().copied()).unwrap();
     let today = eligo_server::matching::today();
@@ -251,6 +251,9 @@ async fn applications_are_rate_limited_per_address() {
         .post_form("/trials/NCT06946485/apply", &pairs, &mut jar)
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    assert!(r.body.contains(&format!("{wait} seconds")), "{}", r.body);
     // Another address is not limited.
     let mut other = Jar::from_ip("198.51.100.8");
     let r = app
@@ -270,5 +273,58 @@ async fn applications_are_rate_limited_per_address() {
             .await
             .unwrap(),
         11
+    );
+}
+
+/// Only stored applications count: a form sent back for a typo does not
+/// use up the address's quota.
+#[tokio::test]
+async fn refused_applications_do_not_count_against_the_rate_limit() {
+    let app = App::with(eligo_server::Settings {
+        secure_cookies: false,
+        applies_per_minute: 2,
+        ..eligo_server::Settings::default()
+    })
+    .await;
+    let mut jar = Jar::from_ip("198.51.100.9");
+    let result = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
+    let csrf = result.csrf();
+    let answers = hidden(&result.body, "answers");
+    let with_email = |email: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("answers", answers.clone()),
+            ("name", "Li Wei".to_string()),
+            ("email", email.to_string()),
+            ("consent", "yes".to_string()),
+        ]
+    };
+    let send = |pairs: Vec<(&'static str, String)>| {
+        let app = &app;
+        let mut jar = jar.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/trials/NCT06946485/apply", &pairs, &mut jar)
+                .await
+        }
+    };
+    for _ in 0..5 {
+        let r = send(with_email("li@example")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "a typo");
+    }
+    for i in 0..2 {
+        let r = send(with_email("li@example.org")).await;
+        assert_eq!(r.status, StatusCode::OK, "application {i}: {}", r.body);
+    }
+    let r = send(with_email("li@example.org")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key("retry-after"));
+    assert_eq!(
+        app.state
+            .store()
+            .application_count("NCT06946485")
+            .await
+            .unwrap(),
+        2
     );
 }

@@ -1,0 +1,102 @@
+//! The catalog (issue 16): the match API gives exactly what the code before
+//! the scale redesign gave (the CLI's snapshot of every example patient),
+//! and a change to the store swaps in only the changed trials.
+
+use crate::common::{App, Jar};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// One match as the CLI's snapshot keeps it (crates/cli/tests/cli/snapshot.rs).
+fn digest(m: &Value) -> Value {
+    let whole = serde_json::to_string(m).unwrap();
+    json!({
+        "trial": m["trial_id"],
+        "verdict": m["verdict"],
+        "deciding": m["deciding"],
+        "missing": m["missing"],
+        "digest": eligo_store::content_hash(&[whole.as_bytes()]),
+    })
+}
+
+#[tokio::test]
+async fn the_match_api_gives_the_snapshotted_results_for_every_example_patient() {
+    let snap: Value = serde_json::from_slice(
+        &std::fs::read(root().join("crates/cli/tests/data/match-snapshot.json")).unwrap(),
+    )
+    .unwrap();
+    let app = App::new().await;
+    let mut jar = Jar::default();
+    for (patient, modes) in snap.as_object().unwrap() {
+        let bundle =
+            std::fs::read_to_string(root().join("examples/patients").join(patient)).unwrap();
+        for (mode, query) in [("default", ""), ("all", "&all=true")] {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/match?as_of=2026-11-25&limit=500{query}"),
+                    &bundle,
+                    &mut jar,
+                )
+                .await;
+            let got: Vec<Value> = r.json()["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(digest)
+                .collect();
+            assert_eq!(Value::Array(got), modes[mode], "{patient} ({mode})");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_store_change_swaps_in_only_the_changed_trials() {
+    let app = App::new().await;
+    let s = &app.state;
+    let kept = s.trial("NCT06946485").await.unwrap();
+    let before = s.trial("NCT07331467").await.unwrap();
+    let (mut t, raw) = (
+        before.trial.clone(),
+        s.store().get_raw("NCT07331467").await.unwrap().unwrap(),
+    );
+    t.brief_title = "Quetzalcoatl study of ultra-fast CD19 CAR-T".into();
+    s.store().upsert_batch(&[(t, raw)]).await.unwrap();
+    let generation = s.store().generation().await.unwrap();
+    // The catalog follows in the background; requests meanwhile get the old one.
+    let until = Instant::now() + Duration::from_secs(30);
+    while s.catalog().await.unwrap().generation != generation {
+        assert!(
+            Instant::now() < until,
+            "the catalog did not follow the store"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let after = s.trial("NCT07331467").await.unwrap();
+    assert_eq!(
+        after.rules.title,
+        "Quetzalcoatl study of ultra-fast CD19 CAR-T"
+    );
+    assert!(!Arc::ptr_eq(&before.rules, &after.rules));
+    // The unchanged trial's rule set was neither recompiled nor reloaded.
+    let still = s.trial("NCT06946485").await.unwrap();
+    assert!(Arc::ptr_eq(&kept.rules, &still.rules));
+    // The search index followed too.
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let hits = s
+            .index()
+            .search(&eligo_search::query::SearchRequest::new("Quetzalcoatl"))
+            .unwrap();
+        if hits.total == 1 {
+            break;
+        }
+        assert!(Instant::now() < until, "the search index did not follow");
+        let _ = s.catalog().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
