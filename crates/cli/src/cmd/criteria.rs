@@ -140,20 +140,26 @@ impl Coverages {
     }
 }
 
-/// `eligo criteria --all`: every trial of the registry, compiled (through
-/// the store's cache, as `eligo match` does), counted by coverage.
+/// `eligo criteria --all`: every trial of the registry, as compiled at
+/// import (trials stored by another compiler are compiled and stored first,
+/// as `eligo match` does), counted by coverage.
 fn registry(ctx: &Context, format: Format) -> anyhow::Result<ExitCode> {
-    let trials = ctx.trials()?;
     let reg = ctx.registry()?;
-    let compiled = reg.block_on(eligo_server::registry::compile_cached(&reg.store, trials))?;
-    if let Some(e) = compiled.cache_error {
-        eprintln!("note: could not cache the compiled criteria ({e})");
+    reg.block_on(eligo_server::registry::compile_stale(&reg.store, |_, _| {}))?;
+    let ids = reg.block_on(reg.store.list_ids())?;
+    let compiler = eligo_server::registry::compiler_id();
+    let mut rows: Vec<(String, Coverages)> = Vec::with_capacity(ids.len());
+    for part in ids.chunks(1000) {
+        let part: Vec<&str> = part.iter().map(String::as_str).collect();
+        let data = reg.block_on(reg.store.rules_data(&part, compiler))?;
+        for id in part {
+            let Some(d) = data.get(id) else {
+                anyhow::bail!("trial {id}: no compiled criteria stored after compiling");
+            };
+            let rules = eligo_server::registry::read_rules(id, d)?;
+            rows.push((id.to_string(), Coverages::of(&rules.compiled)));
+        }
     }
-    let mut rows: Vec<(String, Coverages)> = compiled
-        .trials
-        .iter()
-        .map(|(t, c)| (t.id.clone(), Coverages::of(c)))
-        .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut total = Coverages::default();
     for (_, c) in &rows {

@@ -632,7 +632,7 @@ fn field_criteria_point_into_the_field() {
         ..eligo_model::Trial::default()
     };
     t.eligibility.min_age = eligo_model::trial::AgeLimit::parse("18 Years");
-    t.eligibility.sex = eligo_model::Sex::Female;
+    t.eligibility.sex = Some(eligo_model::Sex::Female);
     let c = eligo_criteria::compile_trial(&t);
     let age = c
         .criteria
