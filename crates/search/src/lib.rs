@@ -15,6 +15,7 @@
 //! every commit, whoever made it, shortly after it lands. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+mod facet_count;
 pub mod page;
 pub mod pieces;
 pub mod query;
@@ -27,9 +28,9 @@ use schema::{DIMENSIONS, Fields, SCHEMA_VERSION, build_schema, document};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{QueryParser, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -298,10 +299,7 @@ impl SearchIndex {
         let q = combine(text.box_clone(), filter_clauses(f, &req.filters, &mut cond));
         let searcher = self.reader.searcher();
 
-        let mut facets = FacetCollector::for_field("facets");
-        for d in DIMENSIONS {
-            facets.add_facet(Facet::from_path([*d]));
-        }
+        let facets = facet_count::FacetCounter { field: "facets" };
         // Records known in full first, then by BM25: a trial known only by
         // id and title never outranks a registered one for the same query.
         let top = TopDocs::with_limit(req.limit.max(1))
@@ -374,13 +372,10 @@ impl SearchIndex {
         let mut out = BTreeMap::new();
         for d in DIMENSIONS {
             let mut values: Vec<FacetCount> = counts
-                .get(&format!("/{d}"))
-                .map(|(facet, count)| FacetCount {
-                    value: facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
+                .iter()
+                .filter(|((dim, _), _)| dim == d)
+                .map(|((_, value), &count)| FacetCount {
+                    value: value.clone(),
                     count,
                 })
                 .collect();

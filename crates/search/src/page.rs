@@ -161,10 +161,42 @@ struct PageCollector {
     near: Option<Near>,
 }
 
+/// Sort keys a [`Pos`] holds: more than the two the API allows are
+/// compared through the first [`MAX_KEYS`] only.
+const MAX_KEYS: usize = 2;
+
+/// A [`Cursor`] without its heap allocation, for the per-document work of
+/// collecting: unused keys are `(0, 0)` in every position compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pos {
+    ranks: [Rank; MAX_KEYS],
+    order: u64,
+}
+
+impl Pos {
+    fn of(c: &Cursor) -> Pos {
+        let mut ranks = [(0, 0); MAX_KEYS];
+        for (slot, r) in ranks.iter_mut().zip(&c.ranks) {
+            *slot = *r;
+        }
+        Pos {
+            ranks,
+            order: c.order,
+        }
+    }
+
+    fn cursor(&self, keys: usize) -> Cursor {
+        Cursor {
+            ranks: self.ranks[..keys.min(MAX_KEYS)].to_vec(),
+            order: self.order,
+        }
+    }
+}
+
 /// A candidate: its position and where it is.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Candidate {
-    at: Cursor,
+    at: Pos,
     doc: (SegmentOrdinal, DocId),
 }
 
@@ -174,7 +206,7 @@ struct PageSegment {
     order: Option<Column<u64>>,
     geo: Option<Column<u64>>,
     near: Option<Near>,
-    after: Option<Cursor>,
+    after: Option<Pos>,
     limit: usize,
     /// The best `limit` so far, worst on top.
     heap: BinaryHeap<Candidate>,
@@ -209,7 +241,7 @@ impl Collector for PageCollector {
                 None
             },
             near: self.near,
-            after: self.after.clone(),
+            after: self.after.as_ref().map(Pos::of),
             limit: self.limit,
             heap: BinaryHeap::new(),
             total: 0,
@@ -252,18 +284,15 @@ impl SegmentCollector for PageSegment {
             return;
         }
         self.total += 1;
-        let ranks: Vec<Rank> = self
-            .sort
-            .iter()
-            .map(|(k, col)| {
-                let v = match k.by {
-                    SortBy::Relevance => Some(ordered_f32(score)),
-                    SortBy::Piece(_) => col.as_ref().and_then(|c| c.first(doc)).map(ordered_i64),
-                };
-                rank(v, k.direction)
-            })
-            .collect();
-        let at = Cursor {
+        let mut ranks = [(0, 0); MAX_KEYS];
+        for (slot, (k, col)) in ranks.iter_mut().zip(&self.sort) {
+            let v = match k.by {
+                SortBy::Relevance => Some(ordered_f32(score)),
+                SortBy::Piece(_) => col.as_ref().and_then(|c| c.first(doc)).map(ordered_i64),
+            };
+            *slot = rank(v, k.direction);
+        }
+        let at = Pos {
             ranks,
             order: self
                 .order
@@ -271,7 +300,7 @@ impl SegmentCollector for PageSegment {
                 .and_then(|c| c.first(doc))
                 .unwrap_or(u64::MAX),
         };
-        if self.after.as_ref().is_some_and(|a| at <= *a) {
+        if self.after.is_some_and(|a| at <= a) {
             return;
         }
         if self.heap.len() == self.limit && self.heap.peek().is_some_and(|worst| at >= worst.at) {
@@ -397,7 +426,7 @@ impl SearchIndex {
             ids.push(id);
         }
         let next = (found.len() == limit)
-            .then(|| found.last().map(|c| c.at.clone()))
+            .then(|| found.last().map(|c| c.at.cursor(sort.len())))
             .flatten();
         Ok(Page { ids, next, total })
     }

@@ -439,12 +439,15 @@ pub struct MatchResponse {
     /// Parts of the record that were read but not used, with reasons.
     #[schema(value_type = Vec<Object>)]
     pub ignored: Vec<serde_json::Value>,
-    /// TrialMatch objects, ranked (see docs/cli.md `match --format json`).
+    /// TrialMatch objects, ranked (see docs/cli.md `match --format json`);
+    /// serialised as they are, without a `serde_json::Value` in between
+    /// (50 matches with their evidence are megabytes).
     #[schema(value_type = Vec<Object>)]
-    pub matches: Vec<serde_json::Value>,
+    pub matches: Vec<eligo_model::TrialMatch>,
 }
 
-/// Match a patient against the registry, as `eligo match` does.
+/// Match a patient against the registry, as `eligo match` does; by default
+/// over the trials about the patient's conditions that accept patients.
 #[utoipa::path(
     post,
     path = "/api/v1/match",
@@ -452,7 +455,7 @@ pub struct MatchResponse {
     params(
         ("as_of" = Option<String>, Query, description = "Screening date YYYY-MM-DD (default today)", format = Date),
         ("trial" = Option<Vec<String>>, Query, description = "Only these trial ids (repeat)", explode = true),
-        ("all" = Option<bool>, Query, description = "Keep trials for unrelated conditions and partial records"),
+        ("all" = Option<bool>, Query, description = "Every trial, whatever its status or conditions, and partial records (default: the trials about the patient's conditions that accept patients: recruiting, not yet recruiting, enrolling by invitation, available)"),
         ("limit" = Option<u32>, Query, description = "At most this many matches (default 50)", minimum = 1, maximum = 500)
     ),
     request_body(content = Object, description = "A FHIR R4 Bundle (or Patient, or eligo's plain patient JSON)", content_type = "application/json"),
@@ -506,15 +509,13 @@ pub async fn match_patient(
     } else if all {
         crate::catalog::Choice::All
     } else {
-        crate::catalog::Choice::Related
+        crate::catalog::Choice::Open
     };
     let matches = state
         .match_patient(facts.clone(), as_of, choice, limit)
         .await?;
-    let mut out = Vec::new();
-    for m in matches.iter().take(limit) {
-        out.push(serde_json::to_value(m).map_err(AppError::internal)?);
-    }
+    let mut out = matches;
+    out.truncate(limit);
     Ok(Json(MatchResponse {
         as_of: as_of.to_string(),
         patient_id: facts.id.clone(),

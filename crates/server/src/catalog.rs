@@ -57,6 +57,10 @@ pub struct Catalog {
 pub enum Choice {
     /// Trials about one of the patient's conditions (not partial records).
     Related,
+    /// [`Choice::Related`] trials that accept patients now (recruiting, not
+    /// yet recruiting, enrolling by invitation, available): the API's
+    /// default set.
+    Open,
     /// Every trial.
     All,
     /// These trials (ids as given; unknown ones are skipped).
@@ -211,13 +215,20 @@ impl Catalog {
                 .iter()
                 .filter_map(|id| self.ordinal(id).map(|i| i as u32))
                 .collect(),
-            Choice::Related => {
+            Choice::Related | Choice::Open => {
+                let open = matches!(choice, Choice::Open);
                 let concepts = PatientConcepts::of(facts);
                 concepts
                     .0
                     .iter()
                     .filter_map(|k| self.key_ids.get(k.as_str()))
                     .flat_map(|&k| self.postings[k as usize].iter().copied())
+                    .filter(|&o| {
+                        !open
+                            || self.entries[o as usize]
+                                .status
+                                .is_some_and(OverallStatus::is_open)
+                    })
                     .collect()
             }
         };

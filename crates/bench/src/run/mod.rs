@@ -53,6 +53,11 @@ pub struct RunArgs {
     /// directory removed at the end).
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// Measure the registry an earlier `--keep DIR` run left in DIR (same
+    /// size and seed) instead of importing again: no import figures, its
+    /// FTS5 file reused. The registry is kept, with what the reloads add.
+    #[arg(long, value_name = "DIR", conflicts_with = "keep")]
+    pub reuse: Option<PathBuf>,
     /// Where corpora are cached between runs.
     #[arg(long, value_name = "DIR")]
     pub corpus_dir: Option<PathBuf>,
@@ -346,14 +351,21 @@ pub fn run(args: RunArgs) -> Result<Report> {
             eligo.display()
         );
     }
-    let (work, scratch) = match &args.keep {
-        Some(d) => (d.clone(), false),
-        None => (
+    let (work, scratch) = match (&args.keep, &args.reuse) {
+        (Some(d), _) | (_, Some(d)) => (d.clone(), false),
+        _ => (
             root.join(format!("target/bench-scale/run-{}", std::process::id())),
             true,
         ),
     };
-    if work.join("registry").exists() {
+    if args.reuse.is_some() && !work.join("registry").exists() {
+        bail!(
+            "{} holds no registry: make one with --keep {} first",
+            work.display(),
+            work.display()
+        );
+    }
+    if args.reuse.is_none() && work.join("registry").exists() {
         bail!(
             "{} already holds a registry: give an empty or new directory",
             work.display()
@@ -430,66 +442,22 @@ async fn measure(ctx: &mut Ctx) -> Result<Report> {
     let (corpus_path, corpus) = corpus(ctx, &g)?;
     r.corpus = corpus;
 
-    // Import.
-    ctx.say(format!(
-        "eligo import {} ({} studies)",
-        corpus_path.display(),
-        a.size
-    ));
-    let load = load_avg();
-    let corpus_arg = corpus_path.to_string_lossy().to_string();
-    let guard = ctx.guard();
-    let (usage, killed) = {
-        let mut cmd = ctx.eligo(&["import", &corpus_arg, "--format", "json"], "import")?;
-        let c = &*ctx;
-        child::run_watched(&mut cmd, &guard, Duration::from_secs(30), |m| {
-            c.say(format!("import {m}"))
-        })?
-    };
-    let summary: Option<serde_json::Value> = std::fs::read(ctx.work.join("import.out"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .map(|mut v: serde_json::Value| {
-            if let Some(o) = v.as_object_mut()
-                && let Some(n) = o.get("errors").and_then(|e| e.as_array()).map(Vec::len)
-            {
-                o.insert("errors".into(), serde_json::json!(n));
-            }
-            v
-        });
-    if !usage.ok() {
-        ctx.note(format!(
-            "eligo import exited with {:?} (signal {:?}): {}",
-            usage.exit_code,
-            usage.signal,
-            ctx.log_tail("import", 3)
-        ));
-    }
-    ctx.say(format!(
-        "imported in {:.1} s, peak RSS {:.0} MB",
-        usage.wall_s, usage.peak_rss_mb
-    ));
-    r.import = Some(ImportReport {
-        studies_per_s: a.size as f64 / usage.wall_s.max(1e-9),
-        usage,
-        load,
-        summary,
-    });
-    r.sizes_after_import = sizes(ctx).await;
-    if let Some(why) = killed {
-        ctx.note(format!(
-            "eligo import {why} after {:.0} s: the run stops here (the registry is partial)",
-            r.import.as_ref().map_or(0.0, |i| i.usage.wall_s)
-        ));
-        r.machine.load_end = load_avg();
-        r.total_s = ctx.started.elapsed().as_secs_f64();
-        r.notes = ctx.notes.clone();
-        return Ok(r);
+    if a.reuse.is_some() {
+        ctx.note("the registry of an earlier run was reused: no import figures");
+        r.sizes_after_import = sizes(ctx).await;
+    } else {
+        let stop = import_phase(ctx, &mut r, &corpus_path).await?;
+        if stop {
+            return Ok(r);
+        }
     }
 
     // SQLite FTS5 on the same studies, while nothing else of ours runs.
     let mut fts_conn = None;
-    if !a.skip_fts {
+    let reused_fts = ctx.work.join("fts5.db");
+    if !a.skip_fts && a.reuse.is_some() && reused_fts.exists() {
+        fts_conn = Some(fts::open(&reused_fts).await?);
+    } else if !a.skip_fts {
         ctx.say("building SQLite FTS5 over the same studies");
         let path = ctx.work.join("fts5.db");
         let c = &*ctx;
@@ -587,4 +555,67 @@ pub fn default_out(args: &RunArgs) -> PathBuf {
 
 pub fn usage_line(u: &Usage) -> String {
     format!("{:.1} s, peak RSS {:.0} MB", u.wall_s, u.peak_rss_mb)
+}
+
+/// `eligo import` of the corpus into the empty registry; true when the run
+/// must stop (the import was killed).
+async fn import_phase(ctx: &mut Ctx, r: &mut Report, corpus_path: &Path) -> Result<bool> {
+    let a = ctx.args.clone();
+    ctx.say(format!(
+        "eligo import {} ({} studies)",
+        corpus_path.display(),
+        a.size
+    ));
+    let load = load_avg();
+    let corpus_arg = corpus_path.to_string_lossy().to_string();
+    let guard = ctx.guard();
+    let (usage, killed) = {
+        let mut cmd = ctx.eligo(&["import", &corpus_arg, "--format", "json"], "import")?;
+        let c = &*ctx;
+        child::run_watched(&mut cmd, &guard, Duration::from_secs(30), |m| {
+            c.say(format!("import {m}"))
+        })?
+    };
+    let summary: Option<serde_json::Value> = std::fs::read(ctx.work.join("import.out"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .map(|mut v: serde_json::Value| {
+            if let Some(o) = v.as_object_mut()
+                && let Some(n) = o.get("errors").and_then(|e| e.as_array()).map(Vec::len)
+            {
+                o.insert("errors".into(), serde_json::json!(n));
+            }
+            v
+        });
+    if !usage.ok() {
+        ctx.note(format!(
+            "eligo import exited with {:?} (signal {:?}): {}",
+            usage.exit_code,
+            usage.signal,
+            ctx.log_tail("import", 3)
+        ));
+    }
+    ctx.say(format!(
+        "imported in {:.1} s, peak RSS {:.0} MB",
+        usage.wall_s, usage.peak_rss_mb
+    ));
+    r.import = Some(ImportReport {
+        studies_per_s: a.size as f64 / usage.wall_s.max(1e-9),
+        usage,
+        load,
+        summary,
+    });
+    r.sizes_after_import = sizes(ctx).await;
+    if let Some(why) = killed {
+        ctx.note(format!(
+            "eligo import {why} after {:.0} s: the run stops here (the registry is partial)",
+            r.import.as_ref().map_or(0.0, |i| i.usage.wall_s)
+        ));
+        r.machine.load_end = load_avg();
+        r.total_s = ctx.started.elapsed().as_secs_f64();
+        r.notes = ctx.notes.clone();
+        return Ok(true);
+    }
+
+    Ok(false)
 }
