@@ -1955,7 +1955,9 @@ fn combine_units(ctx: &Ctx, units: Vec<Unit>, t: &str) -> Option<Rule> {
                 .any(|x| x.eq_ignore_ascii_case("or"))
         };
         if (confirm(&w[0]) && has_or(&w[0])) || (confirm(&w[1]) && has_or(&w[1])) {
-            ops.push(Op::Or);
+            // The list's own "or": the loosest join, as a bare list of an
+            // exclusion, so that "X defined by Y" beside it stays together.
+            ops.push(Op::Or2);
             continue;
         }
         // A clause left to confirm right next to a statement, with no comma
