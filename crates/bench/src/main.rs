@@ -23,7 +23,7 @@ enum Cmd {
     /// Write a deterministic corpus of ClinicalTrials.gov API v2 studies.
     Gen(GenArgs),
     /// Measure the release eligo binary on a generated corpus.
-    Run(eligo_bench::run::RunArgs),
+    Run(Box<eligo_bench::run::RunArgs>),
 }
 
 #[derive(clap::Args)]
@@ -106,7 +106,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Gen(a) => generate(a),
-        Cmd::Run(a) => run(a),
+        Cmd::Run(a) => run(*a),
     };
     r.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
