@@ -205,6 +205,10 @@ pub struct HitDto {
     pub snippet: Option<SnippetDto>,
     /// The trial's page.
     pub url: String,
+    /// Kilometres from `near` to the trial's nearest located site (any
+    /// site status), when `near` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -222,6 +226,13 @@ pub struct SearchResponse {
     pub hits: Vec<HitDto>,
     /// Per dimension (status, phase, study_type, condition, antigen, sex, country).
     pub facets: BTreeMap<String, Vec<FacetDto>>,
+    /// A close spelling of the query's words when some appear in no
+    /// trial ("lupis" → "lupus"); search again with it to use it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// The place `near` was read as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
 }
 
 /// Search parameters taking one value; `status` and `phase` repeat.
@@ -235,6 +246,9 @@ const SEARCH_PARAMS: &[&str] = &[
     "country",
     "limit",
     "offset",
+    "near",
+    "within",
+    "sort",
 ];
 
 /// Full-text search with filters and facet counts.
@@ -253,7 +267,10 @@ const SEARCH_PARAMS: &[&str] = &[
         ("sex" = Option<String>, Query, description = "female or male: trials open to it"),
         ("country" = Option<String>, Query, description = "A country with a site", max_length = 200),
         ("limit" = Option<u32>, Query, description = "Hits per page (default 20)", minimum = 1, maximum = 100),
-        ("offset" = Option<u32>, Query, description = "Hits to skip (default 0)", minimum = 0, maximum = 10000)
+        ("offset" = Option<u32>, Query, description = "Hits to skip (default 0)", minimum = 0, maximum = 10000),
+        ("near" = Option<String>, Query, description = "A place (town or city in any script, \"Paris, Texas\", or \"lat,lon\") to measure distances from", max_length = 200),
+        ("within" = Option<String>, Query, description = "Only trials with a located site this close to `near`, e.g. 200km or 50mi", max_length = 40),
+        ("sort" = Option<String>, Query, description = "relevance (default), recruiting (recruiting first), nearest (needs `near`) or updated (last updated first)")
     ),
     responses(
         (status = 200, description = "Hits, total and facets", body = SearchResponse),
@@ -273,15 +290,22 @@ pub async fn search(
     let filters = p.filters()?;
     let limit = p.usize_in("limit", 20, 1, 100)?;
     let offset = p.usize_in("offset", 0, 0, 10_000)?;
+    let (how, near) = crate::find::page::api_arrangement(&p)?;
     state.catalog().await?;
-    let res = state.index().search(&SearchRequest {
-        query: q,
-        filters,
-        limit,
-        offset,
-        facet_limit: 20,
-    })?;
+    let did_you_mean = state.index().suggest(&q)?;
+    let res = state.index().search_arranged(
+        &SearchRequest {
+            query: q,
+            filters,
+            limit,
+            offset,
+            facet_limit: 20,
+        },
+        &how,
+    )?;
     Ok(Json(SearchResponse {
+        did_you_mean,
+        near,
         total: res.total as u64,
         limit: limit as u64,
         offset: offset as u64,
@@ -296,6 +320,7 @@ pub async fn search(
                 partial: h.partial,
                 phases: h.phases,
                 score: if h.score.is_finite() { h.score } else { 0.0 },
+                distance_km: h.distance_km,
                 snippet: h.snippet.map(|s| SnippetDto {
                     field: s.field,
                     text: s.text,

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod catalog;
 pub mod conduct;
 mod error;
+pub mod find;
 mod limits;
 pub mod listen;
 pub mod matching;

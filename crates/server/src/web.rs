@@ -238,6 +238,10 @@ struct HitView {
     status_class: &'static str,
     phases: String,
     snippet: String,
+    /// Where the sites are, the ages taken, the nearest recruiting site.
+    place: String,
+    ages: String,
+    distance: String,
 }
 
 struct FacetLink {
@@ -274,6 +278,22 @@ struct SearchTpl {
     hits: Vec<HitView>,
     pages: Vec<PageLink>,
     age: String,
+    /// Said beside the age field (the other filters still apply).
+    age_error: Option<String>,
+    near: String,
+    within: String,
+    /// Said beside the place field: why it could not be used.
+    near_error: Option<String>,
+    /// "Which one?": links to search near each candidate place.
+    near_choices: Vec<(String, String)>,
+    near_label: String,
+    sorts: Vec<(&'static str, &'static str, bool)>,
+    hidden_refine: Vec<(String, String)>,
+    /// A close spelling of the query's words and its link.
+    did_you_mean: Option<(String, String)>,
+    /// The query's own words found nothing; these are the results for
+    /// the close spelling instead.
+    showing_for: Option<String>,
 }
 
 pub const PAGE_SIZE: usize = 10;
@@ -287,6 +307,9 @@ const FILTER_KEYS: &[&str] = &[
     "age",
     "sex",
     "country",
+    "near",
+    "within",
+    "sort",
 ];
 
 /// The search URL for `pairs` (empty values dropped).
@@ -432,14 +455,27 @@ const AGE_BUCKETS: [u32; 3] = [12, 40, 70];
 
 async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> PageResult {
     let (mut nav, _) = who(&state, &headers).await?;
-    let p = Params::from_uri(&uri)?;
+    let mut p = Params::from_uri(&uri)?;
     let q = p.get("q").unwrap_or("").trim().to_string();
     nav.q = q.clone();
+    // An age that cannot be a person's is said beside its field; the rest
+    // of the search goes on without it.
+    let age_raw = p.get("age").unwrap_or("").to_string();
+    let age_error = (!age_raw.trim().is_empty())
+        .then(|| crate::find::page::age_problem(&age_raw))
+        .flatten();
+    if age_error.is_some() {
+        p.0.retain(|(k, _)| k != "age");
+    }
     let hidden: Vec<(String, String)> = carried(&p, None)
         .into_iter()
         .filter(|(k, _)| k != "q")
         .collect();
     let hidden_no_age: Vec<(String, String)> = carried(&p, Some(("age", None)));
+    let hidden_refine: Vec<(String, String)> = carried(&p, None)
+        .into_iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "near" | "within" | "sort"))
+        .collect();
     let mut tpl = SearchTpl {
         nav,
         q: q.clone(),
@@ -452,7 +488,17 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
         first: 1,
         hits: vec![],
         pages: vec![],
-        age: p.get("age").unwrap_or("").to_string(),
+        age: age_raw,
+        age_error,
+        near: p.get("near").unwrap_or("").to_string(),
+        within: p.get("within").unwrap_or("").to_string(),
+        near_error: None,
+        near_choices: vec![],
+        near_label: String::new(),
+        sorts: vec![],
+        hidden_refine,
+        did_you_mean: None,
+        showing_for: None,
     };
     let filters = match p.filters() {
         Ok(f) => f,
@@ -468,33 +514,73 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
             return page_with(StatusCode::BAD_REQUEST, &tpl, None);
         }
     };
+    let arranged = crate::find::page::arrangement(&p);
+    let how = arranged.how;
+    tpl.near_error = arranged.near_error;
+    tpl.near_choices = arranged
+        .near_choices
+        .iter()
+        .map(|c| {
+            let mut pairs = carried(&p, Some(("near", None)));
+            pairs.push(("near".into(), c.clone()));
+            (c.clone(), search_href(&pairs))
+        })
+        .collect();
+    tpl.near_label = arranged.near_label;
+    tpl.sorts = eligo_search::arrange::Sort::ALL
+        .iter()
+        .map(|s| (s.code(), s.label(), *s == how.sort))
+        .collect();
     // Search reads the catalog's index; make sure it is current.
     state.catalog().await?;
-    let req = SearchRequest {
+    let mut req = SearchRequest {
         query: q.clone(),
         filters: filters.clone(),
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
         facet_limit: 12,
     };
-    let res = state.index().search(&req)?;
+    let mut res = state.index().search_arranged(&req, &how)?;
+    if let Some(better) = state.index().suggest(&q)? {
+        let mut pairs = carried(&p, Some(("q", None)));
+        pairs.retain(|(k, _)| k != "q");
+        pairs.insert(0, ("q".into(), better.clone()));
+        if res.total == 0 {
+            let alt = SearchRequest {
+                query: better.clone(),
+                ..req.clone()
+            };
+            let r = state.index().search_arranged(&alt, &how)?;
+            if r.total > 0 {
+                res = r;
+                req = alt;
+                tpl.showing_for = Some(better.clone());
+            }
+        }
+        tpl.did_you_mean = Some((better, search_href(&pairs)));
+    }
     let mut age_counts = Vec::new();
     for age in AGE_BUCKETS {
         let mut f = filters.clone();
         f.age_years = Some(f64::from(age));
-        let r = state.index().search(&SearchRequest {
-            query: q.clone(),
-            filters: f,
-            limit: 1,
-            offset: 0,
-            facet_limit: 1,
-        })?;
+        let r = state.index().search_arranged(
+            &SearchRequest {
+                query: req.query.clone(),
+                filters: f,
+                limit: 1,
+                offset: 0,
+                facet_limit: 1,
+            },
+            &how,
+        )?;
         age_counts.push((age, r.total as u64));
     }
     tpl.facets = facet_groups(&p, &res, &age_counts);
-    for k in FILTER_KEYS {
+    for k in FILTER_KEYS.iter().filter(|k| **k != "sort") {
         for v in p.all(k) {
             let label = match *k {
+                "near" => format!("Near {v}"),
+                "within" => format!("Within {v}"),
                 "status" => format!("Status: {}", status_label(v)),
                 "phase" => format!("Phase: {}", phase_label(v)),
                 "age" => format!("Open to age {v}"),
@@ -523,10 +609,18 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
             (req.offset + res.hits.len()).max(req.offset + 1)
         ),
     };
+    let mut cards = Vec::with_capacity(res.hits.len());
+    for h in &res.hits {
+        cards.push(match state.store().get_trial(&h.id).await? {
+            Some(t) => crate::find::card::card(&t, how.origin()),
+            None => Default::default(),
+        });
+    }
     tpl.hits = res
         .hits
         .iter()
-        .map(|h| HitView {
+        .zip(cards)
+        .map(|(h, c)| HitView {
             href: format!("/trials/{}", encode(&h.id)),
             id: h.id.clone(),
             title: unescape(&h.title),
@@ -543,6 +637,9 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
                 .collect::<Vec<_>>()
                 .join(", "),
             snippet: h.snippet.as_ref().map(snippet_html).unwrap_or_default(),
+            place: c.place,
+            ages: c.ages,
+            distance: c.distance,
         })
         .collect();
     let pages = res.total.div_ceil(PAGE_SIZE).min(1000);
