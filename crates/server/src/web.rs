@@ -3,7 +3,7 @@
 
 use crate::auth::{self, Coordinator};
 use crate::params::{Params, encode};
-use crate::prescreen::{self, Answers, Questionnaire};
+use eligo_questionnaire::{self as prescreen, Answers, Questionnaire};
 use crate::trial_view::{
     CriterionView, KNOWN_BY_ID_AND_TITLE, TrialView, criteria_view, kind_words, may_apply,
     status_words, trial_view,
