@@ -22,6 +22,7 @@ pub mod listen;
 pub mod matching;
 pub mod memory;
 mod params;
+mod prescreen_pages;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;

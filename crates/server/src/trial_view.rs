@@ -561,8 +561,7 @@ pub fn criteria_view(t: &Trial, compiled: &CompiledCriteria) -> (Vec<CriterionVi
             },
             coverage: crate::views::coverage_badge(c),
             group: c.group.as_deref().map(unescape),
-            group_first: c.group.is_some()
-                && (i == 0 || compiled.criteria[i - 1].group != c.group),
+            group_first: c.group.is_some() && (i == 0 || compiled.criteria[i - 1].group != c.group),
             rules: c.rules.iter().map(eligo_criteria::render::rule).collect(),
             to_confirm,
             headings: before,
