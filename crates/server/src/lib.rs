@@ -6,9 +6,9 @@
 //!
 //! The server is wiring: the registry comes from the store and the search
 //! index, eligibility from the criteria compiler, verdicts from the matcher
-//! (behind [`matching`]), patients from the FHIR reader. What is its own:
-//! the pre-screen questionnaire ([`prescreen`]), the plain-language summary
-//! ([`summary`]), accounts, sessions, CSRF and rate limits ([`auth`],
+//! (behind [`matching`]), patients from the FHIR reader, pre-screen
+//! questions and their facts from `eligo-questionnaire`. What is its own:
+//! the pages around them, the plain-language summary ([`summary`]), accounts, sessions, CSRF and rate limits ([`auth`],
 //! [`ratelimit`]). See `docs/server.md`.
 
 pub mod api;
@@ -23,7 +23,7 @@ pub mod listen;
 pub mod matching;
 pub mod memory;
 mod params;
-pub mod prescreen;
+mod prescreen_pages;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;

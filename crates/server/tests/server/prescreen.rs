@@ -4,7 +4,7 @@
 
 use crate::common::{App, CHT101_ANSWERS, Jar, attr, esc, hidden};
 use axum::http::StatusCode;
-use eligo_server::prescreen::{self, Answers};
+use eligo_questionnaire::{self as prescreen, Answers};
 
 #[tokio::test]
 async fn the_questionnaire_comes_from_the_computable_criteria() {
