@@ -158,6 +158,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(conduct::routes())
         .merge(web::routes())
+        .merge(find::handler::routes())
         .merge(api::routes())
         .merge(apiv2::routes())
         .with_state(state)

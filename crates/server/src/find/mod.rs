@@ -4,6 +4,8 @@
 //! trial, grouped by what the person may be eligible for).
 
 pub mod card;
+pub mod handler;
 pub mod near;
 pub mod page;
+pub mod questions;
 pub mod sites;
