@@ -501,7 +501,7 @@ fn score_range(i: Instrument) -> (Decimal, Decimal) {
     (Decimal::from(a), Decimal::from(b))
 }
 
-fn vaccine_code(k: VaccineKind) -> &'static str {
+pub(crate) fn vaccine_code(k: VaccineKind) -> &'static str {
     match k {
         VaccineKind::Live => "live",
         VaccineKind::Inactivated => "inactivated",

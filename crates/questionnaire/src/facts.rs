@@ -1,7 +1,7 @@
 //! Answers → patient facts, coded the way a health record codes them.
 
 use crate::answers::{Answers, Outcome, Problem, Reader};
-use crate::build::score_code;
+use crate::build::{score_code, vaccine_code};
 use crate::choices::BILAG_DOMAINS;
 use crate::question::{Kind, Question, Questionnaire};
 use crate::{DONT_KNOW, PATIENT_ID, SOURCE_TYPE, vocab};
@@ -9,9 +9,9 @@ use eligo_model::fact::systems::{
     ATC, CVX, ELIGO_BILAG_GRADE, ELIGO_SCORE, ICD10, LOINC, RXNORM, SNOMED,
 };
 use eligo_model::fact::{
-    AllergyFact, ClinicalStatus, ConditionFact, Gender, ImmunizationFact, MedicationFact,
-    ObservationFact, ObservationValue, ProcedureFact, ReferenceRange, SourceRef,
-    VerificationStatus,
+    AllergyFact, ClinicalStatus, ConditionFact, Denial, Gender, HistoryKind, ImmunizationFact,
+    MedicationFact, ObservationFact, ObservationValue, ProcedureFact, ReferenceRange, SourceRef,
+    VerificationStatus, World,
 };
 use eligo_model::{Coding, Date, PatientFacts, Quantity};
 use rust_decimal::Decimal;
@@ -139,14 +139,26 @@ pub fn facts(q: &Questionnaire, answers: &Answers, as_of: Date) -> Result<Outcom
         as_of,
         problems: Vec::new(),
     };
+    // Open world (MATCHING.md rule 10): only an explicit "No" says a
+    // history item is absent, and it is kept as a denial.
     let mut f = PatientFacts {
         id: PATIENT_ID.to_string(),
+        world: World::Open,
         ..PatientFacts::default()
     };
     let mut dont_know = Vec::new();
     for question in &q.questions {
         if !apply(&mut r, question, &mut f) {
             dont_know.push(question.text.clone());
+        }
+        if answers.get(&question.id, "answer") == Some("no")
+            && let Some((kind, key)) = history_item(&question.kind)
+        {
+            f.denied.push(Denial {
+                kind,
+                key,
+                source: source(&question.id),
+            });
         }
     }
     if r.problems.is_empty() {
@@ -157,6 +169,23 @@ pub fn facts(q: &Questionnaire, answers: &Answers, as_of: Date) -> Result<Outcom
     } else {
         Err(r.problems)
     }
+}
+
+/// The history item a question asks about, keyed as the matcher keys it.
+fn history_item(kind: &Kind) -> Option<(HistoryKind, String)> {
+    Some(match kind {
+        Kind::Condition { concept, .. } => (HistoryKind::Condition, concept.clone()),
+        Kind::Procedure { concept, .. } => (HistoryKind::Procedure, concept.clone()),
+        Kind::Medication { agent, .. } => (HistoryKind::Medication, agent.clone()),
+        Kind::Vaccination { kind, .. } => (HistoryKind::Vaccination, vaccine_code(*kind).into()),
+        Kind::Allergy { substance, .. } => (
+            HistoryKind::Allergy,
+            substance.clone().unwrap_or_else(|| "any".into()),
+        ),
+        Kind::TrialParticipation => (HistoryKind::TrialParticipation, "any".into()),
+        Kind::Lactating => (HistoryKind::Condition, "lactation".into()),
+        _ => return None,
+    })
 }
 
 /// Add the facts of one question; false when the answer was "I don't know"

@@ -322,3 +322,100 @@ fn same_decision_as_eligo_match_on_the_same_facts() {
         }
     }
 }
+
+/// Every field's "I don't know" (or blank) for the whole questionnaire.
+fn all_dont_know(q: &Questionnaire) -> Answers {
+    let all: Vec<(String, String)> = q
+        .questions
+        .iter()
+        .flat_map(|x| x.fields())
+        .filter(|f| {
+            matches!(f.input, Input::DontKnow)
+                || f.input.choices().iter().any(|c| c.value == DONT_KNOW)
+        })
+        .map(|f| (f.name, DONT_KNOW.to_string()))
+        .collect();
+    Answers::from_pairs(q, all.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap()
+}
+
+#[test]
+fn dont_know_everywhere_and_an_empty_form_never_rule_out() {
+    // MATCHING.md rule 10: only "No" means no. Over every sample trial.
+    for r in eligo_ctgov::sample_registry() {
+        let c = eligo_criteria::compile_trial(&r.trial);
+        let q = questionnaire(&c);
+        for answers in [all_dont_know(&q), Answers::default()] {
+            let out = facts(&q, &answers, as_of()).unwrap();
+            assert!(out.facts.denied.is_empty());
+            let m = eligo_matcher::evaluate(&r.trial, &c, &out.facts, as_of());
+            assert_ne!(
+                m.verdict,
+                Verdict::Ineligible,
+                "{}: {:#?}",
+                r.trial.id,
+                m.criteria
+                    .iter()
+                    .filter(|c| c.status == Status::NotMet)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_lupus_patient_who_answers_only_age_sex_and_lupus_is_not_rejected() {
+    // Issue 21, item 1: a 30-year-old woman with SLE, "I don't know" to the rest.
+    let (t, c) = sample("NCT06946485");
+    let q = questionnaire(&c);
+    let mut a = all_dont_know(&q);
+    a.0.remove("age.answer");
+    a.0.insert("age.age".into(), "30".into());
+    a.0.insert("sex.answer".into(), "female".into());
+    a.0.insert("dx-sle.answer".into(), "current".into());
+    let out = facts(&q, &a, as_of()).unwrap();
+    let m = eligo_matcher::evaluate(&t, &c, &out.facts, as_of());
+    assert_eq!(m.verdict, Verdict::Unknown);
+    let sle = m
+        .criteria
+        .iter()
+        .find(|r| r.text.contains("SLE") && r.kind == eligo_model::rule::CriterionKind::Inclusion)
+        .unwrap();
+    assert_ne!(sle.status, Status::NotMet, "{sle:#?}");
+    // "I don't know" to NPSLE leaves that exclusion undecided, not "does not apply".
+    let npsle = m
+        .criteria
+        .iter()
+        .find(|r| r.text.contains("NPSLE"))
+        .unwrap();
+    assert_eq!(npsle.status, Status::Unknown);
+    // "I don't know" to "told you have SLE?" does not make the criterion not met.
+    let mut b = a.clone();
+    b.0.insert("dx-sle.answer".into(), DONT_KNOW.into());
+    let out = facts(&q, &b, as_of()).unwrap();
+    let m = eligo_matcher::evaluate(&t, &c, &out.facts, as_of());
+    assert_ne!(m.verdict, Verdict::Ineligible);
+}
+
+#[test]
+fn the_main_answer_reads_in_three_states() {
+    let (_, c) = sample("NCT06946485");
+    let q = questionnaire(&c);
+    let sle = q.questions.iter().find(|x| x.id == "dx-sle").unwrap();
+    let age = q.questions.iter().find(|x| x.id == "age").unwrap();
+    assert_eq!(answers(&[]).answer(sle), Answer::DontKnow);
+    assert_eq!(
+        answers(&[("dx-sle.answer", DONT_KNOW)]).answer(sle),
+        Answer::DontKnow
+    );
+    assert_eq!(answers(&[("dx-sle.answer", "no")]).answer(sle), Answer::No);
+    assert_eq!(
+        answers(&[("dx-sle.answer", "current")]).answer(sle),
+        Answer::Yes
+    );
+    assert_eq!(answers(&[("age.age", "30")]).answer(age), Answer::Yes);
+    // "No" becomes a denial the matcher can cite; "I don't know" does not.
+    let out = facts(&q, &answers(&[("dx-sle.answer", "no")]), as_of()).unwrap();
+    assert_eq!(out.facts.denied.len(), 1);
+    assert_eq!(out.facts.denied[0].key, "sle");
+    assert_eq!(out.facts.world, eligo_model::fact::World::Open);
+}
