@@ -460,6 +460,9 @@ pub async fn criteria(
 #[derive(Serialize, ToSchema)]
 pub struct MatchResponse {
     pub as_of: String,
+    /// The place `near` was read as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
     pub patient_id: String,
     /// Parts of the record that were read but not used, with reasons.
     #[schema(value_type = Vec<Object>)]
@@ -478,7 +481,9 @@ pub struct MatchResponse {
         ("as_of" = Option<String>, Query, description = "Screening date YYYY-MM-DD (default today)", format = Date),
         ("trial" = Option<Vec<String>>, Query, description = "Only these trial ids (repeat)", explode = true),
         ("all" = Option<bool>, Query, description = "Keep trials for unrelated conditions and partial records"),
-        ("limit" = Option<u32>, Query, description = "At most this many matches (default 50)", minimum = 1, maximum = 500)
+        ("limit" = Option<u32>, Query, description = "At most this many matches (default 50)", minimum = 1, maximum = 500),
+        ("near" = Option<String>, Query, description = "Where the patient is (town or city in any script, or \"lat,lon\"): each match gains `nearest_site` (the nearest recruiting site by its own status, and the nearest of any status) and matches are ordered eligible first, then by that distance", max_length = 200),
+        ("within" = Option<String>, Query, description = "With `near`: only trials with a site this close (200km, 50mi); a trial whose only sites this close are not recruiting is kept and says so", max_length = 40)
     ),
     request_body(content = Object, description = "A FHIR R4 Bundle (or Patient, or eligo's plain patient JSON)", content_type = "application/json"),
     responses(
@@ -494,7 +499,8 @@ pub async fn match_patient(
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Json<MatchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(&["as_of", "all", "limit"], &["trial"])?;
+    p.only(&["as_of", "all", "limit", "near", "within"], &["trial"])?;
+    let (how, near_label) = crate::find::page::api_arrangement(&p)?;
     let as_of = p.date("as_of")?.unwrap_or_else(matching::today);
     let all = p.bool("all")?;
     let limit = p.usize_in("limit", 50, 1, 500)?;
@@ -534,13 +540,62 @@ pub async fn match_patient(
         crate::catalog::Choice::Related
     };
     let matches = state
-        .match_patient(facts.clone(), as_of, choice, limit)
+        .match_patient(
+            facts.clone(),
+            as_of,
+            choice,
+            if how.origin().is_some() {
+                10_000
+            } else {
+                limit
+            },
+        )
         .await?;
     let mut out = Vec::new();
-    for m in matches.iter().take(limit) {
-        out.push(serde_json::to_value(m).map_err(AppError::internal)?);
+    match how.origin() {
+        None => {
+            for m in matches.iter().take(limit) {
+                out.push(serde_json::to_value(m).map_err(AppError::internal)?);
+            }
+        }
+        Some(from) => {
+            let mut rows = Vec::new();
+            for m in matches {
+                let t = state.trial_record(&m.trial_id).await?;
+                let n = crate::find::sites::nearest(&t, from);
+                if let Some(c) = how.near {
+                    let inside = |s: &Option<crate::find::sites::SiteDistance>| {
+                        s.as_ref().is_some_and(|s| c.radius.covers_km(s.km))
+                    };
+                    if !inside(&n.recruiting) && !inside(&n.any) {
+                        continue;
+                    }
+                }
+                rows.push((m, n));
+            }
+            rows.sort_by(|(a, na), (b, nb)| {
+                let km = |n: &crate::find::sites::Nearest| {
+                    n.recruiting.as_ref().map_or(f64::INFINITY, |s| s.km)
+                };
+                eligo_matcher::rank_key(a)
+                    .0
+                    .cmp(&eligo_matcher::rank_key(b).0)
+                    .then(km(na).total_cmp(&km(nb)))
+            });
+            for (m, n) in rows.into_iter().take(limit) {
+                let mut v = serde_json::to_value(&m).map_err(AppError::internal)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert(
+                        "nearest_site".into(),
+                        serde_json::to_value(&n).map_err(AppError::internal)?,
+                    );
+                }
+                out.push(v);
+            }
+        }
     }
     Ok(Json(MatchResponse {
+        near: near_label,
         as_of: as_of.to_string(),
         patient_id: facts.id.clone(),
         ignored: facts

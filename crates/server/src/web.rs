@@ -606,7 +606,7 @@ async fn search(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> 
     let mut cards = Vec::with_capacity(res.hits.len());
     for h in &res.hits {
         cards.push(match state.store().get_trial(&h.id).await? {
-            Some(t) => crate::find::card::card(&t, how.origin()),
+            Some(t) => crate::find::card::card(&t, how.origin(), how.near.map(|n| n.radius)),
             None => Default::default(),
         });
     }

@@ -3,7 +3,8 @@
 //! its nearest recruiting site is. Shared by the search page and `/find`.
 
 use super::near::km_text;
-use super::sites::{Nearest, nearest};
+use super::sites::{Nearest, SiteDistance, nearest};
+use eligo_geo::Distance;
 use eligo_geo::Point;
 use eligo_model::Trial;
 
@@ -52,35 +53,74 @@ pub fn place_text(t: &Trial) -> String {
     }
 }
 
-/// The distance line for a trial from `from`.
+/// The distance line for a trial: its nearest recruiting site or, when
+/// the only sites inside `within` are not recruiting, that, plainly.
 pub fn distance_text(n: &Nearest) -> String {
+    distance_within(n, None)
+}
+
+/// [`distance_text`] for a search with a radius.
+pub fn distance_within(n: &Nearest, within: Option<Distance>) -> String {
+    let status = |s: &SiteDistance| {
+        s.status
+            .as_deref()
+            .map(crate::views::status_label)
+            .unwrap_or_else(|| "status not stated".into())
+            .to_lowercase()
+    };
+    let inside = |s: &SiteDistance| within.is_none_or(|w| w.covers_km(s.km));
     match (&n.recruiting, &n.any) {
+        (Some(r), _) if inside(r) => {
+            format!(
+                "{} to the nearest recruiting site ({})",
+                km_text(r.km),
+                r.place
+            )
+        }
+        (r, Some(a)) if !a.recruiting && inside(a) => {
+            let nearby = format!(
+                "The nearest site, {} away ({}), is {}",
+                km_text(a.km),
+                a.place,
+                status(a)
+            );
+            match r {
+                Some(r) => format!(
+                    "{nearby}; the nearest recruiting site is {} away ({})",
+                    km_text(r.km),
+                    r.place
+                ),
+                None => format!("{nearby}; no site is recruiting yet"),
+            }
+        }
         (Some(r), _) => format!(
             "{} to the nearest recruiting site ({})",
             km_text(r.km),
             r.place
         ),
         (None, Some(a)) => format!(
-            "No site is recruiting yet; nearest site {} away ({}, {})",
+            "No site is recruiting; the nearest site is {} away ({}, {})",
             km_text(a.km),
             a.place,
-            a.status
-                .as_deref()
-                .map(crate::views::status_label)
-                .unwrap_or_else(|| "status not stated".into())
-                .to_lowercase()
+            status(a)
         ),
         (None, None) => "No site with a known place".into(),
     }
 }
 
-pub fn card(t: &Trial, from: Option<Point>) -> CardFacts {
+/// Whether a trial has a site inside `within` (any status: one not yet
+/// recruiting is shown as such).
+pub fn has_site_within(n: &Nearest, within: Option<Distance>) -> bool {
+    within.is_none_or(|w| n.any.as_ref().is_some_and(|a| w.covers_km(a.km)))
+}
+
+pub fn card(t: &Trial, from: Option<Point>, within: Option<Distance>) -> CardFacts {
     let nearest = from.map(|p| nearest(t, p)).unwrap_or_default();
     CardFacts {
         place: place_text(t),
         ages: ages_text(t),
         distance: if from.is_some() {
-            distance_text(&nearest)
+            distance_within(&nearest, within)
         } else {
             String::new()
         },

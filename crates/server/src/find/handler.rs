@@ -353,13 +353,15 @@ fn results(
     arr: &Arrangement,
     answers: &Answers,
 ) {
-    let mut rows: Vec<(u8, f64, String, ResultView)> = Vec::new();
+    let mut rows: Vec<(u8, f64, String, bool, ResultView)> = Vec::new();
     for m in matches {
         let Some(c) = cands.iter().find(|c| c.trial.id == m.trial_id) else {
             continue;
         };
         let t = &c.trial;
-        let facts: CardFacts = card(t, arr.how.origin());
+        let within = arr.how.near.map(|n| n.radius);
+        let facts: CardFacts = card(t, arr.how.origin(), within);
+        let nearby = super::card::has_site_within(&facts.nearest, within);
         let group = match m.verdict {
             Verdict::Eligible => 0,
             Verdict::Unknown => 1,
@@ -403,6 +405,7 @@ fn results(
             group,
             km,
             t.id.clone(),
+            nearby,
             ResultView {
                 href: format!("/trials/{}", encode(&t.id)),
                 apply: format!("/trials/{}/prescreen", encode(&t.id)),
@@ -428,15 +431,10 @@ fn results(
             .then(a.1.total_cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
     });
-    // With a radius, trials whose every recruiting site is farther are
-    // left out (a trial with no recruiting site nearby still shows when a
-    // site of another status is inside, so that it reads "not yet").
-    let within = arr.how.near.map(|n| n.radius);
-    for (g, km, _, v) in rows {
-        if let Some(r) = within
-            && !r.covers_km(km)
-            && !v.distance.starts_with("No site is recruiting")
-        {
+    // With a radius, trials with no site inside it are left out; one
+    // whose only sites inside are not recruiting shows, saying so.
+    for (g, _, _, nearby, v) in rows {
+        if !nearby {
             continue;
         }
         match g {
