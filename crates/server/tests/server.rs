@@ -25,6 +25,8 @@ mod catalog;
 mod conduct;
 #[path = "server/conn.rs"]
 mod conn;
+#[path = "server/find.rs"]
+mod find;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]
