@@ -176,6 +176,17 @@ fn href(path: &str, pairs: &[(String, String)]) -> String {
     }
 }
 
+/// Reasons listed per trial; the rest are counted.
+const MAX_REASONS: usize = 6;
+
+/// A missing fact in the person's words: "whether the patient has X" is
+/// asked of "you".
+fn plain_missing(s: &str) -> String {
+    s.replace("whether the patient has ", "whether you have (or had) ")
+        .replace("the patient", "you")
+        .replace(" at any time", " (at any time)")
+}
+
 /// At most `max` characters of `s` on one line, cut at a word.
 fn clip(s: &str, max: usize) -> String {
     let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -373,11 +384,18 @@ fn results(
             .filter_map(|&i| m.criteria.get(i))
             .map(|c| clip(&c.text, 220))
             .collect();
-        let reasons = match m.verdict {
+        let mut reasons = match m.verdict {
             Verdict::Eligible => vec![],
-            Verdict::Unknown if !m.missing.is_empty() => m.missing.clone(),
+            Verdict::Unknown if !m.missing.is_empty() => {
+                m.missing.iter().map(|x| plain_missing(x)).collect()
+            }
             _ => deciding,
         };
+        if reasons.len() > MAX_REASONS {
+            let more = reasons.len() - MAX_REASONS;
+            reasons.truncate(MAX_REASONS);
+            reasons.push(format!("and {more} more (see the trial page)"));
+        }
         let site = facts.nearest.recruiting.as_ref();
         let contact = site
             .and_then(|s| s.contact.clone())
