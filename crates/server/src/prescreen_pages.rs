@@ -96,7 +96,7 @@ fn question_views(
                             .iter()
                             .find(|p| p.field == f.name)
                             .map(|p| p.message.clone()),
-                        blank_option: kind == "select" && !f.name.ends_with(".unit"),
+                        blank_option: kind == "select",
                         checked: kind == "dont_know" && current == prescreen::DONT_KNOW,
                         value: if kind == "date" || kind == "number" {
                             current.clone()

@@ -107,7 +107,7 @@ async fn prescreen_problems_are_shown_by_question() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains(r#"id="form-errors""#));
     assert!(r.body.contains("not a date"));
-    assert!(r.body.contains("must be from 0 to 105"));
+    assert!(r.body.contains("give a number from 0 to 105"));
 }
 
 #[tokio::test]
