@@ -100,6 +100,9 @@ pub(crate) fn to_parent(s: &str) -> String {
         ("Are you", "Is your child"),
         ("Could you", "Could your child"),
         ("Your latest", "Your child's latest"),
+        ("What was your latest", "What was your child's latest"),
+        ("record for you?", "record for your child?"),
+        ("If you have", "If your child has"),
         ("Your doctor", "Your child's doctor"),
         ("your doctor", "your child's doctor"),
         ("means you cannot", "means your child cannot"),
@@ -351,7 +354,7 @@ impl Builder {
                 self.simple(
                     &format!("score-{}", score_code(*instrument)),
                     c,
-                    format!("Your latest {} score", instrument.label()),
+                    score_question(*instrument),
                     Some(format!(
                         "From {} to {}, as your doctor recorded it{}.",
                         min,
@@ -746,4 +749,21 @@ fn plain_medicine(agent: &str) -> Option<&'static str> {
         "g_csf" => "a medicine to raise white blood cells (such as filgrastim)",
         _ => return None,
     })
+}
+
+/// A score question as a patient is asked it.
+fn score_question(i: Instrument) -> String {
+    match i {
+        Instrument::Nyha => {
+            "If you have heart failure: which NYHA class (1 to 4) did your doctor last give it?"
+                .into()
+        }
+        Instrument::Ecog => {
+            "Which ECOG performance status (0 to 5) did your doctor last record for you?".into()
+        }
+        Instrument::Karnofsky => {
+            "Which Karnofsky score (0 to 100) did your doctor last record for you?".into()
+        }
+        other => format!("What was your latest {} score?", other.label()),
+    }
 }

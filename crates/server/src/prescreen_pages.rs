@@ -390,8 +390,25 @@ fn join_words(items: &[String]) -> String {
     }
 }
 
+/// What the study team checks: the criteria, or parts of them, that no
+/// question can decide, in the trial's own words (the reasons why are the
+/// coordinator's business).
+fn for_the_team(compiled: &eligo_model::rule::CompiledCriteria) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in compiled.criteria.iter().filter(|c| c.group.is_none()) {
+        if !c.computable {
+            out.push(unescape(c.text.trim()));
+        } else {
+            out.extend(c.not_computable.iter().map(|p| unescape(p.text.trim())));
+        }
+    }
+    out.dedup();
+    out
+}
+
 fn result_page(
     t: &Trial,
+    compiled: &eligo_model::rule::CompiledCriteria,
     q: &Questionnaire,
     m: &TrialMatch,
     outcome: &prescreen::Outcome,
@@ -492,7 +509,7 @@ fn result_page(
         criteria,
         dont_know: outcome.dont_know.clone(),
         ask_doctor: ask,
-        to_confirm: m.to_confirm.iter().map(|s| unescape(s)).collect(),
+        to_confirm: for_the_team(compiled),
         can_apply: may_apply(t),
         has_coordinator: false,
         contacts: trial_contacts(t),
@@ -561,7 +578,7 @@ pub(crate) async fn prescreen_submit(
         }
     };
     let m = matching::evaluate(t, compiled, &outcome.facts, as_of);
-    let mut tpl = result_page(t, &q, &m, &outcome, &answers, as_of);
+    let mut tpl = result_page(t, compiled, &q, &m, &outcome, &answers, as_of);
     tpl.has_coordinator = state.store().trial_has_coordinator(&t.id).await?;
     tpl.nav = nav;
     tpl.csrf = csrf;
@@ -673,7 +690,7 @@ pub(crate) async fn apply(
     })?;
     let m = matching::evaluate(t, compiled, &outcome.facts, as_of);
     let refused = |nav: Nav, errors: Vec<String>, status: StatusCode| {
-        let mut tpl = result_page(t, &q, &m, &outcome, &answers, as_of);
+        let mut tpl = result_page(t, compiled, &q, &m, &outcome, &answers, as_of);
         tpl.has_coordinator = has_coordinator;
         tpl.nav = nav;
         tpl.csrf = p.get("csrf").unwrap_or("").to_string();

@@ -29,6 +29,8 @@ mod conn;
 mod pages;
 #[path = "server/prescreen.rs"]
 mod prescreen;
+#[path = "server/prescreen_words.rs"]
+mod prescreen_words;
 #[path = "server/schemathesis.rs"]
 mod schemathesis;
 #[path = "server/seeds.rs"]
