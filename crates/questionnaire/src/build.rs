@@ -578,7 +578,8 @@ impl Builder {
             }
             RuleKind::TrialCondition { condition, concept } => {
                 let key = concept.clone().unwrap_or_else(|| condition_key(condition));
-                let text = format!("Have you been diagnosed with {}?", lower_first(condition));
+                // Verbatim: records capitalise names ("Phelan-McDermid Syndrome").
+                let text = format!("Have you been diagnosed with {}?", condition.trim());
                 let hint = Some(format!("This study is for people with {condition}."));
                 let label = condition.clone();
                 self.ask(

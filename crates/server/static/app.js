@@ -94,8 +94,14 @@
   });
   // An error summary takes focus, so a screen reader and the eye go to it.
   var err = document.getElementById("apply-errors") || document.getElementById("form-errors");
-  if (err) {
+  function focusError() {
     err.scrollIntoView({ block: "start" });
     err.focus();
+  }
+  if (err) {
+    focusError();
+    // Going to the page's #apply anchor happens after this script: focus
+    // again once the page has loaded.
+    window.addEventListener("load", function () { window.setTimeout(focusError, 0); });
   }
 })();

@@ -19,6 +19,8 @@ mod auth;
 mod browser;
 #[path = "server/browser_conduct.rs"]
 mod browser_conduct;
+#[path = "server/browser_prescreen.rs"]
+mod browser_prescreen;
 #[path = "server/catalog.rs"]
 mod catalog;
 #[path = "server/conduct.rs"]
