@@ -256,7 +256,7 @@ impl Builder {
             c,
             || Question {
                 id: String::new(),
-                text: format!("Your latest {label}"),
+                text: format!("What was your latest {} result?", lower_first(&label)),
                 hint,
                 criteria: vec![],
                 topic: Topic::Other,
@@ -338,7 +338,7 @@ impl Builder {
                 self.simple(
                     &format!("res-{analyte}"),
                     c,
-                    format!("Your latest {label} result"),
+                    format!("What was your latest {} result?", lower_first(&label)),
                     window.map(|w| format!("The trial looks at a result from the last {w}.")),
                     Kind::Qualitative {
                         analyte: analyte.clone(),
@@ -555,7 +555,7 @@ impl Builder {
                     PregnancyState::NegativeTest => self.simple(
                         "preg-test",
                         c,
-                        "Your latest pregnancy test".into(),
+                        "What was your latest pregnancy test result?".into(),
                         Some(format!(
                             "The trial looks at a test from the last {}.",
                             window.unwrap_or(Period::new(30, eligo_model::rule::TimeUnit::Days))
