@@ -1946,6 +1946,20 @@ fn combine_units(ctx: &Ctx, units: Vec<Unit>, t: &str) -> Option<Rule> {
     for w in units.windows(2) {
         let gap = patterns::strip_parens(&t[w[0].e.min(w[1].s)..w[1].s]);
         let op = patterns::connector(&gap);
+        // Words left to confirm that hold their own "or" ("pregnant,
+        // nursing, or anticipate a pregnancy") are alternatives beside the
+        // statements next to them, not a qualifier of them.
+        let has_or = |u: &Unit| {
+            t[u.s..u.e]
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|x| x.eq_ignore_ascii_case("or"))
+        };
+        if (confirm(&w[0]) && has_or(&w[0])) || (confirm(&w[1]) && has_or(&w[1])) {
+            // The list's own "or": the loosest join, as a bare list of an
+            // exclusion, so that "X defined by Y" beside it stays together.
+            ops.push(Op::Or2);
+            continue;
+        }
         // A clause left to confirm right next to a statement, with no comma
         // between ("moderate to severe disease activity despite ≥3M of high
         // dose glucocorticoids"), qualifies it.

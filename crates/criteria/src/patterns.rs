@@ -597,11 +597,13 @@ fn content_span(t: &str, s: usize, e: usize) -> Option<(usize, usize)> {
 
 re!(
     no_restriction_re,
-    r"(?i)\b(?:regardless of (?:gender|sex)|both (?:genders?|sexes)(?: (?:are |is )?eligible)?|(?:with )?no gender restrictions?|of (?:either|any) (?:gender|sex)|male or female|males? and females?|all genders|(?:when|while|at the time of)\s+sign\w*\s+(?:the\s+)?(?:ICF|informed consent(?: form)?)|(?:there is\s+)?no (?:minimum|maximum)(?:\s+daily)?(?:\s+dose)?(?:\s+requirements?)?(?:\s+for\s+\w+)?)"
+    r"(?i)\b(?:regardless of (?:gender|sex)|both (?:genders?|sexes)(?: (?:are |is )?eligible)?|(?:with )?no gender restrictions?|of (?:either|any) (?:gender|sex)|male or female|males? and females?|all genders|(?:when|while|at the time of)\s+sign\w*\s+(?:the\s+)?(?:ICF|informed consent(?: form)?)|(?:there is\s+)?no (?:minimum|maximum)(?:\s+daily)?(?:\s+dose)?(?:\s+requirements?)?(?:\s+for\s+\w+)?|(?:during|for|throughout) the (?:length|course|duration) of the (?:trial|study))"
 );
 
 /// Statements that restrict nothing ("both genders eligible", "there is
-/// no minimum daily dose requirement for hormones", "when signing the ICF").
+/// no minimum daily dose requirement for hormones", "when signing the ICF",
+/// "during the length of the trial": the trial's own time, which screening
+/// cannot see beyond the statement it qualifies).
 pub fn no_restriction(cl: &str) -> Vec<(usize, usize)> {
     no_restriction_re()
         .find_iter(cl)

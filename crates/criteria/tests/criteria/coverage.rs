@@ -267,6 +267,7 @@ const NOTHING: &[&str] = &[
     "with no gender restrictions",
     "when signing the icf",
     "there is no minimum daily dose requirement for hormones",
+    "during the length of the trial",
 ];
 
 fn says_something(word: &str) -> bool {

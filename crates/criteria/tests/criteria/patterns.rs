@@ -200,6 +200,37 @@ fn windows_attach_to_their_event() {
 }
 
 #[test]
+fn words_to_confirm_with_their_own_or_are_alternatives() {
+    // NCT04207047: being pregnant alone excludes; "nursing, or anticipate"
+    // is left to confirm beside it, never ANDed to it.
+    let c = one(
+        "Exclusion Criteria:\n* Subjects who are pregnant, nursing, or anticipate a pregnancy during the length of the trial.",
+    );
+    let RuleKind::Any { rules, .. } = &c.rules[0].kind else {
+        panic!("{:?}", c.rules)
+    };
+    assert!(
+        rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Pregnancy { .. })),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::ToConfirm { .. })),
+        "{rules:?}"
+    );
+    // "during the length of the trial" is the trial's own time, not a
+    // clause of its own.
+    assert!(
+        c.not_computable.iter().all(|p| !p.text.contains("length")),
+        "{:?}",
+        c.not_computable
+    );
+}
+
+#[test]
 fn exclusion_lists_are_alternatives() {
     let c = one(
         "Exclusion Criteria:\n* Have received plasma exchange, hemodialysis, or intravenous immunoglobulin (IVIG) within 14 days prior to screening",
