@@ -17,6 +17,11 @@ fn item(kind: &RuleKind) -> Option<(HistoryKind, String)> {
         RuleKind::TrialCondition {
             concept: Some(k), ..
         } => (HistoryKind::Condition, k.clone()),
+        // A condition the vocabulary does not know is asked by its name.
+        RuleKind::TrialCondition {
+            condition,
+            concept: None,
+        } => (HistoryKind::Condition, condition.trim().to_string()),
         RuleKind::Medication { agent, .. } => (HistoryKind::Medication, agent.clone()),
         RuleKind::Procedure { concept, .. } => (HistoryKind::Procedure, concept.clone()),
         RuleKind::Vaccination { vaccine, .. } => (
@@ -75,12 +80,38 @@ pub fn denial<'a>(ctx: &Ctx<'a>, kind: HistoryKind, key: &str) -> Option<&'a Den
 /// becomes "unknown", unless the patient said "No", which the evidence
 /// then cites.
 pub fn read(ctx: &Ctx<'_>, mut res: RuleResult) -> RuleResult {
-    if ctx.facts.world.is_closed() || res.status != Status::NotMet {
+    if ctx.facts.world.is_closed() {
         return res;
     }
     let Some((kind, key)) = item(&res.rule.kind) else {
         return res;
     };
+    // A trial condition eligo does not recognise is unknown when not
+    // found by name; "No" to it decides.
+    if res.status == Status::Unknown
+        && matches!(
+            res.rule.kind,
+            RuleKind::TrialCondition { concept: None, .. }
+        )
+        && res.evidence.iter().all(|e| e.source.is_none())
+        && let Some(d) = denial(ctx, kind, &key)
+    {
+        res.status = Status::NotMet;
+        res.missing.clear();
+        res.evidence = vec![Evidence {
+            source: Some(d.source.clone()),
+            label: key.clone(),
+            value: None,
+            text: Some("answered No".into()),
+            date: None,
+            computation: None,
+        }];
+        res.explanation = format!("{key}: answered No (not met)");
+        return res;
+    }
+    if res.status != Status::NotMet {
+        return res;
+    }
     if res.evidence.iter().any(|e| e.source.is_some()) {
         // Something was answered and judged (outside the window, inactive...).
         return res;

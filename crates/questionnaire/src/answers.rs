@@ -140,7 +140,7 @@ impl Reader<'_> {
         } else {
             self.problems.push(Problem::new(
                 &format!("{}.{field}", q.id),
-                "not one of the offered answers",
+                "choose one of the answers offered",
             ));
             None
         }
@@ -151,14 +151,25 @@ impl Reader<'_> {
         let name = format!("{}.{field}", q.id);
         match parse_date(&v) {
             Some(d) if d > self.as_of => {
-                self.problems
-                    .push(Problem::new(&name, "this date is in the future"));
+                self.problems.push(Problem::new(
+                    &name,
+                    "this date is in the future: give a date up to today",
+                ));
+                None
+            }
+            Some(d) if d.year() <= 1900 => {
+                self.problems.push(Problem::new(
+                    &name,
+                    "the year looks wrong: give the date the form asks for",
+                ));
                 None
             }
             Some(d) => Some(d),
             None => {
-                self.problems
-                    .push(Problem::new(&name, "not a date (use YYYY-MM-DD)"));
+                self.problems.push(Problem::new(
+                    &name,
+                    "this is not a date: use the date picker, or write it as 2024-05-31",
+                ));
                 None
             }
         }
@@ -181,12 +192,17 @@ impl Reader<'_> {
         match Decimal::from_str(t.trim()) {
             Ok(d) if d >= min && d <= max => Some(d.normalize()),
             Ok(_) => {
-                self.problems
-                    .push(Problem::new(&name, format!("must be from {min} to {max}")));
+                self.problems.push(Problem::new(
+                    &name,
+                    format!("give a number from {min} to {max}"),
+                ));
                 None
             }
             Err(_) => {
-                self.problems.push(Problem::new(&name, "not a number"));
+                self.problems.push(Problem::new(
+                    &name,
+                    "this is not a number: write digits only, for example 12.5",
+                ));
                 None
             }
         }

@@ -1,7 +1,7 @@
 //! Criteria → questions: one question per thing the rules need, asked once.
 
 use crate::choices::{medication_choices, unit_choices, vaccine_choices};
-use crate::question::{Kind, Question, Questionnaire};
+use crate::question::{Choice, Kind, Question, Questionnaire, Topic};
 use crate::vocab;
 use eligo_model::rule::{
     CompiledCriteria, Instrument, Period, PregnancyState, Qualitative, Rule, RuleKind, Threshold,
@@ -9,9 +9,23 @@ use eligo_model::rule::{
 };
 use rust_decimal::Decimal;
 
-/// The questionnaire for a trial's compiled criteria.
+/// The questionnaire for a trial's compiled criteria. The trial's own
+/// condition comes first (MATCHING.md rule 12), then the questions by
+/// topic, and within a topic those that decide more criteria first. A
+/// trial only for children (its age limit under 18) is asked of a parent.
 pub fn questionnaire(compiled: &CompiledCriteria) -> Questionnaire {
-    let mut b = Builder::default();
+    let mut b = Builder {
+        texts: compiled.criteria.iter().map(|c| c.text.clone()).collect(),
+        ..Builder::default()
+    };
+    // The trial's own condition first, worded as the trial words it.
+    for (i, c) in compiled.criteria.iter().enumerate() {
+        if c.field.as_deref() == Some("conditions") && c.computable {
+            for r in &c.rules {
+                b.own_condition(r, i + 1);
+            }
+        }
+    }
     for (i, c) in compiled.criteria.iter().enumerate() {
         if !c.computable {
             continue;
@@ -20,11 +34,101 @@ pub fn questionnaire(compiled: &CompiledCriteria) -> Questionnaire {
             b.rule(r, i + 1);
         }
     }
+    let child = for_children(compiled);
     let mut questions = b.questions;
-    questions.sort_by_key(|q| order(&q.kind));
+    for q in &mut questions {
+        q.topic = topic(&q.kind);
+        if q.own_condition {
+            q.topic = Topic::Condition;
+        }
+    }
+    questions.sort_by_key(|q| {
+        (
+            !q.own_condition,
+            q.topic,
+            order(&q.kind),
+            std::cmp::Reverse(q.criteria.len()),
+        )
+    });
+    if child {
+        for q in &mut questions {
+            q.text = to_parent(&q.text);
+            q.hint = q.hint.as_deref().map(to_parent);
+        }
+    }
     Questionnaire {
         trial_id: compiled.trial_id.clone(),
+        for_child: child,
         questions,
+    }
+}
+
+/// Whether the trial takes only children: an age limit below 18 years.
+fn for_children(compiled: &CompiledCriteria) -> bool {
+    fn max_age(r: &Rule) -> Option<u32> {
+        match &r.kind {
+            RuleKind::Age { max: Some(m), .. } => Some(m.years),
+            RuleKind::All { rules, .. } => rules.iter().filter_map(max_age).min(),
+            _ => None,
+        }
+    }
+    compiled
+        .criteria
+        .iter()
+        .flat_map(|c| c.rules.iter())
+        .filter_map(max_age)
+        .min()
+        .is_some_and(|m| m < 18)
+}
+
+/// A question to the patient, reworded to the parent of a child.
+pub(crate) fn to_parent(s: &str) -> String {
+    const FORMS: &[(&str, &str)] = &[
+        (
+            "What is your date of birth?",
+            "What is your child's date of birth?",
+        ),
+        ("What is your sex?", "What is your child's sex?"),
+        ("Have you ever", "Has your child ever"),
+        ("Have you been", "Has your child been"),
+        ("Have you taken", "Has your child taken"),
+        ("Have you had", "Has your child had"),
+        ("Have you", "Has your child"),
+        ("Are you allergic", "Is your child allergic"),
+        ("Are you pregnant", "Is your child pregnant"),
+        ("Are you breastfeeding", "Is your child breastfeeding"),
+        ("Are you", "Is your child"),
+        ("Could you", "Could your child"),
+        ("Your latest", "Your child's latest"),
+        ("What was your latest", "What was your child's latest"),
+        ("record for you?", "record for your child?"),
+        ("If you have", "If your child has"),
+        ("Your doctor", "Your child's doctor"),
+        ("your doctor", "your child's doctor"),
+        ("means you cannot", "means your child cannot"),
+    ];
+    let mut out = s.to_string();
+    for (a, b) in FORMS {
+        if out.contains(a) {
+            out = out.replacen(a, b, 1);
+        }
+    }
+    out
+}
+
+fn topic(k: &Kind) -> Topic {
+    match k {
+        Kind::Age | Kind::Sex => Topic::AboutYou,
+        Kind::Condition { .. } => Topic::Conditions,
+        Kind::Score { .. } | Kind::Bilag => Topic::Disease,
+        Kind::Lab { .. } | Kind::Qualitative { .. } => Topic::Tests,
+        Kind::Medication { .. } | Kind::Procedure { .. } | Kind::Vaccination { .. } => {
+            Topic::Treatments
+        }
+        Kind::Allergy { .. } | Kind::TrialParticipation => Topic::Other,
+        Kind::Pregnant | Kind::Lactating | Kind::ChildbearingPotential | Kind::PregnancyTest => {
+            Topic::Pregnancy
+        }
     }
 }
 
@@ -49,6 +153,31 @@ fn order(k: &Kind) -> u8 {
 #[derive(Default)]
 struct Builder {
     questions: Vec<Question>,
+    /// The criteria's texts, for wording questions and choices as the
+    /// trial does.
+    texts: Vec<String>,
+}
+
+/// The longest of `names` the text mentions, as the text writes it.
+fn as_written(text: &str, names: &[String]) -> Option<String> {
+    let lower = text.to_lowercase();
+    let mut best: Option<String> = None;
+    for n in names {
+        let n = n.trim();
+        if n.len() < 3 || !eligo_vocab::contains_phrase(text, n) {
+            continue;
+        }
+        let Some(at) = lower.find(&n.to_lowercase()) else {
+            continue;
+        };
+        let Some(found) = text.get(at..at + n.len()) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| found.len() > b.len()) {
+            best = Some(found.to_string());
+        }
+    }
+    best
 }
 
 fn within(w: Option<Period>) -> String {
@@ -93,6 +222,8 @@ impl Builder {
                 text,
                 hint,
                 criteria: vec![],
+                topic: Topic::Other,
+                own_condition: false,
                 kind,
             },
             |_| {},
@@ -125,9 +256,11 @@ impl Builder {
             c,
             || Question {
                 id: String::new(),
-                text: format!("Your latest {label}"),
+                text: format!("What was your latest {} result?", lower_first(&label)),
                 hint,
                 criteria: vec![],
+                topic: Topic::Other,
+                own_condition: false,
                 kind: Kind::Lab {
                     analyte: analyte.to_string(),
                     label: label.clone(),
@@ -205,7 +338,7 @@ impl Builder {
                 self.simple(
                     &format!("res-{analyte}"),
                     c,
-                    format!("Your latest {label} result"),
+                    format!("What was your latest {} result?", lower_first(&label)),
                     window.map(|w| format!("The trial looks at a result from the last {w}.")),
                     Kind::Qualitative {
                         analyte: analyte.clone(),
@@ -221,7 +354,7 @@ impl Builder {
                 self.simple(
                     &format!("score-{}", score_code(*instrument)),
                     c,
-                    format!("Your latest {} score", instrument.label()),
+                    score_question(*instrument),
                     Some(format!(
                         "From {} to {}, as your doctor recorded it{}.",
                         min,
@@ -265,10 +398,13 @@ impl Builder {
                 ..
             } => {
                 let v = vocab();
-                let label = v
-                    .medication(agent)
-                    .map(|m| m.label.clone())
-                    .unwrap_or_else(|| agent.replace('_', " "));
+                let label = plain_medicine(agent)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| {
+                        v.medication(agent)
+                            .map(|m| m.label.clone())
+                            .unwrap_or_else(|| agent.replace('_', " "))
+                    });
                 let ask_dose = dose.is_some();
                 if dose
                     .as_ref()
@@ -277,6 +413,15 @@ impl Builder {
                     self.lab("body_weight", c, false, false, None);
                 }
                 let routes = routes.clone();
+                // A dose counted as prednisone equivalent needs the agent,
+                // so every glucocorticoid is offered; otherwise only the
+                // agents the trial names.
+                let all = medication_choices(agent);
+                let named = if dose.as_ref().is_some_and(|d| d.prednisone_equivalent) {
+                    all
+                } else {
+                    self.named_in_trial(all)
+                };
                 self.ask(
                     format!("med-{agent}"),
                     c,
@@ -285,10 +430,12 @@ impl Builder {
                         text: format!("Have you taken {}?", lower_first(&label)),
                         hint: None,
                         criteria: vec![],
+                        topic: Topic::Other,
+                        own_condition: false,
                         kind: Kind::Medication {
                             agent: agent.clone(),
                             label: label.clone(),
-                            choices: medication_choices(agent),
+                            choices: named.clone(),
                             ask_dose,
                             routes: routes.clone(),
                         },
@@ -408,7 +555,7 @@ impl Builder {
                     PregnancyState::NegativeTest => self.simple(
                         "preg-test",
                         c,
-                        "Your latest pregnancy test".into(),
+                        "What was your latest pregnancy test result?".into(),
                         Some(format!(
                             "The trial looks at a test from the last {}.",
                             window.unwrap_or(Period::new(30, eligo_model::rule::TimeUnit::Days))
@@ -420,14 +567,77 @@ impl Builder {
         }
     }
 
+    /// The trial's own condition: one question for each condition the
+    /// record lists, in the record's words, answered yes or no.
+    fn own_condition(&mut self, r: &Rule, c: usize) {
+        match &r.kind {
+            RuleKind::Any { rules, .. } => {
+                for x in rules {
+                    self.own_condition(x, c);
+                }
+            }
+            RuleKind::TrialCondition { condition, concept } => {
+                let key = concept.clone().unwrap_or_else(|| condition_key(condition));
+                // Verbatim: records capitalise names ("Phelan-McDermid Syndrome").
+                let text = format!("Have you been diagnosed with {}?", condition.trim());
+                let hint = Some(format!("This study is for people with {condition}."));
+                let label = condition.clone();
+                self.ask(
+                    format!("dx-{}", slug(&key)),
+                    c,
+                    || Question {
+                        id: String::new(),
+                        text,
+                        hint,
+                        criteria: vec![],
+                        topic: Topic::Condition,
+                        own_condition: true,
+                        kind: Kind::Condition {
+                            concept: key.clone(),
+                            label,
+                            ask_grade: false,
+                        },
+                    },
+                    |_| {},
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// The choices the trial's criteria name (a class's members that the
+    /// text mentions), so a patient picks among the trial's own words.
+    fn named_in_trial(&self, choices: Vec<Choice>) -> Vec<Choice> {
+        let v = vocab();
+        choices
+            .into_iter()
+            .filter(|ch| {
+                let names: Vec<String> = v
+                    .medication(&ch.value)
+                    .map(|m| m.synonyms.iter().chain([&m.label]).cloned().collect())
+                    .unwrap_or_default();
+                self.texts.iter().any(|t| as_written(t, &names).is_some())
+            })
+            .collect()
+    }
+
     fn condition(&mut self, concept: &str, c: usize, ask_grade: bool) {
-        let label = vocab()
-            .condition(concept)
+        let v = vocab().condition(concept);
+        let vocab_label = v
             .map(|x| x.label.clone())
             .unwrap_or_else(|| concept.replace('_', " "));
+        // The criterion's own words for it ("cancer", "lupus nephritis").
+        let names: Vec<String> = v
+            .map(|x| x.synonyms.iter().chain([&x.label]).cloned().collect())
+            .unwrap_or_default();
+        let label = self
+            .texts
+            .get(c.wrapping_sub(1))
+            .and_then(|t| as_written(t, &names))
+            .unwrap_or(vocab_label);
         let text = match concept {
             "pregnancy" => "Are you pregnant?".to_string(),
-            _ => format!("Have you ever been told you have {}?", lower_first(&label)),
+            _ => format!("Have you ever been diagnosed with {}?", lower_first(&label)),
         };
         self.ask(
             format!("dx-{concept}"),
@@ -437,6 +647,8 @@ impl Builder {
                 text,
                 hint: None,
                 criteria: vec![],
+                topic: Topic::Conditions,
+                own_condition: false,
                 kind: Kind::Condition {
                     concept: concept.to_string(),
                     label: label.clone(),
@@ -507,5 +719,52 @@ pub(crate) fn vaccine_code(k: VaccineKind) -> &'static str {
         VaccineKind::Inactivated => "inactivated",
         VaccineKind::Mrna => "mrna",
         VaccineKind::Any => "any",
+    }
+}
+
+/// The key of a trial condition the vocabulary does not know: its name.
+fn condition_key(name: &str) -> String {
+    name.trim().to_string()
+}
+
+/// A form-name-safe form of a key: letters, digits and `_`, others `-`.
+pub(crate) fn slug(key: &str) -> String {
+    let s: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.trim_matches('-').to_string()
+}
+
+/// Plain words for medicine classes whose names are a classification's
+/// ("Anti-infectives for systemic use").
+fn plain_medicine(agent: &str) -> Option<&'static str> {
+    Some(match agent {
+        "anti_infective" => "medicine for an infection (antibiotics, antivirals or antifungals)",
+        "g_csf" => "a medicine to raise white blood cells (such as filgrastim)",
+        _ => return None,
+    })
+}
+
+/// A score question as a patient is asked it.
+fn score_question(i: Instrument) -> String {
+    match i {
+        Instrument::Nyha => {
+            "If you have heart failure: which NYHA class (1 to 4) did your doctor last give it?"
+                .into()
+        }
+        Instrument::Ecog => {
+            "Which ECOG performance status (0 to 5) did your doctor last record for you?".into()
+        }
+        Instrument::Karnofsky => {
+            "Which Karnofsky score (0 to 100) did your doctor last record for you?".into()
+        }
+        other => format!("What was your latest {} score?", other.label()),
     }
 }

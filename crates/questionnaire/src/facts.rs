@@ -4,7 +4,7 @@ use crate::answers::{Answers, Outcome, Problem, Reader};
 use crate::build::{score_code, vaccine_code};
 use crate::choices::BILAG_DOMAINS;
 use crate::question::{Kind, Question, Questionnaire};
-use crate::{DONT_KNOW, PATIENT_ID, SOURCE_TYPE, vocab};
+use crate::{COURSES, DONT_KNOW, PATIENT_ID, SOURCE_TYPE, vocab};
 use eligo_model::fact::systems::{
     ATC, CVX, ELIGO_BILAG_GRADE, ELIGO_SCORE, ICD10, LOINC, RXNORM, SNOMED,
 };
@@ -161,6 +161,7 @@ pub fn facts(q: &Questionnaire, answers: &Answers, as_of: Date) -> Result<Outcom
             });
         }
     }
+    before_birth(q, answers, f.birth_date, &mut r.problems);
     if r.problems.is_empty() {
         Ok(Outcome {
             facts: f,
@@ -196,6 +197,29 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
         Kind::Age => {
             let birth = r.date(q, "birth_date");
             let age = r.number(q, "age", Decimal::ZERO, Decimal::from(130));
+            if let Some(a) = age
+                && a.fract() != Decimal::ZERO
+            {
+                r.problems.push(Problem::new(
+                    &format!("{id}.age"),
+                    "give the age in whole years (for example 30, not 30.5)",
+                ));
+            }
+            if let (Some(b), Some(a)) = (birth, age) {
+                let years = b
+                    .until((jiff::Unit::Year, r.as_of))
+                    .ok()
+                    .map(|s| s.get_years());
+                if years.is_some_and(|y| Decimal::from(y) != a.trunc()) {
+                    r.problems.push(Problem::new(
+                        &format!("{id}.age"),
+                        format!(
+                            "the age does not match the date of birth ({} years today): give one of them, or correct it",
+                            years.unwrap_or(0)
+                        ),
+                    ));
+                }
+            }
             match (birth, age) {
                 (Some(b), _) => f.birth_date = Some(b),
                 (None, Some(a)) => {
@@ -231,6 +255,14 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
             let grade = r.number(q, "grade", Decimal::ONE, Decimal::from(5));
             if a == "no" {
                 return true;
+            }
+            if let (Some(s), Some(e)) = (onset, end)
+                && e < s
+            {
+                r.problems.push(Problem::new(
+                    &format!("{id}.end"),
+                    "it ends before it starts: check both dates",
+                ));
             }
             let (codes, label) = condition_codes(concept);
             let current = a == "current";
@@ -292,8 +324,10 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
             if let (Some(s), Some(e)) = (start, end)
                 && e < s
             {
-                r.problems
-                    .push(Problem::new(&format!("{id}.end"), "ends before it starts"));
+                r.problems.push(Problem::new(
+                    &format!("{id}.end"),
+                    "it stops before it starts: check both dates",
+                ));
             }
             let (codes, label) = medication_codes(which.as_deref().unwrap_or(agent));
             let now = a == "now";
@@ -308,6 +342,42 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
                 start,
                 end: if now { None } else { end },
             });
+            // Earlier courses: each its own fact, so a past high-dose
+            // course counts on its own dates.
+            for n in 2..=COURSES {
+                let which = r.pick(q, &format!("which{n}"), &allowed);
+                let dose = r.number(
+                    q,
+                    &format!("dose{n}"),
+                    Decimal::ZERO,
+                    Decimal::from(100_000),
+                );
+                let start = r.date(q, &format!("start{n}"));
+                let end = r.date(q, &format!("end{n}"));
+                if which.is_none() && dose.is_none() && start.is_none() && end.is_none() {
+                    continue;
+                }
+                if let (Some(s), Some(e)) = (start, end)
+                    && e < s
+                {
+                    r.problems.push(Problem::new(
+                        &format!("{id}.end{n}"),
+                        "the course ends before it starts: check both dates",
+                    ));
+                }
+                let (codes, label) = medication_codes(which.as_deref().unwrap_or(agent));
+                f.medications.push(MedicationFact {
+                    source: source(&format!("{id}.course{n}")),
+                    codes,
+                    text: Some(label),
+                    status: Some("completed".into()),
+                    dose: dose.map(|d| Quantity::new(d, "mg/d")),
+                    per_day: None,
+                    route: None,
+                    start,
+                    end,
+                });
+            }
             true
         }
         Kind::Lab {
@@ -321,9 +391,26 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
             let big = Decimal::from(1_000_000);
             let value = r.number(q, "value", Decimal::ZERO, big);
             let allowed: Vec<&str> = units.iter().map(String::as_str).collect();
-            let unit = r
-                .pick(q, "unit", &allowed)
-                .or_else(|| units.first().cloned());
+            // No unit chosen: the only one offered, else the one unit in
+            // which the value is plausible; otherwise ask.
+            let chosen = r.pick(q, "unit", &allowed);
+            let unit = match (chosen, value) {
+                (Some(u), _) => Some(u),
+                (None, _) if units.len() == 1 => units.first().cloned(),
+                (None, Some(v)) if !unknown => {
+                    let fits = crate::plausible::plausible_units(analyte, v, units);
+                    if fits.len() == 1 {
+                        fits.into_iter().next()
+                    } else {
+                        r.problems.push(Problem::new(
+                            &format!("{id}.unit"),
+                            "choose the unit shown on your lab report",
+                        ));
+                        None
+                    }
+                }
+                (None, _) => None,
+            };
             let date = r.date(q, "date");
             let uln = if *ask_uln {
                 r.number(q, "uln", Decimal::ZERO, big)
@@ -338,6 +425,10 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
             let (Some(value), Some(unit), false) = (value, unit, unknown) else {
                 return false;
             };
+            if let Some(why) = crate::plausible::implausible(analyte, value, &unit) {
+                r.problems.push(Problem::new(&format!("{id}.value"), why));
+                return true;
+            }
             let (codes, label) = analyte_codes(analyte);
             let mut o = observation(
                 id,
@@ -595,6 +686,44 @@ fn apply(r: &mut Reader<'_>, q: &Question, f: &mut PatientFacts) -> bool {
             o.interpretation = vec![interp.to_string()];
             f.observations.push(o);
             true
+        }
+    }
+}
+
+/// Dates that fall before the date of birth: onset of a condition before
+/// birth, a test or a medicine before it. Congenital conditions start at
+/// birth, not before.
+fn before_birth(
+    q: &Questionnaire,
+    answers: &Answers,
+    birth: Option<Date>,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(birth) = birth else {
+        return;
+    };
+    for question in &q.questions {
+        if matches!(question.kind, Kind::Age) {
+            continue;
+        }
+        for field in question.fields() {
+            if !matches!(field.input, crate::question::Input::Date) {
+                continue;
+            }
+            let Some(v) = answers.0.get(&field.name) else {
+                continue;
+            };
+            if problems.iter().any(|p| p.field == field.name) {
+                continue;
+            }
+            if let Some(d) = crate::answers::parse_date(v)
+                && d < birth
+            {
+                problems.push(Problem::new(
+                    &field.name,
+                    format!("this date is before the date of birth ({birth})"),
+                ));
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The form controls of each kind of question.
 
-use crate::DONT_KNOW;
 use crate::choices::{BILAG_DOMAINS, unit_label};
 use crate::question::{Choice, Field, Input, Kind, Question, choice};
+use crate::{COURSES, DONT_KNOW};
 use eligo_model::rule::Instrument;
 
 fn radio(q: &Question, choices: Vec<Choice>) -> Field {
@@ -73,7 +73,7 @@ impl Question {
             } => {
                 let mut f = vec![radio(
                     q,
-                    with_dont_know(if concept == "pregnancy" {
+                    with_dont_know(if concept == "pregnancy" || q.own_condition {
                         vec![choice("current", "Yes"), choice("no", "No")]
                     } else {
                         vec![
@@ -156,6 +156,45 @@ impl Question {
                         number("0", "100000", "any"),
                         &["now", "past"],
                     ));
+                }
+                if *ask_dose {
+                    // Earlier courses, each with its own dose and dates: a
+                    // past high-dose course is what such criteria ask about.
+                    for n in 2..=COURSES {
+                        let when: &[&str] = &["now", "past"];
+                        if !choices.is_empty() {
+                            let mut c = choices.clone();
+                            c.push(choice(DONT_KNOW, "Another one, or I don't know which"));
+                            f.push(sub(
+                                q,
+                                &format!("which{n}"),
+                                &format!("Another course (course {n}): which one?"),
+                                Input::Select { choices: c },
+                                when,
+                            ));
+                        }
+                        f.push(sub(
+                            q,
+                            &format!("dose{n}"),
+                            &format!("Course {n}: dose per day, in mg"),
+                            number("0", "100000", "any"),
+                            when,
+                        ));
+                        f.push(sub(
+                            q,
+                            &format!("start{n}"),
+                            &format!("Course {n}: from"),
+                            Input::Date,
+                            when,
+                        ));
+                        f.push(sub(
+                            q,
+                            &format!("end{n}"),
+                            &format!("Course {n}: to"),
+                            Input::Date,
+                            when,
+                        ));
+                    }
                 }
                 if !routes.is_empty() {
                     let mut c: Vec<Choice> = routes

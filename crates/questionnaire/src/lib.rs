@@ -24,7 +24,8 @@
 //! Files by job: `question` (the types), `build` (criteria → questions),
 //! `choices` (units and choices taken from the vocabulary), `fields` (a
 //! question's form controls), `answers` (reading and checking answers),
-//! `facts` (answers → facts), `describe` (answers in words).
+//! `facts` (answers → facts, with the consistency checks), `plausible`
+//! (lab values no person has in the unit given), `describe` (answers in words).
 
 mod answers;
 mod build;
@@ -32,6 +33,7 @@ mod choices;
 mod describe;
 mod facts;
 mod fields;
+mod plausible;
 mod question;
 
 pub use answers::{Answer, Answers, Outcome, Problem};
@@ -39,7 +41,8 @@ pub use build::{questionnaire, score_code};
 pub use choices::{BILAG_DOMAINS, unit_choices, unit_label};
 pub use describe::describe;
 pub use facts::facts;
-pub use question::{Choice, Field, Input, Kind, Question, Questionnaire};
+pub use plausible::implausible;
+pub use question::{Choice, Field, Input, Kind, Question, Questionnaire, Topic};
 
 /// The answer value every choice question offers.
 pub const DONT_KNOW: &str = "dont_know";
@@ -47,6 +50,8 @@ pub const DONT_KNOW: &str = "dont_know";
 pub const SOURCE_TYPE: &str = "QuestionnaireResponse";
 /// `PatientFacts::id` of a pre-screen.
 pub const PATIENT_ID: &str = "prescreen";
+/// Treatment courses a dose question offers (the first and earlier ones).
+pub const COURSES: usize = 3;
 /// Longest answer value kept (characters).
 const MAX_VALUE: usize = 200;
 

@@ -8,6 +8,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Questionnaire {
     pub trial_id: String,
+    /// Asked of a parent: the trial takes only children.
+    pub for_child: bool,
     pub questions: Vec<Question>,
 }
 
@@ -20,7 +22,45 @@ pub struct Question {
     pub hint: Option<String>,
     /// 1-based numbers of the criteria that use it.
     pub criteria: Vec<usize>,
+    /// The group it is shown in.
+    pub topic: Topic,
+    /// Whether it asks for the trial's own condition (asked first).
+    pub own_condition: bool,
     pub kind: Kind,
+}
+
+/// The groups questions are shown in, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// The condition the trial is for.
+    Condition,
+    AboutYou,
+    /// Other diagnoses.
+    Conditions,
+    /// How active the disease is (scores, BILAG grades).
+    Disease,
+    Tests,
+    Treatments,
+    Pregnancy,
+    Other,
+}
+
+impl Topic {
+    /// The group's heading.
+    pub fn title(self, child: bool) -> &'static str {
+        match (self, child) {
+            (Topic::Condition, _) => "The condition this study is for",
+            (Topic::AboutYou, false) => "About you",
+            (Topic::AboutYou, true) => "About your child",
+            (Topic::Conditions, _) => "Other health conditions",
+            (Topic::Disease, _) => "How active the disease is",
+            (Topic::Tests, _) => "Test results",
+            (Topic::Treatments, _) => "Medicines and treatments",
+            (Topic::Pregnancy, _) => "Pregnancy",
+            (Topic::Other, _) => "Other questions",
+        }
+    }
 }
 
 /// What a question asks about.

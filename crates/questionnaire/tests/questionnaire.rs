@@ -6,6 +6,7 @@ use eligo_model::fact::{ClinicalStatus, Gender, ObservationValue};
 use eligo_model::rule::CompiledCriteria;
 use eligo_model::{Date, Quantity};
 use eligo_questionnaire::*;
+use eligo_questionnaire::{Choice, Problem};
 use rust_decimal::Decimal;
 
 fn vocab() -> &'static eligo_vocab::Vocabulary {
@@ -418,4 +419,304 @@ fn the_main_answer_reads_in_three_states() {
     assert_eq!(out.facts.denied.len(), 1);
     assert_eq!(out.facts.denied[0].key, "sle");
     assert_eq!(out.facts.world, eligo_model::fact::World::Open);
+}
+
+#[test]
+fn every_trial_that_needs_a_condition_asks_it_first() {
+    // MATCHING.md rule 12, over the sample registry.
+    let mut checked = 0;
+    for r in eligo_ctgov::sample_registry() {
+        let t = &r.trial;
+        if t.partial
+            || t.eligibility.healthy_volunteers == Some(true)
+            || t.conditions.iter().all(|c| c.trim().is_empty())
+        {
+            continue;
+        }
+        let q = questionnaire(&eligo_criteria::compile_trial(t));
+        let first = &q.questions[0];
+        assert!(first.own_condition, "{}: first asks {:?}", t.id, first.text);
+        let Kind::Condition { label, .. } = &first.kind else {
+            panic!("{}: {first:?}", t.id)
+        };
+        assert!(
+            t.conditions.iter().any(|c| c.trim() == label),
+            "{}: asks {label:?}, the record lists {:?}",
+            t.id,
+            t.conditions
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} trials checked");
+}
+
+#[test]
+fn a_childrens_trial_asks_the_parent_and_names_the_syndrome() {
+    let (t, c) = sample("NCT07281079");
+    let q = questionnaire(&c);
+    assert!(q.for_child);
+    let texts: Vec<&str> = q.questions.iter().map(|x| x.text.as_str()).collect();
+    assert!(
+        texts[0].starts_with("Has your child been diagnosed with")
+            && texts[0].contains(t.conditions[0].trim()),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|x| x.contains("your child's date of birth")),
+        "{texts:?}"
+    );
+    for x in &texts {
+        assert!(!x.contains(" you "), "{x}");
+    }
+}
+
+/// Is any of `names` in `text`, as a phrase or word by word (criteria
+/// coordinate: "drug or alcohol abuse" names drug abuse)?
+fn names_any(text: &str, names: &[String]) -> bool {
+    names.iter().any(|n| {
+        n.len() >= 2
+            && (eligo_vocab::contains_phrase(text, n)
+                || n.split_whitespace()
+                    .all(|w| eligo_vocab::contains_phrase(text, w)))
+    })
+}
+
+/// Concepts the criteria compiler reads from a paraphrase, with the words
+/// that name them in criteria: "infection that requires systemic
+/// treatment" is about anti-infective medicines.
+const PARAPHRASES: &[(&str, &str)] = &[("anti_infective", "infection")];
+
+#[test]
+fn no_question_asks_about_a_concept_absent_from_the_trials_criteria() {
+    let v = vocab();
+    let mut bad = Vec::new();
+    for r in eligo_ctgov::sample_registry() {
+        let t = &r.trial;
+        let c = eligo_criteria::compile_trial(t);
+        let all: String = c
+            .criteria
+            .iter()
+            .map(|x| x.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for q in questionnaire(&c).questions {
+            assert!(!q.criteria.is_empty(), "{} {}", t.id, q.id);
+            let cited: String = q
+                .criteria
+                .iter()
+                .map(|n| c.criteria[n - 1].text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let (names, choices): (Vec<String>, Vec<Choice>) = match &q.kind {
+                Kind::Condition { concept, label, .. } => {
+                    let mut n = vec![label.clone()];
+                    if let Some(x) = v.condition(concept) {
+                        n.extend(x.synonyms.iter().cloned());
+                        n.push(x.label.clone());
+                    }
+                    (n, vec![])
+                }
+                Kind::Medication { agent, choices, .. } => {
+                    let mut n = vec![agent.replace('_', " ")];
+                    n.extend(
+                        PARAPHRASES
+                            .iter()
+                            .filter(|(k, _)| k == agent)
+                            .map(|(_, w)| w.to_string()),
+                    );
+                    if let Some(m) = v.medication(agent) {
+                        n.extend(m.synonyms.iter().cloned());
+                        n.push(m.label.clone());
+                    }
+                    (n, choices.clone())
+                }
+                Kind::Procedure { concept, label } => {
+                    let mut n = vec![label.clone()];
+                    if let Some(x) = v.procedure(concept) {
+                        n.extend(x.synonyms.iter().cloned());
+                    }
+                    (n, vec![])
+                }
+                _ => continue,
+            };
+            if !(names_any(&cited, &names) || names_any(&all, &names)) {
+                bad.push(format!("{} asks {:?}", t.id, q.text));
+            }
+            // Choices of agents come from the trial's text, except the
+            // glucocorticoids a prednisone-equivalent dose needs.
+            let pred =
+                matches!(&q.kind, Kind::Medication { agent, .. } if agent == "glucocorticoid");
+            if !pred {
+                for ch in choices {
+                    let m = v.medication(&ch.value).unwrap();
+                    let n: Vec<String> = m.synonyms.iter().chain([&m.label]).cloned().collect();
+                    if !names_any(&all, &n) {
+                        bad.push(format!("{} offers {:?}", t.id, ch.label));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The sample trial with a haemoglobin, white-cell and creatinine question.
+fn with_labs() -> Questionnaire {
+    for r in eligo_ctgov::sample_registry() {
+        let c = eligo_criteria::compile_trial(&r.trial);
+        let q = questionnaire(&c);
+        let has = |id: &str| q.questions.iter().any(|x| x.id == id);
+        if has("lab-hemoglobin") && has("lab-wbc") {
+            return q;
+        }
+    }
+    panic!("no sample trial asks haemoglobin and white cells")
+}
+
+fn problem_of<'a>(p: &'a [Problem], field: &str) -> Option<&'a Problem> {
+    p.iter().find(|x| x.field == field)
+}
+
+#[test]
+fn implausible_lab_values_are_questioned_with_the_likely_unit() {
+    let q = with_labs();
+    // 13 g/L haemoglobin: 13 g/dL is what the patient meant.
+    let p = facts(
+        &q,
+        &answers(&[
+            ("lab-hemoglobin.value", "13"),
+            ("lab-hemoglobin.unit", "g/L"),
+        ]),
+        as_of(),
+    )
+    .unwrap_err();
+    let m = &problem_of(&p, "lab-hemoglobin.value").unwrap().message;
+    assert!(m.contains("13 g/L") && m.contains("g/dL"), "{m}");
+    // 6000 ×10⁹/L white cells: 6000 cells/µL.
+    let p = facts(
+        &q,
+        &answers(&[("lab-wbc.value", "6000"), ("lab-wbc.unit", "10*9/L")]),
+        as_of(),
+    )
+    .unwrap_err();
+    let m = &problem_of(&p, "lab-wbc.value").unwrap().message;
+    assert!(m.contains("×10⁹/L") && m.contains("cells/µL"), "{m}");
+    // No unit chosen: the one unit in which the value is plausible.
+    let f = facts(&q, &answers(&[("lab-hemoglobin.value", "13")]), as_of())
+        .unwrap()
+        .facts;
+    assert_eq!(
+        f.observations[0].value,
+        Some(ObservationValue::Quantity {
+            quantity: Quantity::new(Decimal::from(13), "g/dL")
+        })
+    );
+    let f = facts(&q, &answers(&[("lab-hemoglobin.value", "130")]), as_of())
+        .unwrap()
+        .facts;
+    assert_eq!(
+        f.observations[0].value,
+        Some(ObservationValue::Quantity {
+            quantity: Quantity::new(Decimal::from(130), "g/L")
+        })
+    );
+    // Plausible values in the unit chosen pass.
+    assert!(
+        facts(
+            &q,
+            &answers(&[
+                ("lab-hemoglobin.value", "12.5"),
+                ("lab-hemoglobin.unit", "g/dL")
+            ]),
+            as_of()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn inconsistent_answers_are_refused_by_field() {
+    let (_, c) = sample("NCT06946485");
+    let q = questionnaire(&c);
+    let p = facts(
+        &q,
+        &answers(&[
+            ("age.birth_date", "1996-04-02"),
+            ("age.age", "50"),
+            ("dx-sle.answer", "current"),
+            ("dx-sle.onset", "1990-01-01"),
+            ("lab-alt.value", "20"),
+            ("lab-alt.date", "1900-06-01"),
+        ]),
+        as_of(),
+    )
+    .unwrap_err();
+    let age = problem_of(&p, "age.age").expect("birth date vs age");
+    assert!(age.message.contains("29 years"), "{}", age.message);
+    assert!(
+        problem_of(&p, "dx-sle.onset")
+            .unwrap()
+            .message
+            .contains("before the date of birth")
+    );
+    assert!(problem_of(&p, "lab-alt.date").is_some(), "a lab dated 1900");
+    let p = facts(&q, &answers(&[("age.age", "30.5")]), as_of()).unwrap_err();
+    assert!(
+        problem_of(&p, "age.age")
+            .unwrap()
+            .message
+            .contains("whole years")
+    );
+    // A condition that ends before it starts.
+    let p = facts(
+        &q,
+        &answers(&[
+            ("dx-npsle.answer", "past"),
+            ("dx-npsle.onset", "2020-01-01"),
+            ("dx-npsle.end", "2019-01-01"),
+        ]),
+        as_of(),
+    )
+    .unwrap_err();
+    assert!(problem_of(&p, "dx-npsle.end").is_some(), "{p:?}");
+}
+
+#[test]
+fn a_past_high_dose_course_can_be_stated() {
+    let (_, c) = sample("NCT06946485");
+    let q = questionnaire(&c);
+    let out = facts(
+        &q,
+        &answers(&[
+            ("med-glucocorticoid.answer", "now"),
+            ("med-glucocorticoid.which", "prednisone"),
+            ("med-glucocorticoid.dose", "5"),
+            ("med-glucocorticoid.start", "2025-06-01"),
+            ("med-glucocorticoid.which2", "prednisone"),
+            ("med-glucocorticoid.dose2", "60"),
+            ("med-glucocorticoid.start2", "2024-01-01"),
+            ("med-glucocorticoid.end2", "2024-03-01"),
+        ]),
+        as_of(),
+    )
+    .unwrap();
+    let doses: Vec<_> = out
+        .facts
+        .medications
+        .iter()
+        .map(|m| m.dose.clone())
+        .collect();
+    assert_eq!(
+        doses,
+        vec![
+            Some(Quantity::new(Decimal::from(5), "mg/d")),
+            Some(Quantity::new(Decimal::from(60), "mg/d"))
+        ]
+    );
+    assert_eq!(
+        out.facts.medications[1].end,
+        Some("2024-03-01".parse().unwrap())
+    );
 }

@@ -27,6 +27,7 @@ mod prescreen_pages;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;
+mod status_check;
 pub mod summary;
 mod trial_view;
 mod views;

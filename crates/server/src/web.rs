@@ -698,6 +698,10 @@ struct TrialTpl {
     enrolment: usize,
     related: Vec<RelatedView>,
     applied: u64,
+    /// Whether the trial can enrol: the pre-screen is offered only then.
+    can_prescreen: bool,
+    status: crate::status_check::StatusCheck,
+    registry_link: Option<String>,
 }
 
 async fn trial(
@@ -737,10 +741,24 @@ async fn trial(
         })
         .collect();
     let applied = state.store().application_count(&t.id).await?;
+    // A status the record's own dates contradict is not told as current.
+    let status = crate::status_check::check(t, crate::matching::today());
+    let mut summary_text = s.text;
+    if let Some(st) = t.status
+        && !status.warnings.is_empty()
+    {
+        summary_text = summary_text.replace(
+            summary::status_sentence(st),
+            &format!(
+                "Its record says: \u{201c}{}\u{201d}, but that may be out of date (see the warning above).",
+                st.label()
+            ),
+        );
+    }
     page(&TrialTpl {
         nav,
         t: trial_view(t),
-        summary: s.text,
+        summary: summary_text,
         grade: format!("{:.1}", s.grade),
         criteria,
         trailing_headings,
@@ -748,6 +766,9 @@ async fn trial(
         enrolment,
         related,
         applied,
+        can_prescreen: !t.partial && crate::trial_view::may_apply(t),
+        status,
+        registry_link: prescreen_pages::registry_link(&t.id),
     })
 }
 

@@ -21,6 +21,8 @@ mod browser;
 mod browser_conduct;
 #[path = "server/browser_find.rs"]
 mod browser_find;
+#[path = "server/browser_prescreen.rs"]
+mod browser_prescreen;
 #[path = "server/catalog.rs"]
 mod catalog;
 #[path = "server/conduct.rs"]
@@ -33,6 +35,8 @@ mod find;
 mod pages;
 #[path = "server/prescreen.rs"]
 mod prescreen;
+#[path = "server/prescreen_words.rs"]
+mod prescreen_words;
 #[path = "server/schemathesis.rs"]
 mod schemathesis;
 #[path = "server/seeds.rs"]
