@@ -255,6 +255,8 @@ fn condition_question(concept: &str) -> Question {
         text: label.clone(),
         hint: None,
         criteria: vec![],
+        topic: eligo_questionnaire::Topic::Condition,
+        own_condition: true,
         kind: Kind::Condition {
             concept: concept.to_string(),
             label,
@@ -508,6 +510,7 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
     // it now": chooses the candidate trials like a record's diagnosis.
     let named = Questionnaire {
         trial_id: "find".into(),
+        for_child: false,
         questions: concepts.iter().map(|c| condition_question(c)).collect(),
     };
     let seeds: Vec<(String, String)> = concepts

@@ -24,7 +24,10 @@ pub const MAX_BEFORE_RESULTS: usize = 15;
 pub fn bank<'a>(questionnaires: impl IntoIterator<Item = &'a Questionnaire>) -> Questionnaire {
     let mut questions: Vec<Question> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
+    let mut for_child = None;
     for q in questionnaires {
+        // Asked of a parent only when every candidate takes only children.
+        for_child = Some(for_child.unwrap_or(true) && q.for_child);
         for question in &q.questions {
             if !at.contains_key(&question.id) {
                 at.insert(question.id.clone(), questions.len());
@@ -34,17 +37,22 @@ pub fn bank<'a>(questionnaires: impl IntoIterator<Item = &'a Questionnaire>) -> 
     }
     Questionnaire {
         trial_id: "find".into(),
+        for_child: for_child.unwrap_or(false),
         questions,
     }
 }
 
-/// Age, sex and diagnoses come before the rest.
-fn tier(k: &Kind) -> u8 {
-    match k {
-        Kind::Age => 0,
-        Kind::Sex => 1,
-        Kind::Condition { .. } => 2,
-        _ => 3,
+/// The condition a trial is for, then age, sex and other diagnoses come
+/// before the rest.
+fn tier(q: &Question) -> u8 {
+    if q.own_condition {
+        return 0;
+    }
+    match q.kind {
+        Kind::Age => 1,
+        Kind::Sex => 2,
+        Kind::Condition { .. } => 3,
+        _ => 4,
     }
 }
 
@@ -85,7 +93,7 @@ pub fn next_page(
         .collect();
     open.sort_by_key(|(i, q)| {
         (
-            tier(&q.kind),
+            tier(q),
             std::cmp::Reverse(need.get(&q.id).copied().unwrap_or(0)),
             *i,
         )
@@ -106,6 +114,8 @@ mod tests {
             text: id.into(),
             hint: None,
             criteria: vec![1],
+            topic: eligo_questionnaire::Topic::Other,
+            own_condition: false,
             kind,
         }
     }
@@ -126,6 +136,7 @@ mod tests {
     fn qn(qs: Vec<Question>) -> Questionnaire {
         Questionnaire {
             trial_id: "t".into(),
+            for_child: false,
             questions: qs,
         }
     }
