@@ -24,6 +24,7 @@ pub mod matching;
 pub mod memory;
 mod params;
 mod prescreen_pages;
+mod prescreen_result;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;

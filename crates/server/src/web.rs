@@ -768,7 +768,7 @@ async fn trial(
         applied,
         can_prescreen: !t.partial && crate::trial_view::may_apply(t),
         status,
-        registry_link: prescreen_pages::registry_link(&t.id),
+        registry_link: crate::prescreen_result::registry_link(&t.id),
     })
 }
 
