@@ -428,6 +428,47 @@ async fn example_patients_answer_find_page_by_page_and_the_groups_equal_matching
             assert_eq!(got, expect, "{}: {gid}", p.name);
         }
         println!("{}: {} questions, then results", p.name, asked.len());
+        // "Check this trial and apply, with my answers": the trial's own
+        // pre-screen result, from the answers given here.
+        let at = r
+            .body
+            .find("<form action=\"/trials/")
+            .expect("an apply form");
+        let form = &r.body[at..];
+        let form = &form[..form.find("</form>").unwrap()];
+        let action = form["<form action=\"".len()..]
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let marker = "<input type=\"hidden\" name=\"";
+        let mut rest = form;
+        while let Some(i) = rest.find(marker) {
+            rest = &rest[i + marker.len()..];
+            let name = rest[..rest.find('"').unwrap()].to_string();
+            let v = rest.find("value=\"").unwrap() + 7;
+            pairs.push((
+                name,
+                unescape_html(&rest[v..v + rest[v..].find('"').unwrap()]),
+            ));
+        }
+        assert!(pairs.iter().any(|(k, _)| k == "csrf"));
+        assert!(
+            pairs.iter().any(|(k, _)| k.contains('.')),
+            "answers carried"
+        );
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let pre = app.post_form(&action, &pairs, &mut jar).await;
+        assert_eq!(pre.status, 200, "{}: {action}: {}", p.name, pre.body);
+        assert!(
+            pre.body.contains("id=\"verdict\""),
+            "{}: the pre-screen result",
+            p.name
+        );
     }
 }
 
