@@ -154,6 +154,8 @@ const PLAIN_KEYS: &[&str] = &[
     "immunizations",
     "allergies",
     "ignored",
+    "world",
+    "denied",
 ];
 
 /// serde would silently skip unknown keys, so a FHIR resource that lost its

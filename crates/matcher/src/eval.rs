@@ -4,7 +4,7 @@
 
 use crate::ctx::Ctx;
 use crate::outcome::{Truth, result, status_word, truth_word, unknown};
-use crate::{history, labs, pregnancy, scores};
+use crate::{history, labs, open_world, pregnancy, scores};
 use eligo_model::evidence::{CriterionResult, Evidence, RuleResult, Status};
 use eligo_model::rule::{Criterion, CriterionKind, Rule, RuleKind};
 use eligo_model::trial::Sex;
@@ -220,36 +220,36 @@ fn eval(ctx: &Ctx<'_>, scope: &Scope<'_>, r: &Rule) -> (RuleResult, Truth) {
             } else {
                 &[]
             };
-            leaf(history::diagnosis(ctx, r, own))
+            leaf(open_world::read(ctx, history::diagnosis(ctx, r, own)))
         }
-        RuleKind::TrialCondition { condition, concept } => leaf(history::trial_condition(
+        RuleKind::TrialCondition { condition, concept } => leaf(open_world::read(
             ctx,
-            r,
-            condition,
-            concept.as_deref(),
+            history::trial_condition(ctx, r, condition, concept.as_deref()),
         )),
-        RuleKind::Medication { .. } => leaf(history::medication(ctx, r)),
-        RuleKind::Procedure { concept, window } => {
-            leaf(history::procedure(ctx, r, concept, *window))
-        }
-        RuleKind::Vaccination { vaccine, window } => {
-            leaf(history::vaccination(ctx, r, *vaccine, *window))
-        }
-        RuleKind::Allergy { substance, severe } => {
-            leaf(history::allergy(ctx, r, substance.as_deref(), *severe))
-        }
+        RuleKind::Medication { .. } => leaf(open_world::read(ctx, history::medication(ctx, r))),
+        RuleKind::Procedure { concept, window } => leaf(open_world::read(
+            ctx,
+            history::procedure(ctx, r, concept, *window),
+        )),
+        RuleKind::Vaccination { vaccine, window } => leaf(open_world::read(
+            ctx,
+            history::vaccination(ctx, r, *vaccine, *window),
+        )),
+        RuleKind::Allergy { substance, severe } => leaf(open_world::read(
+            ctx,
+            history::allergy(ctx, r, substance.as_deref(), *severe),
+        )),
         RuleKind::TrialParticipation {
             window,
             interventional,
-        } => leaf(history::trial_participation(
+        } => leaf(open_world::read(
             ctx,
-            r,
-            *window,
-            *interventional,
+            history::trial_participation(ctx, r, *window, *interventional),
         )),
-        RuleKind::Pregnancy { state, window } => {
-            leaf(pregnancy::pregnancy(ctx, r, *state, *window))
-        }
+        RuleKind::Pregnancy { state, window } => leaf(open_world::read(
+            ctx,
+            pregnancy::pregnancy(ctx, r, *state, *window),
+        )),
     }
 }
 

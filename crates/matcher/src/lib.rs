@@ -22,6 +22,7 @@ mod eval;
 pub mod explain;
 mod history;
 mod labs;
+mod open_world;
 mod outcome;
 mod pregnancy;
 mod relate;

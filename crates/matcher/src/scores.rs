@@ -108,6 +108,13 @@ pub fn score(ctx: &Ctx<'_>, r: &Rule) -> RuleResult {
             eligo_model::rule::Comparator::Ge | eligo_model::rule::Comparator::Gt
         )
         && *value > Decimal::ONE
+        && (ctx.facts.world.is_closed()
+            || crate::open_world::denial(
+                ctx,
+                eligo_model::fact::HistoryKind::Condition,
+                "heart_failure",
+            )
+            .is_some())
         && !ctx
             .conditions_of("heart_failure")
             .iter()

@@ -59,6 +59,68 @@ pub struct PatientFacts {
     /// user so that nothing is dropped silently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<IgnoredFact>,
+    /// How a history item that is not there reads: absent in a health
+    /// record (closed world, MATCHING.md rule 3), unknown in a
+    /// questionnaire unless the patient said "No" (open world, rule 10).
+    #[serde(default, skip_serializing_if = "World::is_closed")]
+    pub world: World,
+    /// History items the patient said "No" to (open world): what a
+    /// questionnaire knows to be absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denied: Vec<Denial>,
+}
+
+/// Whether missing history means absent (`Closed`) or unknown (`Open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum World {
+    #[default]
+    Closed,
+    Open,
+}
+
+impl World {
+    pub fn is_closed(&self) -> bool {
+        *self == World::Closed
+    }
+}
+
+/// What kind of history item a [`Denial`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryKind {
+    Condition,
+    Medication,
+    Procedure,
+    Vaccination,
+    Allergy,
+    TrialParticipation,
+}
+
+/// "No" to a history item: the patient does not have (and never had) it.
+/// `key` is the vocabulary key the question asked about (a condition,
+/// medication or procedure key, a vaccine kind such as `live`, an allergy's
+/// substance or `any`); `source` cites the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Denial {
+    pub kind: HistoryKind,
+    pub key: String,
+    pub source: SourceRef,
+}
+
+impl PatientFacts {
+    /// In an open world, the answer that says `key` of `kind` is absent;
+    /// `None` when nobody said so. Always `None` in a closed world, where
+    /// absence needs no answer.
+    pub fn denial(&self, kind: HistoryKind, key: &str) -> Option<&Denial> {
+        self.denied.iter().find(|d| d.kind == kind && d.key == key)
+    }
+
+    /// Whether a history item that is not recorded counts as absent: always
+    /// in a closed world, only when denied in an open one.
+    pub fn absent_means_no(&self, kind: HistoryKind, key: &str) -> bool {
+        self.world.is_closed() || self.denial(kind, key).is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -15,11 +15,13 @@
 //! every commit, whoever made it, shortly after it lands. Query building ([`query`]) and the trial →
 //! document mapping ([`schema`]) are pure; this module does the index I/O.
 
+pub mod arrange;
 mod facet_count;
 pub mod page;
 pub mod pieces;
 pub mod query;
 pub mod schema;
+pub mod spelling;
 
 use eligo_model::Trial;
 use eligo_store::Store;
@@ -117,6 +119,10 @@ pub struct Hit {
     pub score: f32,
     /// A highlighted excerpt, `null` when the trial has no text to show.
     pub snippet: Option<Snippet>,
+    /// Kilometres from the point searched near to the trial's nearest
+    /// located site (any site status), when a point was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +294,16 @@ impl SearchIndex {
 
     /// Run a search: hits for the requested page, the total and facet counts.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        self.search_arranged(req, &arrange::Arrange::default())
+    }
+
+    /// [`SearchIndex::search`] in a chosen order and, optionally, only
+    /// trials with a site near a point ([`arrange`]).
+    pub fn search_arranged(
+        &self,
+        req: &SearchRequest,
+        how: &arrange::Arrange,
+    ) -> Result<SearchResults> {
         let f = &self.fields;
         let mut cond = self.analyzer(f.conditions)?;
         let schema = self.index.schema();
@@ -300,28 +316,27 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
 
         let facets = facet_count::FacetCounter { field: "facets" };
-        // Records known in full first, then by BM25: a trial known only by
-        // id and title never outranks a registered one for the same query.
+        // Records known in full first, then the chosen order, then BM25: a
+        // trial known only by id and title never outranks a registered one.
+        let keyer = arrange::Keyer {
+            arrange: *how,
+            keys_field: f.keys,
+        };
         let top = TopDocs::with_limit(req.limit.max(1))
             .and_offset(req.offset)
-            .tweak_score(|segment: &tantivy::SegmentReader| {
-                // A segment without partial records needs no lookups.
-                let partial = segment
-                    .fast_fields()
-                    .u64("partial")
-                    .ok()
-                    .map(|c| c.first_or_default_col(0))
-                    .filter(|c| c.max_value() > 0);
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let known = partial.as_ref().is_none_or(|c| c.get_val(doc) == 0);
-                    (u8::from(known), score)
-                }
-            });
-        let (docs, total, counts) = searcher.search(&*q, &(top, Count, facets))?;
+            .tweak_score(move |segment: &tantivy::SegmentReader| keyer.for_segment(segment));
+        let (docs, total, counts) = searcher.search(
+            &*q,
+            &arrange::Within {
+                near: how.near,
+                inner: (top, Count, facets),
+            },
+        )?;
 
+        // Never from the eligibility text: an excerpt there may well be
+        // an exclusion ("14. Severe lupus lung damage") read as a feature.
         let snippet_fields = [
             ("summary", f.summary),
-            ("criteria", f.criteria),
             ("description", f.description),
             ("conditions", f.conditions),
             ("title", f.title),
@@ -334,7 +349,7 @@ impl SearchIndex {
         }
 
         let mut hits = Vec::with_capacity(docs.len());
-        for ((_, score), addr) in docs.into_iter().take(req.limit) {
+        for (score, addr) in docs.into_iter().take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let derived: Vec<&str> = doc.get_all(f.derived).filter_map(|v| v.as_str()).collect();
             let mut snippet = None;
@@ -366,7 +381,15 @@ impl SearchIndex {
                     });
                 }
             }
-            hits.push(hit_from_doc(f, &doc, score, snippet));
+            let mut hit = hit_from_doc(f, &doc, score.2, snippet);
+            if let Some(from) = how.origin() {
+                let geo = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .column_opt::<u64>("v2_geo")?;
+                hit.distance_km = geo.and_then(|g| arrange::nearest_km(&g, addr.doc_id, from));
+            }
+            hits.push(hit);
         }
 
         let mut out = BTreeMap::new();
@@ -540,6 +563,7 @@ fn hit_from_doc(f: &Fields, doc: &TantivyDocument, score: f32, snippet: Option<S
             .collect(),
         score,
         snippet,
+        distance_km: None,
     }
 }
 

@@ -205,6 +205,10 @@ pub struct HitDto {
     pub snippet: Option<SnippetDto>,
     /// The trial's page.
     pub url: String,
+    /// Kilometres from `near` to the trial's nearest located site (any
+    /// site status), when `near` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -222,6 +226,13 @@ pub struct SearchResponse {
     pub hits: Vec<HitDto>,
     /// Per dimension (status, phase, study_type, condition, antigen, sex, country).
     pub facets: BTreeMap<String, Vec<FacetDto>>,
+    /// A close spelling of the query's words when some appear in no
+    /// trial ("lupis" → "lupus"); search again with it to use it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// The place `near` was read as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
 }
 
 /// Search parameters taking one value; `status` and `phase` repeat.
@@ -235,6 +246,9 @@ const SEARCH_PARAMS: &[&str] = &[
     "country",
     "limit",
     "offset",
+    "near",
+    "within",
+    "sort",
 ];
 
 /// Full-text search with filters and facet counts.
@@ -253,7 +267,10 @@ const SEARCH_PARAMS: &[&str] = &[
         ("sex" = Option<String>, Query, description = "female or male: trials open to it"),
         ("country" = Option<String>, Query, description = "A country with a site", max_length = 200),
         ("limit" = Option<u32>, Query, description = "Hits per page (default 20)", minimum = 1, maximum = 100),
-        ("offset" = Option<u32>, Query, description = "Hits to skip (default 0)", minimum = 0, maximum = 10000)
+        ("offset" = Option<u32>, Query, description = "Hits to skip (default 0)", minimum = 0, maximum = 10000),
+        ("near" = Option<String>, Query, description = "A place (town or city in any script, \"Paris, Texas\", or \"lat,lon\") to measure distances from", max_length = 200),
+        ("within" = Option<String>, Query, description = "Only trials with a located site this close to `near`, e.g. 200km or 50mi", max_length = 40),
+        ("sort" = Option<String>, Query, description = "relevance (default), recruiting (recruiting first), nearest (needs `near`) or updated (last updated first)")
     ),
     responses(
         (status = 200, description = "Hits, total and facets", body = SearchResponse),
@@ -273,15 +290,22 @@ pub async fn search(
     let filters = p.filters()?;
     let limit = p.usize_in("limit", 20, 1, 100)?;
     let offset = p.usize_in("offset", 0, 0, 10_000)?;
+    let (how, near) = crate::find::page::api_arrangement(&p)?;
     state.catalog().await?;
-    let res = state.index().search(&SearchRequest {
-        query: q,
-        filters,
-        limit,
-        offset,
-        facet_limit: 20,
-    })?;
+    let did_you_mean = state.index().suggest(&q)?;
+    let res = state.index().search_arranged(
+        &SearchRequest {
+            query: q,
+            filters,
+            limit,
+            offset,
+            facet_limit: 20,
+        },
+        &how,
+    )?;
     Ok(Json(SearchResponse {
+        did_you_mean,
+        near,
         total: res.total as u64,
         limit: limit as u64,
         offset: offset as u64,
@@ -296,6 +320,7 @@ pub async fn search(
                 partial: h.partial,
                 phases: h.phases,
                 score: if h.score.is_finite() { h.score } else { 0.0 },
+                distance_km: h.distance_km,
                 snippet: h.snippet.map(|s| SnippetDto {
                     field: s.field,
                     text: s.text,
@@ -435,6 +460,9 @@ pub async fn criteria(
 #[derive(Serialize, ToSchema)]
 pub struct MatchResponse {
     pub as_of: String,
+    /// The place `near` was read as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
     pub patient_id: String,
     /// Parts of the record that were read but not used, with reasons.
     #[schema(value_type = Vec<Object>)]
@@ -443,7 +471,17 @@ pub struct MatchResponse {
     /// serialised as they are, without a `serde_json::Value` in between
     /// (50 matches with their evidence are megabytes).
     #[schema(value_type = Vec<Object>)]
-    pub matches: Vec<eligo_model::TrialMatch>,
+    pub matches: Vec<MatchOut>,
+}
+
+/// A match as the API answers it: the `TrialMatch`, and with `near` its
+/// nearest site.
+#[derive(Serialize)]
+pub struct MatchOut {
+    #[serde(flatten)]
+    pub m: eligo_model::TrialMatch,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_site: Option<crate::find::sites::Nearest>,
 }
 
 /// Match a patient against the registry, as `eligo match` does; by default
@@ -456,7 +494,9 @@ pub struct MatchResponse {
         ("as_of" = Option<String>, Query, description = "Screening date YYYY-MM-DD (default today)", format = Date),
         ("trial" = Option<Vec<String>>, Query, description = "Only these trial ids (repeat)", explode = true),
         ("all" = Option<bool>, Query, description = "Every trial, whatever its status or conditions, and partial records (default: the trials about the patient's conditions that accept patients: recruiting, not yet recruiting, enrolling by invitation, available)"),
-        ("limit" = Option<u32>, Query, description = "At most this many matches (default 50)", minimum = 1, maximum = 500)
+        ("limit" = Option<u32>, Query, description = "At most this many matches (default 50)", minimum = 1, maximum = 500),
+        ("near" = Option<String>, Query, description = "Where the patient is (town or city in any script, or \"lat,lon\"): each match gains `nearest_site` (the nearest recruiting site by its own status, and the nearest of any status) and matches are ordered eligible first, then by that distance", max_length = 200),
+        ("within" = Option<String>, Query, description = "With `near`: only trials with a site this close (200km, 50mi); a trial whose only sites this close are not recruiting is kept and says so", max_length = 40)
     ),
     request_body(content = Object, description = "A FHIR R4 Bundle (or Patient, or eligo's plain patient JSON)", content_type = "application/json"),
     responses(
@@ -472,7 +512,8 @@ pub async fn match_patient(
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Json<MatchResponse>, AppError> {
     let p = Params::from_uri(&uri)?;
-    p.only(&["as_of", "all", "limit"], &["trial"])?;
+    p.only(&["as_of", "all", "limit", "near", "within"], &["trial"])?;
+    let (how, near_label) = crate::find::page::api_arrangement(&p)?;
     let as_of = p.date("as_of")?.unwrap_or_else(matching::today);
     let all = p.bool("all")?;
     let limit = p.usize_in("limit", 50, 1, 500)?;
@@ -512,11 +553,57 @@ pub async fn match_patient(
         crate::catalog::Choice::Open
     };
     let matches = state
-        .match_patient(facts.clone(), as_of, choice, limit)
+        .match_patient(
+            facts.clone(),
+            as_of,
+            choice,
+            if how.origin().is_some() {
+                10_000
+            } else {
+                limit
+            },
+        )
         .await?;
-    let mut out = matches;
-    out.truncate(limit);
+    let mut out = Vec::new();
+    match how.origin() {
+        None => {
+            out.extend(matches.into_iter().take(limit).map(|m| MatchOut {
+                m,
+                nearest_site: None,
+            }));
+        }
+        Some(from) => {
+            let mut rows = Vec::new();
+            for m in matches {
+                let t = state.trial_record(&m.trial_id).await?;
+                let n = crate::find::sites::nearest(&t, from);
+                if let Some(c) = how.near {
+                    let inside = |s: &Option<crate::find::sites::SiteDistance>| {
+                        s.as_ref().is_some_and(|s| c.radius.covers_km(s.km))
+                    };
+                    if !inside(&n.recruiting) && !inside(&n.any) {
+                        continue;
+                    }
+                }
+                rows.push((m, n));
+            }
+            rows.sort_by(|(a, na), (b, nb)| {
+                let km = |n: &crate::find::sites::Nearest| {
+                    n.recruiting.as_ref().map_or(f64::INFINITY, |s| s.km)
+                };
+                eligo_matcher::rank_key(a)
+                    .0
+                    .cmp(&eligo_matcher::rank_key(b).0)
+                    .then(km(na).total_cmp(&km(nb)))
+            });
+            out.extend(rows.into_iter().take(limit).map(|(m, n)| MatchOut {
+                m,
+                nearest_site: Some(n),
+            }));
+        }
+    }
     Ok(Json(MatchResponse {
+        near: near_label,
         as_of: as_of.to_string(),
         patient_id: facts.id.clone(),
         ignored: facts

@@ -6,9 +6,9 @@
 //!
 //! The server is wiring: the registry comes from the store and the search
 //! index, eligibility from the criteria compiler, verdicts from the matcher
-//! (behind [`matching`]), patients from the FHIR reader. What is its own:
-//! the pre-screen questionnaire ([`prescreen`]), the plain-language summary
-//! ([`summary`]), accounts, sessions, CSRF and rate limits ([`auth`],
+//! (behind [`matching`]), patients from the FHIR reader, pre-screen
+//! questions and their facts from `eligo-questionnaire`. What is its own:
+//! the pages around them, the plain-language summary ([`summary`]), accounts, sessions, CSRF and rate limits ([`auth`],
 //! [`ratelimit`]). See `docs/server.md`.
 
 pub mod api;
@@ -17,15 +17,18 @@ pub mod auth;
 pub mod catalog;
 pub mod conduct;
 mod error;
+pub mod find;
 mod limits;
 pub mod listen;
 pub mod matching;
 pub mod memory;
 mod params;
-pub mod prescreen;
+mod prescreen_pages;
+mod prescreen_result;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;
+mod status_check;
 pub mod summary;
 mod trial_view;
 mod views;
@@ -157,6 +160,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(conduct::routes())
         .merge(web::routes())
+        .merge(find::handler::routes())
         .merge(api::routes())
         .merge(apiv2::routes())
         .with_state(state)

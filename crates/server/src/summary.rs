@@ -294,7 +294,7 @@ fn compose(t: &Trial, p: Plainness) -> String {
     s.join(" ")
 }
 
-fn status_sentence(st: OverallStatus) -> &'static str {
+pub(crate) fn status_sentence(st: OverallStatus) -> &'static str {
     match st {
         OverallStatus::Recruiting => "It is looking for people to join now.",
         OverallStatus::NotYetRecruiting => "It is not yet open, but it will look for people soon.",

@@ -1,7 +1,6 @@
 //! Small helpers shared by the pages: escaping, registry wording, badges.
 
-use eligo_model::evidence::{CriterionResult, Status};
-use eligo_model::rule::{Coverage, Criterion, CriterionKind};
+use eligo_model::rule::{Coverage, Criterion};
 use eligo_model::trial::{Actuality, Milestone, OverallStatus, PartialDate};
 use eligo_search::Snippet;
 
@@ -74,28 +73,6 @@ pub fn coverage_badge(c: &Criterion) -> (&'static str, &'static str) {
     }
 }
 
-/// A criterion's result on the pre-screen result page, and its class: never
-/// plainly "met" when a clause is left to confirm (MATCHING.md rule 11).
-pub fn result_status(c: &CriterionResult) -> (&'static str, &'static str) {
-    if c.group.is_some() {
-        return ("not an enrolment criterion", "unknown-status");
-    }
-    let exclusion = c.kind == CriterionKind::Exclusion;
-    match (c.status, c.partial, c.to_confirm) {
-        (_, _, true) => ("to confirm", "unknown-status"),
-        (Status::Met, true, _) => ("met in part: the rest to confirm", "unknown-status"),
-        (Status::Met, false, _) if exclusion => ("applies: excludes", "not-met"),
-        (Status::Met, false, _) => ("met", "met"),
-        (Status::NotMet, true, _) => (
-            "does not apply as far as checked: the rest to confirm",
-            "unknown-status",
-        ),
-        (Status::NotMet, false, _) if exclusion => ("does not apply", "met"),
-        (Status::NotMet, false, _) => ("not met", "not-met"),
-        (Status::Unknown, _, _) => ("unknown", "unknown-status"),
-    }
-}
-
 /// `SINGLE_GROUP` → `Single group`.
 pub use eligo_model::trial::code_label;
 
@@ -164,42 +141,6 @@ mod tests {
             snippet_html(&s),
             "<mark>CAR-T</mark> &lt;b&gt;for&lt;/b&gt; <mark>lupus</mark> &amp; more"
         );
-    }
-
-    #[test]
-    fn a_criterion_met_in_part_is_never_shown_as_met() {
-        let c = |kind, status, partial| CriterionResult {
-            kind,
-            text: String::new(),
-            span: eligo_model::Span::default(),
-            status,
-            partial,
-            to_confirm: false,
-            evidence: vec![],
-            missing: vec![],
-            results: vec![],
-            field: None,
-            group: None,
-        };
-        use CriterionKind::{Exclusion, Inclusion};
-        assert_eq!(result_status(&c(Inclusion, Status::Met, false)).0, "met");
-        let (words, class) = result_status(&c(Inclusion, Status::Met, true));
-        assert!(
-            words.starts_with("met in part") && class != "met",
-            "{words}"
-        );
-        let (words, class) = result_status(&c(Exclusion, Status::NotMet, true));
-        assert!(
-            words.contains("as far as checked") && class != "met",
-            "{words}"
-        );
-        assert_eq!(
-            result_status(&c(Exclusion, Status::NotMet, false)).0,
-            "does not apply"
-        );
-        let mut g = c(Inclusion, Status::Unknown, false);
-        g.group = Some("5.5 Pre cleaning standard".into());
-        assert_eq!(result_status(&g).0, "not an enrolment criterion");
     }
 
     #[test]

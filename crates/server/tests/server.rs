@@ -19,16 +19,24 @@ mod auth;
 mod browser;
 #[path = "server/browser_conduct.rs"]
 mod browser_conduct;
+#[path = "server/browser_find.rs"]
+mod browser_find;
+#[path = "server/browser_prescreen.rs"]
+mod browser_prescreen;
 #[path = "server/catalog.rs"]
 mod catalog;
 #[path = "server/conduct.rs"]
 mod conduct;
 #[path = "server/conn.rs"]
 mod conn;
+#[path = "server/find.rs"]
+mod find;
 #[path = "server/pages.rs"]
 mod pages;
 #[path = "server/prescreen.rs"]
 mod prescreen;
+#[path = "server/prescreen_words.rs"]
+mod prescreen_words;
 #[path = "server/schemathesis.rs"]
 mod schemathesis;
 #[path = "server/seeds.rs"]

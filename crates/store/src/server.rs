@@ -453,6 +453,34 @@ impl Store {
         Ok(id)
     }
 
+    /// The reference of an application already made to the trial with
+    /// this (normalised) email address: one application per person per
+    /// trial.
+    pub async fn application_by_email(&self, trial_id: &str, email: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_pool!(&self.backend, |p| {
+            sqlx::query_as(
+                "SELECT id FROM applications WHERE trial_id = $1 AND email = $2 ORDER BY id LIMIT 1",
+            )
+            .bind(trial_id)
+            .bind(email)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// Whether any coordinator account works on the trial, i.e. whether an
+    /// application made through eligo reaches someone.
+    pub async fn trial_has_coordinator(&self, trial_id: &str) -> Result<bool> {
+        let row: Option<(i64,)> = on_pool!(&self.backend, |p| {
+            sqlx::query_as("SELECT user_id FROM user_trials WHERE trial_id = $1 LIMIT 1")
+                .bind(trial_id)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(row.is_some())
+    }
+
     /// How many patients applied to the trial.
     pub async fn application_count(&self, trial_id: &str) -> Result<u64> {
         let (n,): (i64,) = on_pool!(&self.backend, |p| {

@@ -46,6 +46,16 @@ pub struct Args {
     explain: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Where the patient is: a town or city in any script ("Nanjing,
+    /// China", "南京") or "lat,lon". Adds each trial's nearest recruiting
+    /// site (by the site's own status) and orders eligible first, then by
+    /// its distance.
+    #[arg(long, value_name = "PLACE")]
+    near: Option<String>,
+    /// Only trials with a site this close to --near (200km, 50mi); a trial
+    /// whose only sites this close are not recruiting is kept and says so.
+    #[arg(long, value_name = "DISTANCE", requires = "near")]
+    within: Option<String>,
 }
 
 fn parse_as_of(s: Option<&str>) -> anyhow::Result<Date> {
@@ -119,7 +129,65 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let facts = Arc::new(facts);
     let mut stdout = std::io::stdout().lock();
-    let written = if let Some(id) = &args.explain {
+    let near = match &args.near {
+        Some(n) => Some(
+            eligo_server::find::near::read_near(n, args.within.as_deref())
+                .map_err(|e| Coded::usage(format!("--near {n:?}: {}", e.message())))?,
+        ),
+        None => None,
+    };
+    let written = if let (Some(near), None) = (&near, &args.explain) {
+        eprintln!("distances from {}", near.label);
+        let (all, _) = reg.block_on(m.run(facts.clone(), as_of, &choice, None, |m| m))?;
+        let mut rows = Vec::new();
+        for (_, tm) in all {
+            let Some(t) = reg.block_on(reg.store.get_trial(&tm.trial_id))? else {
+                continue;
+            };
+            let n = eligo_server::find::sites::nearest(&t, near.point);
+            if let Some(r) = near.within {
+                let inside = |s: &Option<eligo_server::find::sites::SiteDistance>| {
+                    s.as_ref().is_some_and(|s| r.covers_km(s.km))
+                };
+                if !inside(&n.recruiting) && !inside(&n.any) {
+                    continue;
+                }
+            }
+            rows.push((tm, n));
+        }
+        // Eligible first, then by the nearest recruiting site.
+        rows.sort_by(|(a, na), (b, nb)| {
+            let key = |m: &TrialMatch| eligo_matcher::rank_key(m).0;
+            let km = |n: &eligo_server::find::sites::Nearest| {
+                n.recruiting.as_ref().map_or(f64::INFINITY, |s| s.km)
+            };
+            key(a).cmp(&key(b)).then(km(na).total_cmp(&km(nb)))
+        });
+        match args.format {
+            Format::Json => {
+                let mut list = Vec::new();
+                for (tm, n) in &rows {
+                    let mut v = serde_json::to_value(tm)?;
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("nearest_site".into(), serde_json::to_value(n)?);
+                    }
+                    list.push(v);
+                }
+                stdout.write_all((serde_json::to_string_pretty(&list)? + "\n").as_bytes())
+            }
+            Format::Table => {
+                let out: Vec<Row> = rows
+                    .into_iter()
+                    .map(|(tm, n)| {
+                        let mut r = Row::of(tm);
+                        r.site = Some(eligo_server::find::card::distance_within(&n, near.within));
+                        r
+                    })
+                    .collect();
+                stdout.write_all(table(&out, as_of, &facts.id).as_bytes())
+            }
+        }
+    } else if let Some(id) = &args.explain {
         let (all, _) = reg.block_on(m.run(facts.clone(), as_of, &choice, None, |m| m))?;
         let m = all
             .into_iter()
@@ -230,6 +298,8 @@ struct Row {
     phrase: &'static str,
     why: String,
     title: String,
+    /// The nearest recruiting site, with --near.
+    site: Option<String>,
 }
 
 impl Row {
@@ -245,34 +315,44 @@ impl Row {
             verdict: m.verdict,
             trial_id: m.trial_id,
             title: m.title,
+            site: None,
         }
     }
 }
 
 fn table(rows: &[Row], as_of: Date, patient: &str) -> String {
     let mut t = Table::new();
+    let sites = rows.iter().any(|r| r.site.is_some());
+    let mut header = vec![
+        "#",
+        "trial",
+        "verdict",
+        "why / what to collect next",
+        "title",
+    ];
+    if sites {
+        header.push("nearest recruiting site");
+    }
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec![
-            "#",
-            "trial",
-            "verdict",
-            "why / what to collect next",
-            "title",
-        ]);
+        .set_header(header);
     if let Some((w, _)) = crossterm_width() {
         t.set_width(w);
     } else {
         t.set_width(140);
     }
     for (i, r) in rows.iter().enumerate() {
-        t.add_row(vec![
+        let mut row = vec![
             (i + 1).to_string(),
             r.trial_id.clone(),
             r.phrase.to_string(),
             r.why.clone(),
             r.title.clone(),
-        ]);
+        ];
+        if sites {
+            row.push(r.site.clone().unwrap_or_default());
+        }
+        t.add_row(row);
     }
     let counts = |v: Verdict| rows.iter().filter(|r| r.verdict == v).count();
     format!(

@@ -3,6 +3,7 @@
 use crate::context::Context;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use eligo_model::trial::{OverallStatus, Phase, Sex, StudyType};
+use eligo_search::arrange::{Arrange, Sort};
 use eligo_search::query::{Filters, SearchRequest};
 use eligo_search::{FacetCount, SearchResults};
 use std::process::ExitCode;
@@ -37,6 +38,17 @@ pub struct Args {
     /// Country with at least one site.
     #[arg(long)]
     country: Option<String>,
+    /// A place to measure distances from: a town or city in any script
+    /// ("Nanjing, China", "南京") or "lat,lon". Adds a distance column.
+    #[arg(long, value_name = "PLACE")]
+    near: Option<String>,
+    /// Only trials with a located site this close to --near: 200km, 50mi.
+    #[arg(long, value_name = "DISTANCE", requires = "near")]
+    within: Option<String>,
+    /// Order: relevance, recruiting (recruiting first), nearest (needs
+    /// --near), updated (last updated first).
+    #[arg(long, default_value = "relevance", value_parser = parse_sort)]
+    sort: Sort,
     #[arg(long, default_value_t = 20)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -90,6 +102,12 @@ fn parse_type(s: &str) -> Result<StudyType, String> {
     })
 }
 
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    Sort::from_code(s).ok_or_else(|| {
+        format!("unknown sort {s:?}; one of relevance, recruiting, nearest, updated")
+    })
+}
+
 fn parse_sex(s: &str) -> Result<Sex, String> {
     Sex::from_code(s).ok_or_else(|| format!("unknown sex {s:?}; one of female, male, all"))
 }
@@ -121,10 +139,50 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         offset: args.offset,
         facet_limit: 10,
     };
-    let results = reg.index.search(&req)?;
+    let mut how = Arrange {
+        sort: args.sort,
+        ..Arrange::default()
+    };
+    if let Some(n) = &args.near {
+        let near = eligo_server::find::near::read_near(n, args.within.as_deref())
+            .map_err(|e| crate::exit::Coded::usage(format!("--near {n:?}: {}", e.message())))?;
+        eprintln!("distances from {}", near.label);
+        how.from = Some(near.point);
+        how.near = near.within.map(|radius| eligo_search::page::Near {
+            center: near.point,
+            radius,
+        });
+    } else if args.sort == Sort::Nearest {
+        return Err(crate::exit::Coded::usage(
+            "--sort nearest needs --near: a place to measure from",
+        ));
+    }
+    let mut req = req;
+    let mut results = reg.index.search_arranged(&req, &how)?;
+    let suggestion = reg.index.suggest(&req.query)?;
+    if let Some(s) = &suggestion
+        && results.total == 0
+    {
+        // Nothing for the words as typed: the close spelling's trials.
+        let alt = SearchRequest {
+            query: s.clone(),
+            ..req.clone()
+        };
+        let r = reg.index.search_arranged(&alt, &how)?;
+        if r.total > 0 {
+            eprintln!("no trials match {:?}; showing trials for {s:?}", req.query);
+            results = r;
+            req = alt;
+        }
+    }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
-        Format::Table => print_table(&results, &req),
+        Format::Table => {
+            print_table(&results, &req);
+            if let Some(s) = suggestion {
+                println!("did you mean: {s}?");
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -163,14 +221,19 @@ fn print_table(r: &SearchResults, req: &SearchRequest) {
         }
     } else {
         let mut table = new_table();
-        table.set_header(["id", "status", "phase", "title", "snippet"]);
+        let near = r.hits.iter().any(|h| h.distance_km.is_some());
+        let mut header = vec!["id", "status", "phase", "title", "snippet"];
+        if near {
+            header.insert(2, "km");
+        }
+        table.set_header(header);
         for h in &r.hits {
             let snippet = h
                 .snippet
                 .as_ref()
                 .map(|s| clip(&s.marked("*", "*"), 160))
                 .unwrap_or_default();
-            table.add_row([
+            let mut row = vec![
                 h.id.clone(),
                 match (&h.status, h.partial) {
                     (Some(st), _) => st.clone(),
@@ -181,7 +244,14 @@ fn print_table(r: &SearchResults, req: &SearchRequest) {
                 h.phases.join(", "),
                 clip(&h.title, 80),
                 snippet,
-            ]);
+            ];
+            if near {
+                row.insert(
+                    2,
+                    h.distance_km.map(|d| format!("{d:.0}")).unwrap_or_default(),
+                );
+            }
+            table.add_row(row);
         }
         println!("{table}");
         let first = req.offset + 1;

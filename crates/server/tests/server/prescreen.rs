@@ -4,7 +4,7 @@
 
 use crate::common::{App, CHT101_ANSWERS, Jar, attr, esc, hidden};
 use axum::http::StatusCode;
-use eligo_server::prescreen::{self, Answers};
+use eligo_questionnaire::{self as prescreen, Answers};
 
 #[tokio::test]
 async fn the_questionnaire_comes_from_the_computable_criteria() {
@@ -56,15 +56,24 @@ async fn a_submitted_prescreen_gets_the_matchers_verdict() {
     let facts = prescreen::facts(&q, &answers, today).unwrap().facts;
     let m = eligo_matcher::evaluate(t, c, &facts, today);
     assert_eq!(shown, eligo_server_verdict(m.verdict));
-    // Every criterion is listed with its status and the matcher's reasons.
+    // Every criterion is listed, with the answers that bear on it in
+    // words; the matcher's rule language stays off the patient's page.
     assert_eq!(
         r.body.matches(r#"<li class="criterion"#).count(),
         m.criteria.len()
     );
+    for (question, answer) in prescreen::describe(&q, &answers) {
+        if answer != "(no answer)" {
+            assert!(
+                r.body.contains(&esc(&format!("{question} {answer}"))),
+                "answer {question:?} {answer:?} not shown"
+            );
+        }
+    }
     for res in m.criteria.iter().flat_map(|c| c.results.iter()) {
         assert!(
-            r.body.contains(&esc(&res.explanation)),
-            "reason {:?} not shown",
+            !r.body.contains(&esc(&res.explanation)),
+            "rule language {:?} shown to a patient",
             res.explanation
         );
     }
@@ -107,7 +116,7 @@ async fn prescreen_problems_are_shown_by_question() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains(r#"id="form-errors""#));
     assert!(r.body.contains("not a date"));
-    assert!(r.body.contains("must be from 0 to 105"));
+    assert!(r.body.contains("give a number from 0 to 105"));
 }
 
 #[tokio::test]
@@ -150,6 +159,8 @@ async fn forms_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn applying_stores_one_application_and_the_count_goes_up() {
     let app = App::new().await;
+    app.coordinator("c@example.org", "coordinator password", &["NCT06946485"])
+        .await;
     let mut jar = Jar::default();
     let r = app
         .apply(
@@ -182,6 +193,8 @@ async fn applying_stores_one_application_and_the_count_goes_up() {
 #[tokio::test]
 async fn an_incomplete_application_is_refused_and_nothing_is_stored() {
     let app = App::new().await;
+    app.coordinator("c@example.org", "coordinator password", &["NCT06946485"])
+        .await;
     let mut jar = Jar::default();
     let result = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
     let csrf = result.csrf();
@@ -230,26 +243,36 @@ async fn an_incomplete_application_is_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn applications_are_rate_limited_per_address() {
     let app = App::new().await;
+    app.coordinator("c@example.org", "coordinator password", &["NCT06946485"])
+        .await;
     let mut jar = Jar::from_ip("198.51.100.7");
     let result = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
     let csrf = result.csrf();
     let answers = hidden(&result.body, "answers");
-    let pairs = [
-        ("csrf", csrf.as_str()),
-        ("answers", answers.as_str()),
-        ("name", "Li Wei"),
-        ("email", "li@example.org"),
-        ("consent", "yes"),
-    ];
+    // Ten people at one address (a family, a clinic): one application each.
+    let pairs = |email: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("answers", answers.clone()),
+            ("name", "Li Wei".to_string()),
+            ("email", email.to_string()),
+            ("consent", "yes".to_string()),
+        ]
+    };
+    let send = |p: Vec<(&'static str, String)>| {
+        let app = &app;
+        let mut jar = jar.clone();
+        async move {
+            let p: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/trials/NCT06946485/apply", &p, &mut jar)
+                .await
+        }
+    };
     for i in 0..10 {
-        let r = app
-            .post_form("/trials/NCT06946485/apply", &pairs, &mut jar)
-            .await;
+        let r = send(pairs(&format!("li{i}@example.org"))).await;
         assert_eq!(r.status, StatusCode::OK, "application {i}");
     }
-    let r = app
-        .post_form("/trials/NCT06946485/apply", &pairs, &mut jar)
-        .await;
+    let r = send(pairs("li10@example.org")).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
@@ -286,11 +309,13 @@ async fn refused_applications_do_not_count_against_the_rate_limit() {
         ..eligo_server::Settings::default()
     })
     .await;
+    app.coordinator("c@example.org", "coordinator password", &["NCT06946485"])
+        .await;
     let mut jar = Jar::from_ip("198.51.100.9");
     let result = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
     let csrf = result.csrf();
     let answers = hidden(&result.body, "answers");
-    let with_email = |email: &'static str| {
+    let with_email = |email: &str| {
         vec![
             ("csrf", csrf.clone()),
             ("answers", answers.clone()),
@@ -312,11 +337,14 @@ async fn refused_applications_do_not_count_against_the_rate_limit() {
         let r = send(with_email("li@example")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "a typo");
     }
-    for i in 0..2 {
-        let r = send(with_email("li@example.org")).await;
+    for (i, email) in ["li@example.org", "wei@example.org"]
+        .into_iter()
+        .enumerate()
+    {
+        let r = send(with_email(email)).await;
         assert_eq!(r.status, StatusCode::OK, "application {i}: {}", r.body);
     }
-    let r = send(with_email("li@example.org")).await;
+    let r = send(with_email("third@example.org")).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.contains_key("retry-after"));
     assert_eq!(
@@ -327,4 +355,197 @@ async fn refused_applications_do_not_count_against_the_rate_limit() {
             .unwrap(),
         2
     );
+}
+
+#[tokio::test]
+async fn a_second_application_by_the_same_person_is_refused_and_focused() {
+    let app = App::new().await;
+    app.coordinator("c@example.org", "coordinator password", &["NCT06946485"])
+        .await;
+    let mut jar = Jar::default();
+    let first = app
+        .apply(
+            "NCT06946485",
+            CHT101_ANSWERS,
+            "Li Wei",
+            "li.wei@example.org",
+            &mut jar,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first.body.contains(r#"id="applied-next""#),
+        "what happens next"
+    );
+    // The same email, written differently, is the same person.
+    let again = app
+        .apply(
+            "NCT06946485",
+            CHT101_ANSWERS,
+            "Li Wei",
+            "Li.Wei@Example.org",
+            &mut jar,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(again.body.contains(r#"id="apply-errors""#));
+    assert!(again.body.contains("already applied to this study"));
+    // The form goes back to its own section, whose error takes focus.
+    assert!(
+        again
+            .body
+            .contains(r##"action="/trials/NCT06946485/apply#apply""##)
+    );
+    assert!(
+        again
+            .body
+            .contains(r#"id="apply-errors" role="alert" tabindex="-1""#)
+    );
+    assert_eq!(
+        app.state
+            .store()
+            .application_count("NCT06946485")
+            .await
+            .unwrap(),
+        1
+    );
+    let page = app.get("/trials/NCT06946485").await;
+    assert!(page.body.contains("1 patient has applied"));
+}
+
+#[tokio::test]
+async fn without_a_coordinator_the_result_says_whom_to_contact_and_apply_is_refused() {
+    let app = App::new().await;
+    let mut jar = Jar::default();
+    let r = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        !r.body.contains(r#"id="apply-form""#),
+        "no promise to be contacted"
+    );
+    assert!(
+        r.body
+            .contains("Nobody at this study can receive applications through eligo yet")
+    );
+    assert!(
+        r.body
+            .contains("https://clinicaltrials.gov/study/NCT06946485")
+    );
+    let loaded = app.state.trial("NCT06946485").await.unwrap();
+    if let Some(c) = loaded.trial.central_contacts.first() {
+        assert!(r.body.contains(&esc(&c.name)), "central contact shown");
+    }
+    let csrf = r.csrf();
+    let answers = hidden(&r.body, "answers");
+    let refused = app
+        .post_form(
+            "/trials/NCT06946485/apply",
+            &[
+                ("csrf", &csrf),
+                ("answers", &answers),
+                ("name", "Li Wei"),
+                ("email", "li@example.org"),
+                ("consent", "yes"),
+            ],
+            &mut jar,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.state
+            .store()
+            .application_count("NCT06946485")
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn change_my_answers_brings_the_form_back_filled_from_the_page() {
+    let app = App::new().await;
+    let mut jar = Jar::default();
+    let r = app.prescreen("NCT06946485", CHT101_ANSWERS, &mut jar).await;
+    let csrf = r.csrf();
+    let answers = hidden(&r.body, "answers");
+    assert!(r.body.contains(r#"id="change-answers""#));
+    let form = app
+        .post_form(
+            "/trials/NCT06946485/prescreen",
+            &[("csrf", &csrf), ("change", "1"), ("answers", &answers)],
+            &mut jar,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"id="prescreen-form""#));
+    assert!(
+        form.body
+            .contains(r#"name="score-sledai-2k.value" id="f-score-sledai-2k-value" value="10""#),
+        "the answer is back in its field"
+    );
+    // Nothing was stored.
+    assert_eq!(
+        app.state
+            .store()
+            .application_count("NCT06946485")
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn errors_link_from_the_summary_to_the_field_and_mark_it_invalid() {
+    let app = App::new().await;
+    let mut jar = Jar::default();
+    let r = app
+        .prescreen(
+            "NCT06946485",
+            &[("age.birth_date", "1996-04-02"), ("age.age", "50")],
+            &mut jar,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains(r##"<a href="#f-age-age">"##), "{}", r.body);
+    assert!(r.body.contains(r#"id="f-age-age" value="50""#));
+    assert!(
+        r.body
+            .contains(r#"aria-invalid="true" aria-describedby="f-age-age-error""#)
+    );
+    assert!(r.body.contains("the age does not match the date of birth"));
+}
+
+#[tokio::test]
+async fn a_trial_that_cannot_enrol_offers_no_prescreen() {
+    let app = App::new().await;
+    let closed = eligo_ctgov::sample_registry()
+        .into_iter()
+        .map(|r| r.trial)
+        .find(|t| {
+            !t.partial
+                && t.status.is_some_and(|s| {
+                    !s.is_open() && s != eligo_model::trial::OverallStatus::Unknown
+                })
+        })
+        .expect("a sample trial that is not enrolling");
+    let page = app.get(&format!("/trials/{}", closed.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(r#"id="prescreen-link""#));
+    assert!(page.body.contains(r#"id="not-enrolling""#));
+    let r = app.get(&format!("/trials/{}/prescreen", closed.id)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn trial_pages_link_the_registry_and_patients_need_no_account() {
+    let app = App::new().await;
+    let page = app.get("/trials/NCT06946485").await;
+    assert!(
+        page.body
+            .contains(r#"href="https://clinicaltrials.gov/study/NCT06946485""#)
+    );
+    assert!(page.body.contains("Patients need no account"));
+    let login = app.get("/login").await;
+    assert!(login.body.contains("Patients and families need no account"));
+    assert!(!login.body.contains("eligo user add"));
 }
