@@ -4,6 +4,7 @@
 //! sites whose status differs from the trial's. Pure: the caller gives the
 //! date.
 
+use crate::summary::when;
 use eligo_model::trial::{OverallStatus, PartialDate};
 use eligo_model::{Date, Trial};
 
@@ -16,28 +17,6 @@ pub struct StatusCheck {
     pub warnings: Vec<String>,
     /// Site statuses that differ from the trial's: "2 sites: Recruiting".
     pub sites: Vec<String>,
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn when(d: PartialDate) -> String {
-    match d.month {
-        Some(m) if (1..=12).contains(&m) => format!("{} {}", MONTHS[usize::from(m) - 1], d.year),
-        _ => d.year.to_string(),
-    }
 }
 
 /// The last day a partial date can mean (the end of its month or year).

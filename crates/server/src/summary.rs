@@ -83,7 +83,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn when(d: PartialDate) -> String {
+/// "July 2025", or the year alone when the month is not known.
+pub(crate) fn when(d: PartialDate) -> String {
     match d.month {
         Some(m) if (1..=12).contains(&m) => format!("{} {}", MONTHS[usize::from(m) - 1], d.year),
         _ => d.year.to_string(),

@@ -44,6 +44,56 @@ pub async fn wait_for_port(port: u16) {
     panic!("chromedriver did not listen on 127.0.0.1:{port} within 10 s");
 }
 
+/// chromedriver on a free port (killed on drop), once it listens.
+pub async fn start_driver(driver_bin: &std::path::Path) -> (Driver, u16) {
+    let port = free_port();
+    let driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    wait_for_port(port).await;
+    (driver, port)
+}
+
+/// A headless Chromium session through the chromedriver on `port`, with its
+/// own `profile`, a window of `size` ("1280,1000") and `extra` switches.
+pub async fn chromium_session(
+    port: u16,
+    profile: &std::path::Path,
+    size: &str,
+    extra: &[&str],
+) -> Client {
+    let chromium = tool("CHROMIUM", "/usr/bin/chromium");
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--disable-quic".into(),
+        format!("--window-size={size}"),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({"binary": chromium.display().to_string(), "args": args}),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session")
+}
+
 pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(15))
@@ -76,40 +126,9 @@ async fn a_patient_applies_and_the_coordinator_finds_the_application() {
         .await
         .unwrap();
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_for_port(port).await;
+    let (_driver, port) = start_driver(&driver_bin).await;
     let profile = tempfile::tempdir().unwrap();
-    let args = [
-        "--headless".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--window-size=1200,1000".into(),
-        format!("--user-data-dir={}", profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"binary": chromium.display().to_string(), "args": args}),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
+    let c = chromium_session(port, profile.path(), "1200,1000", &[]).await;
 
     let result = async {
         let base = &live.base;

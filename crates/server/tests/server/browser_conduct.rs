@@ -7,12 +7,11 @@
 //! Needs chromium and chromedriver like the other browser test
 //! (`ELIGO_SKIP_BROWSER=1` skips it).
 
-use crate::browser::{Driver, find, tool, wait_for_port};
-use crate::common::{Live, free_port};
+use crate::browser::{chromium_session, find, start_driver, tool};
+use crate::common::Live;
 use eligo_server::conduct::service;
 use eligo_store::conduct::Actor;
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::process::{Command, Stdio};
+use fantoccini::{Client, Locator};
 
 async fn shot(c: &Client, name: &str) {
     if let Some(dir) = std::env::var_os("ELIGO_SCREENSHOTS") {
@@ -67,41 +66,9 @@ async fn a_coordinator_enters_a_visit_and_reads_the_timeline_and_summary() {
         .unwrap()[0]
         .id;
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_for_port(port).await;
+    let (_driver, port) = start_driver(&driver_bin).await;
     let profile = tempfile::tempdir().unwrap();
-    let args = [
-        "--headless".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--hide-scrollbars".into(),
-        "--window-size=1280,1600".into(),
-        format!("--user-data-dir={}", profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"binary": chromium.display().to_string(), "args": args}),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
+    let c = chromium_session(port, profile.path(), "1280,1600", &["--hide-scrollbars"]).await;
 
     let result = async {
         let base = &live.base;

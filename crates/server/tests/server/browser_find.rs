@@ -6,14 +6,13 @@
 //! a result on its first screen. With `ELIGO_SCREENSHOTS=DIR` the pages are
 //! saved there as PNGs (`docs/img` holds the current ones).
 
-use crate::browser::{Driver, find, tool, wait_for_port};
-use crate::common::{Live, free_port};
+use crate::browser::{chromium_session, find, start_driver, tool};
+use crate::common::Live;
 use crate::find::{PATIENTS, Patient, group, verdicts};
 use eligo_model::Verdict;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 fn save(name: &str, png: &[u8]) {
     if let Some(dir) = std::env::var_os("ELIGO_SCREENSHOTS") {
@@ -24,35 +23,34 @@ fn save(name: &str, png: &[u8]) {
 }
 
 async fn session(port: u16, javascript: bool, profile: &std::path::Path) -> Client {
-    let chromium = tool("CHROMIUM", "/usr/bin/chromium");
-    let mut args = vec![
-        "--headless".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--window-size=1200,1000".into(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    if !javascript {
-        args.push("--blink-settings=scriptEnabled=false".into());
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"binary": chromium.display().to_string(), "args": args}),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session")
+    let extra: &[&str] = if javascript {
+        &[]
+    } else {
+        &["--blink-settings=scriptEnabled=false"]
+    };
+    chromium_session(port, profile, "1200,1000", extra).await
 }
 
 type R<T> = Result<T, fantoccini::error::CmdError>;
+
+/// Click the button `css` that submits a form, and wait until the page it
+/// was on is gone: the next page holds the same ids, so reading it before
+/// would read the old page (or an element that goes stale under the read).
+async fn submit(c: &Client, css: &str) -> R<()> {
+    let old = find(c, "html").await;
+    find(c, css).await.click().await?;
+    for _ in 0..200 {
+        match old.tag_name().await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                return Ok(());
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("{css}: the page did not change within 10 s");
+}
 
 /// Answers `/find` as `p` would, page by page, by clicking and typing.
 /// Returns the answers given and the number of questions asked.
@@ -68,7 +66,7 @@ async fn answer(
         .send_keys("systemic lupus erythematosus")
         .await?;
     find(c, "#near").await.send_keys("Nanjing").await?;
-    find(c, "#find-begin").await.click().await?;
+    submit(c, "#find-begin").await?;
     let mut typed: BTreeMap<String, String> =
         [("dx-sle.answer".to_string(), "current".to_string())].into();
     let mut asked = 0;
@@ -106,7 +104,7 @@ async fn answer(
             }
         }
         page += 1;
-        find(c, "#find-next").await.click().await?;
+        submit(c, "#find-next").await?;
     }
     Ok((typed, asked))
 }
@@ -123,17 +121,7 @@ async fn patients_find_trials_in_a_browser_with_and_without_javascript() {
         "needs chromedriver (Debian chromium-driver); ELIGO_SKIP_BROWSER=1 skips"
     );
     let live = Live::start().await;
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_for_port(port).await;
+    let (_driver, port) = start_driver(&driver_bin).await;
     let profile = tempfile::tempdir().unwrap();
     let c = session(port, true, profile.path()).await;
     let base = live.base.clone();

@@ -10,10 +10,9 @@
 //! Needs chromium and chromedriver like the other browser tests
 //! (`ELIGO_SKIP_BROWSER=1` skips it).
 
-use crate::browser::{Driver, find, tool, wait_for_port};
-use crate::common::{Live, free_port};
-use fantoccini::{Client, ClientBuilder};
-use std::process::{Command, Stdio};
+use crate::browser::{chromium_session, find, start_driver, tool};
+use crate::common::Live;
+use fantoccini::Client;
 
 const TRIAL: &str = "NCT06946485";
 
@@ -253,41 +252,9 @@ async fn prescreen_journeys_on_desktop_and_phone() {
         .create_user("coord@example.org", &hash, &[TRIAL.to_string()])
         .await
         .unwrap();
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_for_port(port).await;
+    let (_driver, port) = start_driver(&driver_bin).await;
     let profile = tempfile::tempdir().unwrap();
-    let args = [
-        "--headless".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--hide-scrollbars".into(),
-        "--window-size=1280,1000".into(),
-        format!("--user-data-dir={}", profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"binary": chromium.display().to_string(), "args": args}),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
+    let c = chromium_session(port, profile.path(), "1280,1000", &["--hide-scrollbars"]).await;
     let result = tokio::spawn({
         let c = c.clone();
         let base = live.base.clone();
