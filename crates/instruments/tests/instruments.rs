@@ -18,5 +18,11 @@ mod units;
 #[path = "instruments/ctcae.rs"]
 mod ctcae;
 
+#[path = "instruments/ctcae_boundaries.rs"]
+mod ctcae_boundaries;
+
+#[path = "instruments/ctcae_metabolism.rs"]
+mod ctcae_metabolism;
+
 #[path = "instruments/properties.rs"]
 mod properties;

@@ -1,0 +1,368 @@
+//! CTCAE v5.0 boundary cases of the "Metabolism and nutrition disorders"
+//! terms (read as the rest of `ctcae_boundaries.rs` is).
+
+use crate::ctcae_boundaries::{Boundaries, b};
+
+pub(crate) const METABOLISM: &[Boundaries] = &[
+    // pH <normal, but >=7.3; pH <7.3
+    b(
+        "Acidosis",
+        None,
+        Some("7.35"),
+        None,
+        None,
+        &[
+            ("7.35", Some(0)),
+            ("7.34", Some(1)),
+            ("7.3", Some(1)),
+            ("7.29", Some(3)),
+        ],
+    ),
+    // pH >normal, but <=7.5; pH >7.5
+    b(
+        "Alkalosis",
+        None,
+        None,
+        Some("7.45"),
+        None,
+        &[
+            ("7.45", Some(0)),
+            ("7.46", Some(1)),
+            ("7.5", Some(1)),
+            ("7.51", Some(3)),
+        ],
+    ),
+    // Corrected calcium >ULN - 2.9; >2.9 - 3.1; >3.1 - 3.4; >3.4 mmol/L
+    // (11.5, 12.5, 13.5 mg/dL)
+    b(
+        "Hypercalcemia",
+        Some("mmol/L"),
+        None,
+        Some("2.6"),
+        None,
+        &[
+            ("2.6", Some(0)),
+            ("2.61", Some(1)),
+            ("2.9", Some(1)),
+            ("2.91", Some(2)),
+            ("3.1", Some(2)),
+            ("3.11", Some(3)),
+            ("3.4", Some(3)),
+            ("3.41", Some(4)),
+        ],
+    ),
+    b(
+        "Hypercalcemia",
+        Some("mg/dL"),
+        None,
+        Some("10.5"),
+        None,
+        &[
+            ("11.5", Some(1)),
+            ("11.6", Some(2)),
+            ("12.5", Some(2)),
+            ("12.6", Some(3)),
+            ("13.5", Some(3)),
+            ("13.6", Some(4)),
+        ],
+    ),
+    // Ionized calcium >ULN - 1.5; >1.5 - 1.6; >1.6 - 1.8; >1.8 mmol/L
+    b(
+        "Hypercalcemia (Ionized)",
+        Some("mmol/L"),
+        None,
+        Some("1.3"),
+        None,
+        &[
+            ("1.3", Some(0)),
+            ("1.31", Some(1)),
+            ("1.5", Some(1)),
+            ("1.51", Some(2)),
+            ("1.6", Some(2)),
+            ("1.61", Some(3)),
+            ("1.8", Some(3)),
+            ("1.81", Some(4)),
+        ],
+    ),
+    // >ULN - 5.5; >5.5 - 6.0; >6.0 - 7.0; >7.0 mmol/L
+    b(
+        "Hyperkalemia",
+        Some("mmol/L"),
+        None,
+        Some("5"),
+        None,
+        &[
+            ("5", Some(0)),
+            ("5.01", Some(1)),
+            ("5.5", Some(1)),
+            ("5.51", Some(2)),
+            ("6", Some(2)),
+            ("6.01", Some(3)),
+            ("7", Some(3)),
+            ("7.01", Some(4)),
+        ],
+    ),
+    // >ULN - 1.23; (no grade 2); >1.23 - 3.30; >3.30 mmol/L (3.0, 8.0 mg/dL)
+    b(
+        "Hypermagnesemia",
+        Some("mmol/L"),
+        None,
+        Some("1.05"),
+        None,
+        &[
+            ("1.05", Some(0)),
+            ("1.06", Some(1)),
+            ("1.23", Some(1)),
+            ("1.24", Some(3)),
+            ("3.3", Some(3)),
+            ("3.31", Some(4)),
+        ],
+    ),
+    b(
+        "Hypermagnesemia",
+        Some("mg/dL"),
+        None,
+        Some("2.5"),
+        None,
+        &[
+            ("3", Some(1)),
+            ("3.1", Some(3)),
+            ("8", Some(3)),
+            ("8.1", Some(4)),
+        ],
+    ),
+    // >ULN - 150; >150 - 155; >155 - 160; >160 mmol/L
+    b(
+        "Hypernatremia",
+        Some("mmol/L"),
+        None,
+        Some("145"),
+        None,
+        &[
+            ("145", Some(0)),
+            ("145.1", Some(1)),
+            ("150", Some(1)),
+            ("150.1", Some(2)),
+            ("155", Some(2)),
+            ("155.1", Some(3)),
+            ("160", Some(3)),
+            ("160.1", Some(4)),
+        ],
+    ),
+    // 1.71 - 3.42; >3.42 - 5.7; >5.7 - 11.4; >11.4 mmol/L
+    b(
+        "Hypertriglyceridemia",
+        Some("mmol/L"),
+        None,
+        None,
+        None,
+        &[
+            ("1.71", Some(0)),
+            ("1.72", Some(1)),
+            ("3.42", Some(1)),
+            ("3.43", Some(2)),
+            ("5.7", Some(2)),
+            ("5.71", Some(3)),
+            ("11.4", Some(3)),
+            ("11.41", Some(4)),
+        ],
+    ),
+    // >ULN (without, grade 1, or with physiologic consequences, grade 3:
+    // the worst case); the v4.03 grade 4 >0.59 mmol/L of the reading notes
+    b(
+        "Hyperuricemia",
+        Some("mmol/L"),
+        None,
+        Some("0.42"),
+        None,
+        &[
+            ("0.42", Some(0)),
+            ("0.421", Some(3)),
+            ("0.59", Some(3)),
+            ("0.591", Some(4)),
+        ],
+    ),
+    // <LLN - 30; <30 - 20; <20 g/L (3, 2 g/dL)
+    b(
+        "Hypoalbuminemia",
+        Some("g/L"),
+        Some("35"),
+        None,
+        None,
+        &[
+            ("35", Some(0)),
+            ("34.9", Some(1)),
+            ("30", Some(1)),
+            ("29.9", Some(2)),
+            ("20", Some(2)),
+            ("19.9", Some(3)),
+        ],
+    ),
+    b(
+        "Hypoalbuminemia",
+        Some("g/dL"),
+        Some("3.5"),
+        None,
+        None,
+        &[
+            ("3", Some(1)),
+            ("2.99", Some(2)),
+            ("2", Some(2)),
+            ("1.99", Some(3)),
+        ],
+    ),
+    // Corrected calcium <LLN - 2.0; <2.0 - 1.75; <1.75 - 1.5; <1.5 mmol/L (8, 7, 6 mg/dL)
+    b(
+        "Hypocalcemia",
+        Some("mmol/L"),
+        Some("2.2"),
+        None,
+        None,
+        &[
+            ("2.2", Some(0)),
+            ("2.19", Some(1)),
+            ("2", Some(1)),
+            ("1.99", Some(2)),
+            ("1.75", Some(2)),
+            ("1.74", Some(3)),
+            ("1.5", Some(3)),
+            ("1.49", Some(4)),
+        ],
+    ),
+    b(
+        "Hypocalcemia",
+        Some("mg/dL"),
+        Some("8.5"),
+        None,
+        None,
+        &[
+            ("8", Some(1)),
+            ("7.9", Some(2)),
+            ("7", Some(2)),
+            ("6.9", Some(3)),
+            ("6", Some(3)),
+            ("5.9", Some(4)),
+        ],
+    ),
+    // Ionized calcium <LLN - 1.0; <1.0 - 0.9; <0.9 - 0.8; <0.8 mmol/L
+    b(
+        "Hypocalcemia (Ionized)",
+        Some("mmol/L"),
+        Some("1.1"),
+        None,
+        None,
+        &[
+            ("1.1", Some(0)),
+            ("1.09", Some(1)),
+            ("1", Some(1)),
+            ("0.99", Some(2)),
+            ("0.9", Some(2)),
+            ("0.89", Some(3)),
+            ("0.8", Some(3)),
+            ("0.79", Some(4)),
+        ],
+    ),
+    // <LLN - 3.0; <3.0 - 2.2; <2.2 - 1.7; <1.7 mmol/L (55, 40, 30 mg/dL)
+    b(
+        "Hypoglycemia",
+        Some("mmol/L"),
+        Some("3.9"),
+        None,
+        None,
+        &[
+            ("3.9", Some(0)),
+            ("3.89", Some(1)),
+            ("3", Some(1)),
+            ("2.99", Some(2)),
+            ("2.2", Some(2)),
+            ("2.19", Some(3)),
+            ("1.7", Some(3)),
+            ("1.69", Some(4)),
+        ],
+    ),
+    b(
+        "Hypoglycemia",
+        Some("mg/dL"),
+        Some("70"),
+        None,
+        None,
+        &[
+            ("55", Some(1)),
+            ("54.9", Some(2)),
+            ("40", Some(2)),
+            ("39.9", Some(3)),
+            ("30", Some(3)),
+            ("29.9", Some(4)),
+        ],
+    ),
+    // <LLN - 3.0 (grade 1, or 2 when symptomatic: the worst case);
+    // <3.0 - 2.5; <2.5 mmol/L
+    b(
+        "Hypokalemia",
+        Some("mmol/L"),
+        Some("3.5"),
+        None,
+        None,
+        &[
+            ("3.5", Some(0)),
+            ("3.49", Some(2)),
+            ("3", Some(2)),
+            ("2.99", Some(3)),
+            ("2.5", Some(3)),
+            ("2.49", Some(4)),
+        ],
+    ),
+    // <LLN - 0.5; <0.5 - 0.4; <0.4 - 0.3; <0.3 mmol/L (1.2, 0.9, 0.7 mg/dL)
+    b(
+        "Hypomagnesemia",
+        Some("mmol/L"),
+        Some("0.66"),
+        None,
+        None,
+        &[
+            ("0.66", Some(0)),
+            ("0.65", Some(1)),
+            ("0.5", Some(1)),
+            ("0.49", Some(2)),
+            ("0.4", Some(2)),
+            ("0.39", Some(3)),
+            ("0.3", Some(3)),
+            ("0.29", Some(4)),
+        ],
+    ),
+    b(
+        "Hypomagnesemia",
+        Some("mg/dL"),
+        Some("1.6"),
+        None,
+        None,
+        &[
+            ("1.2", Some(1)),
+            ("1.19", Some(2)),
+            ("0.9", Some(2)),
+            ("0.89", Some(3)),
+            ("0.7", Some(3)),
+            ("0.69", Some(4)),
+        ],
+    ),
+    // <LLN - 130; 125-129 (grade 2 asymptomatic, 3 symptomatic: the worst
+    // case); 120-124; <120 mmol/L. The integer ranges meet: 129.5 is below
+    // 130, so past grade 1.
+    b(
+        "Hyponatremia",
+        Some("mmol/L"),
+        Some("135"),
+        None,
+        None,
+        &[
+            ("135", Some(0)),
+            ("134.9", Some(1)),
+            ("130", Some(1)),
+            ("129.9", Some(3)),
+            ("125", Some(3)),
+            ("124.5", Some(3)),
+            ("120", Some(3)),
+            ("119.9", Some(4)),
+        ],
+    ),
+];
