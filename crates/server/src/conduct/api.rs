@@ -351,6 +351,26 @@ pub async fn post_medication(
     post_record(state, headers, id, b, false).await
 }
 
+/// The record `id` names, if it belongs to a trial the coordinator works on.
+async fn own_record(
+    state: &AppState,
+    c: &Coordinator,
+    id: &str,
+) -> Result<(i64, eligo_store::conduct::RecordRow), AppError> {
+    let rid = parse_id(id)?;
+    let row = state
+        .store()
+        .record(rid)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such record"))?;
+    if !c.has_trial(&row.trial_id) {
+        return Err(AppError::forbidden(
+            "this record belongs to a trial you do not coordinate",
+        ));
+    }
+    Ok((rid, row))
+}
+
 /// Mark a visit, adverse event or medication entered in error:
 /// `{"reason": "..."}`. Nothing is deleted.
 #[utoipa::path(post, path = "/api/v1/records/{id}/entered-in-error", tag = "conduct",
@@ -369,17 +389,7 @@ pub async fn post_entered_in_error(
         Err(r) => return r,
     };
     run(async {
-        let rid = parse_id(&id)?;
-        let row = state
-            .store()
-            .record(rid)
-            .await?
-            .ok_or_else(|| AppError::not_found("no such record"))?;
-        if !c.has_trial(&row.trial_id) {
-            return Err(AppError::forbidden(
-                "this record belongs to a trial you do not coordinate",
-            ));
-        }
+        let (rid, _) = own_record(&state, &c, &id).await?;
         let mut v = read_body(&headers, b)?;
         let reason = take(&mut v, "reason")?;
         if let Some(k) = v.as_object().and_then(|m| m.keys().next()) {
@@ -413,17 +423,7 @@ pub async fn patch_record(
         Err(r) => return r,
     };
     run(async {
-        let rid = parse_id(&id)?;
-        let row = state
-            .store()
-            .record(rid)
-            .await?
-            .ok_or_else(|| AppError::not_found("no such record"))?;
-        if !c.has_trial(&row.trial_id) {
-            return Err(AppError::forbidden(
-                "this record belongs to a trial you do not coordinate",
-            ));
-        }
+        let (_, row) = own_record(&state, &c, &id).await?;
         let mut v = read_body(&headers, b)?;
         let reason = take(&mut v, "reason")?;
         service::change_record(state.store(), &row, &v, reason.as_deref(), &actor(&c)).await?;
