@@ -8,6 +8,17 @@
 //! ```
 //! Every function on the way is pure; the vocabulary (`eligo_vocab`) is data.
 
+/// `re!(name, pattern)`: a function `name()` that returns the regex,
+/// compiled on first use (the patterns and the entity finder both use it).
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        pub(crate) fn $name() -> &'static regex::Regex {
+            static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            R.get_or_init(|| regex::Regex::new($pat).expect(stringify!($name)))
+        }
+    };
+}
+
 mod annotation;
 pub mod chia;
 mod compile;

@@ -12,15 +12,6 @@ use regex::Regex;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        pub(crate) fn $name() -> &'static Regex {
-            static R: OnceLock<Regex> = OnceLock::new();
-            R.get_or_init(|| Regex::new($pat).expect(stringify!($name)))
-        }
-    };
-}
-
 /// Connectors between atoms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {

@@ -1,8 +1,6 @@
 //! A clause's structure: exception regions, parentheses, clauses and
 //! sub-clauses, "one of the following" lead-ins, structural words.
 
-use super::*;
-
 // ---------------------------------------------------------------- structure
 
 re!(
