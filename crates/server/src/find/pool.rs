@@ -27,9 +27,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Candidates held by all pools together, by default. One costs about
-/// 5–10 kB (its questionnaire, about 20 questions with their texts, and
-/// about nine placed sites), so the default holds at most ~200 MB.
-pub const DEFAULT_CAPACITY: usize = 20_000;
+/// 15–25 kB (its questionnaire: 45–70 questions with their texts for the
+/// real CAR-T/SLE records, 15 kB as JSON; its card and placed sites, under
+/// 1 kB), so the default holds at most ~250 MB; the pool just used is kept
+/// whatever its size.
+pub const DEFAULT_CAPACITY: usize = 10_000;
 
 /// Trials read from the store per step of a build.
 const LOAD_CHUNK: usize = 512;

@@ -685,3 +685,4 @@ async fn find_keeps_what_depends_on_the_registry_and_follows_an_import() {
         "{card}"
     );
 }
+
