@@ -685,4 +685,3 @@ async fn find_keeps_what_depends_on_the_registry_and_follows_an_import() {
         "{card}"
     );
 }
-
