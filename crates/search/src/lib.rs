@@ -497,6 +497,15 @@ impl Updater<'_> {
         Ok(())
     }
 
+    /// Add `t` to an index that holds no document with its id (one just
+    /// cleared): no delete by id, which tantivy keeps queued until the
+    /// commit and applies to every segment, costing memory and time in
+    /// proportion to the documents added.
+    pub fn add(&mut self, t: &Trial) -> Result<()> {
+        self.writer.add_document(document(&self.index.fields, t))?;
+        Ok(())
+    }
+
     /// Add `t`, replacing any document with its id.
     pub fn upsert(&mut self, t: &Trial) -> Result<()> {
         let f = &self.index.fields;
@@ -646,7 +655,7 @@ pub async fn sync(
                 let Some(last) = page.last() else { break };
                 after = Some(last.id.clone());
                 for t in &page {
-                    up.upsert(t)?;
+                    up.add(t)?;
                 }
                 indexed += page.len() as u64;
                 progress(indexed);
