@@ -369,6 +369,36 @@ fn index_run(size: u64) -> anyhow::Result<()> {
         );
         report(label, lat, seen.len());
     }
+    // The search API's queries (`/api/v1/search` less HTTP) on the same
+    // index: the frequent words are the slow ones.
+    println!("\nSearchIndex::search, {size} studies: query, hits, p50 ms, p95 ms (10 rounds)");
+    for q in [
+        "lupus",
+        "breast cancer",
+        "heart failure",
+        "cancer",
+        "pain",
+        "placebo",
+        "randomized",
+    ] {
+        let req = eligo_search::query::SearchRequest::new(q);
+        let mut lat = Vec::new();
+        let mut hits = 0;
+        for round in 0..11 {
+            let t = Instant::now();
+            let r = idx.search(&req)?;
+            if round > 0 {
+                lat.push(t.elapsed());
+            }
+            hits = r.total;
+        }
+        lat.sort();
+        println!(
+            "{q:<42} {hits:>8} {:>8.2} {:>8.2}",
+            pct(&lat, 0.50),
+            pct(&lat, 0.95)
+        );
+    }
     Ok(())
 }
 
