@@ -17,6 +17,9 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+/// A page of hits with their scores, in order.
+pub(crate) type Hits = Vec<(Score, DocAddress)>;
+
 /// The hits after `offset`, at most `limit`, in order; the total; the
 /// facet counts.
 pub(crate) fn page(
@@ -25,7 +28,7 @@ pub(crate) fn page(
     offset: usize,
     limit: usize,
     facets: FacetCounter,
-) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize, Counts)> {
+) -> tantivy::Result<(Hits, usize, Counts)> {
     let (total, counts, partial) = searcher.search(q, &(Count, facets, PartialHits))?;
     let want = offset + limit;
     let mut top = searcher.search(
@@ -88,10 +91,10 @@ impl SegmentCollector for PartialSegment {
     type Fruit = u64;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(c) = &self.partial {
-            if c.first(doc).is_some_and(|v| v > 0) {
-                self.n += 1;
-            }
+        if let Some(c) = &self.partial
+            && c.first(doc).is_some_and(|v| v > 0)
+        {
+            self.n += 1;
         }
     }
 

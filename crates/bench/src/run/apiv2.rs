@@ -64,7 +64,11 @@ fn read_page(body: &[u8], csv: bool, token_header: Option<&str>) -> (Vec<String>
         let ids = text
             .lines()
             .filter_map(|l| l.split(',').next())
-            .filter(|c| c.starts_with("NCT") || c.starts_with("ELIGO-"))
+            .filter(|c| {
+                c.strip_prefix("NCT")
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                    || c.starts_with("ELIGO-")
+            })
             .map(str::to_string)
             .collect();
         return (ids, token_header.map(str::to_string));

@@ -489,7 +489,10 @@ async fn fields_give_only_what_is_asked_in_the_record_shape() {
             raw.pointer("/protocolSection/identificationModule/briefTitle")
         );
     }
-    assert!(local > 0, "the seed registry holds a record without an NCT number");
+    assert!(
+        local > 0,
+        "the seed registry holds a record without an NCT number"
+    );
     // List items keep only the piece asked for.
     let r = app
         .get("/api/v2/studies/NCT06946485?fields=LocationCity,HasResults")
