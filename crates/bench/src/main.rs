@@ -24,6 +24,19 @@ enum Cmd {
     Gen(GenArgs),
     /// Measure the release eligo binary on a generated corpus.
     Run(Box<eligo_bench::run::RunArgs>),
+    /// Measure the search queries and the API v2 pages of `run` against an
+    /// eligo server already running (to compare builds on one registry).
+    Pages(PagesArgs),
+}
+
+#[derive(clap::Args)]
+struct PagesArgs {
+    /// The port the server listens on (127.0.0.1).
+    #[arg(long)]
+    port: u16,
+    /// Measured rounds (after one warm-up round).
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
 }
 
 #[derive(clap::Args)]
@@ -107,6 +120,10 @@ fn main() -> ExitCode {
     let r = match cli.cmd {
         Cmd::Gen(a) => generate(a),
         Cmd::Run(a) => run(*a),
+        Cmd::Pages(a) => eligo_bench::run::apiv2::against(a.port, a.rounds).map(|md| {
+            println!("{md}");
+            ExitCode::SUCCESS
+        }),
     };
     r.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -24,7 +25,11 @@ pub struct FacetCounter {
 
 pub struct FacetSegment {
     reader: FacetReader,
+    /// The facet ordinals of each document, read a document's run at a
+    /// time (one call instead of one per value).
+    ords: Column<u64>,
     counts: Vec<u32>,
+    last: Vec<u32>,
     buf: Vec<u64>,
 }
 
@@ -37,11 +42,22 @@ impl Collector for FacetCounter {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
+        let ords = match reader.fast_fields().str(self.field)? {
+            Some(c) => c.ords().clone(),
+            None => {
+                return Err(tantivy::TantivyError::SchemaError(format!(
+                    "no facet column {}",
+                    self.field
+                )));
+            }
+        };
         let reader = reader.facet_reader(self.field)?;
         let n = reader.num_facets();
         Ok(FacetSegment {
             reader,
+            ords,
             counts: vec![0; n],
+            last: vec![0; n],
             buf: Vec::new(),
         })
     }
@@ -65,14 +81,20 @@ impl SegmentCollector for FacetSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.buf.clear();
-        self.buf.extend(self.reader.facet_ords(doc));
-        if self.buf.len() > 1 {
-            self.buf.sort_unstable();
-            self.buf.dedup();
-        }
+        let rows = self.ords.index.value_row_ids(doc);
+        self.buf.resize((rows.end - rows.start) as usize, 0);
+        self.ords
+            .values
+            .get_range(u64::from(rows.start), &mut self.buf);
+        // Each facet once per document: `last` holds, per ordinal, the
+        // document (plus one) that last counted it.
+        let mark = doc + 1;
         for &o in &self.buf {
-            if let Some(c) = self.counts.get_mut(o as usize) {
+            let o = o as usize;
+            if let (Some(c), Some(l)) = (self.counts.get_mut(o), self.last.get_mut(o))
+                && *l != mark
+            {
+                *l = mark;
                 *c += 1;
             }
         }

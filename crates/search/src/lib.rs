@@ -20,6 +20,7 @@ mod facet_count;
 pub mod page;
 pub mod pieces;
 pub mod query;
+mod relevance;
 pub mod schema;
 pub mod spelling;
 
@@ -322,16 +323,25 @@ impl SearchIndex {
             arrange: *how,
             keys_field: f.keys,
         };
-        let top = TopDocs::with_limit(req.limit.max(1))
-            .and_offset(req.offset)
-            .tweak_score(move |segment: &tantivy::SegmentReader| keyer.for_segment(segment));
-        let (docs, total, counts) = searcher.search(
-            &*q,
-            &arrange::Within {
-                near: how.near,
-                inner: (top, Count, facets),
-            },
-        )?;
+        let (docs, total, counts): (Vec<(f32, tantivy::DocAddress)>, usize, _) = if how.sort
+            == arrange::Sort::Relevance
+            && how.near.is_none()
+        {
+            relevance::page(&searcher, &*q, req.offset, req.limit.max(1), facets)?
+        } else {
+            let top = TopDocs::with_limit(req.limit.max(1))
+                .and_offset(req.offset)
+                .tweak_score(move |segment: &tantivy::SegmentReader| keyer.for_segment(segment));
+            let (docs, total, counts) = searcher.search(
+                &*q,
+                &arrange::Within {
+                    near: how.near,
+                    inner: (top, Count, facets),
+                },
+            )?;
+            let docs = docs.into_iter().map(|(k, a)| (k.2, a)).collect();
+            (docs, total, counts)
+        };
 
         // Never from the eligibility text: an excerpt there may well be
         // an exclusion ("14. Severe lupus lung damage") read as a feature.
@@ -381,7 +391,7 @@ impl SearchIndex {
                     });
                 }
             }
-            let mut hit = hit_from_doc(f, &doc, score.2, snippet);
+            let mut hit = hit_from_doc(f, &doc, score, snippet);
             if let Some(from) = how.origin() {
                 let geo = searcher
                     .segment_reader(addr.segment_ord)

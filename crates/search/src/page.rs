@@ -19,6 +19,9 @@ use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use window::{Next, Window};
+
+mod window;
 
 /// What to sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,12 +332,7 @@ impl SearchIndex {
     }
 
     /// The query, filter and distance of `req` as one tantivy query.
-    fn page_query(
-        &self,
-        req: &PageRequest,
-        sort: &[SortKey],
-        window: Option<u64>,
-    ) -> Result<Box<dyn Query>> {
+    fn page_query(&self, req: &PageRequest, window: Option<&Window>) -> Result<Box<dyn Query>> {
         let mut b = self.expr_builder()?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, b.build(&req.query))];
         if req.filter != Expr::All {
@@ -354,22 +352,8 @@ impl SearchIndex {
                 )),
             ));
         }
-        if let (Some(after), true) = (&req.after, sort.is_empty()) {
-            // In the default order, nothing at or before the cursor can
-            // follow it: skip those trials without looking at them.
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Excluded(Term::from_field_u64(self.fields.v2.order, after.order)),
-                    match window {
-                        Some(w) => Bound::Included(Term::from_field_u64(
-                            self.fields.v2.order,
-                            after.order.saturating_add(w),
-                        )),
-                        None => Bound::Unbounded,
-                    },
-                )),
-            ));
+        if let Some(w) = window {
+            clauses.push((Occur::Must, w.clause(&self.fields.v2)));
         }
         Ok(if clauses.len() == 1 {
             clauses
@@ -383,11 +367,12 @@ impl SearchIndex {
 
     /// One page of trials matching `req`, in its sort order.
     ///
-    /// In the default order a later page looks first at a window of order
-    /// keys just after the cursor, widening it until the page is full or
-    /// the window reaches the end: ids are dense enough that a page rarely
-    /// needs more than one or two windows, instead of a pass over every
-    /// trial after the cursor.
+    /// A page looks first at a [`Window`] of the first sort key (the order
+    /// key in the default order) just after the cursor, widening it until
+    /// the page is full or the window reaches the end: a page rarely needs
+    /// more than one or two windows, instead of a pass over every matching
+    /// trial. A first page's total is then counted apart, which tantivy
+    /// does without visiting each trial for a plain query.
     pub fn page(&self, req: &PageRequest) -> Result<Page> {
         let sort = effective_sort(req);
         let limit = req.limit.max(1);
@@ -398,19 +383,24 @@ impl SearchIndex {
             limit,
             near: req.near,
         };
-        let mut window = (sort.is_empty() && req.after.is_some()).then_some(limit as u64 * 64);
-        let (found, total) = loop {
-            let q = self.page_query(req, &sort, window)?;
+        let mut window = Window::first(req, &sort, &searcher, limit)?;
+        let (found, total, counted_all) = loop {
+            let q = self.page_query(req, window.as_ref())?;
             let (found, total) = searcher.search(&*q, &collector)?;
             match window {
-                Some(w) if found.len() < limit && w < u64::MAX / 2 => {
-                    window = Some(w.saturating_mul(16));
-                }
-                Some(_) if found.len() < limit => {
-                    window = None;
-                }
-                _ => break (found, total),
+                Some(w) if found.len() < limit => match w.wider() {
+                    Next::Wider(w) => window = Some(w),
+                    Next::FullPass => window = None,
+                    Next::Done => break (found, total, false),
+                },
+                _ => break (found, total, window.is_none()),
             }
+        };
+        let total = if counted_all || req.after.is_some() {
+            total
+        } else {
+            let q = self.page_query(req, None)?;
+            searcher.search(&*q, &tantivy::collector::Count)? as u64
         };
         let mut ids = Vec::with_capacity(found.len());
         for c in &found {

@@ -650,3 +650,71 @@ fn trials_known_by_title_only_are_not_counted_and_rank_last() {
         .unwrap();
     assert!(page2.hits.iter().all(|h| h.partial), "{:?}", page2.hits);
 }
+
+/// A page of many hits is the slice of the whole ranked list at its offset,
+/// registered trials first (the page comes from a pass that ranks by score
+/// alone and may skip blocks of weak hits; the total and facets from a pass
+/// that does not score: the two must agree with one full ranking).
+#[test]
+fn pages_of_many_hits_are_slices_of_the_whole_ranking() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let trials: Vec<Trial> = (1..=400u32)
+        .map(|i| {
+            let partial = i % 37 == 0;
+            let words = match i % 4 {
+                0 => "lupus",
+                1 => "lupus nephritis in lupus",
+                2 => "asthma and lupus with a long title of many other words",
+                _ => "asthma",
+            };
+            Trial {
+                id: format!("NCT{i:08}"),
+                nct_id: Some(format!("NCT{i:08}")),
+                brief_title: format!("Study {i} of {words}"),
+                partial,
+                status: (!partial).then_some(if i % 3 == 0 {
+                    OverallStatus::Recruiting
+                } else {
+                    OverallStatus::Completed
+                }),
+                ..Trial::default()
+            }
+        })
+        .collect();
+    let state = IndexState {
+        schema_version: 4,
+        store_id: "many".into(),
+        generation: 1,
+    };
+    index_trials(&idx, &trials, &state).unwrap();
+    let at = |offset: usize, limit: usize| {
+        idx.search(&SearchRequest {
+            offset,
+            limit,
+            ..req("lupus", Filters::default())
+        })
+        .unwrap()
+    };
+    let whole = at(0, 1000);
+    assert_eq!(whole.total, 300);
+    assert_eq!(whole.hits.len(), 300);
+    let first_stub = whole.hits.iter().position(|h| h.partial).unwrap();
+    assert_eq!(whole.hits.iter().filter(|h| h.partial).count(), 8);
+    assert!(whole.hits[first_stub..].iter().all(|h| h.partial));
+    for tier in [&whole.hits[..first_stub], &whole.hits[first_stub..]] {
+        assert!(tier.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+    let statuses: u64 = whole.facets["status"].iter().map(|f| f.count).sum();
+    assert_eq!(statuses, 292);
+    for (offset, limit) in [(0, 10), (7, 20), (100, 100), (285, 10), (290, 10), (299, 5)] {
+        let page = at(offset, limit);
+        let want: Vec<&str> = whole.hits[offset..(offset + limit).min(300)]
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect();
+        let got: Vec<&str> = page.hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(got, want, "offset {offset}, limit {limit}");
+        assert_eq!(page.total, 300);
+        assert_eq!(page.facets, whole.facets);
+    }
+}

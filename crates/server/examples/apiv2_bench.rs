@@ -204,22 +204,32 @@ async fn http_run(size: u64) -> anyhow::Result<()> {
 fn index_run(size: u64) -> anyhow::Result<()> {
     let sample = eligo_ctgov::sample_registry();
     let synth = synth::Synth::new(sample.into_iter().map(|r| r.trial).collect());
-    let dir = tempfile::tempdir()?;
-    let idx = SearchIndex::open(dir.path())?;
-    let started = Instant::now();
-    let mut up = idx.updater()?;
-    for i in 0..size {
-        up.upsert(&synth.trial(i))?;
+    // APIV2_BENCH_INDEX=DIR keeps the index in DIR, and reuses one of the
+    // same size found there (to compare two builds on one index).
+    let tmp = tempfile::tempdir()?;
+    let dir = std::env::var_os("APIV2_BENCH_INDEX")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tmp.path().to_path_buf());
+    let idx = SearchIndex::open(&dir)?;
+    if idx.num_docs() == size {
+        println!("\nindex: {size} studies, reused");
+    } else {
+        let started = Instant::now();
+        let mut up = idx.updater()?;
+        up.clear()?;
+        for i in 0..size {
+            up.upsert(&synth.trial(i))?;
+        }
+        up.commit(&IndexState {
+            schema_version: eligo_search::schema::SCHEMA_VERSION,
+            store_id: "bench".into(),
+            generation: 1,
+        })?;
+        println!(
+            "\nindex: {size} studies in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
-    up.commit(&IndexState {
-        schema_version: eligo_search::schema::SCHEMA_VERSION,
-        store_id: "bench".into(),
-        generation: 1,
-    })?;
-    println!(
-        "\nindex: {size} studies in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
     let text = |t: &str, pieces: &[(TextPiece, f32)]| Expr::Text {
         pieces: pieces.to_vec(),
         text: t.into(),
@@ -257,8 +267,44 @@ fn index_run(size: u64) -> anyhow::Result<()> {
             ),
         ),
         (
+            "every study, LastUpdatePostDate desc",
+            plain(
+                Expr::All,
+                Expr::All,
+                vec![SortKey {
+                    by: SortBy::Piece(NumPiece::LastUpdatePostDate),
+                    direction: Direction::Desc,
+                }],
+                None,
+            ),
+        ),
+        (
+            "every study, EnrollmentCount",
+            plain(
+                Expr::All,
+                Expr::All,
+                vec![SortKey {
+                    by: SortBy::Piece(NumPiece::EnrollmentCount),
+                    direction: Direction::Asc,
+                }],
+                None,
+            ),
+        ),
+        (
             "query.cond=lupus",
             plain(text("lupus", &cond), Expr::All, vec![], None),
+        ),
+        (
+            "query.cond=cancer, StartDate desc",
+            plain(
+                text("cancer", &cond),
+                Expr::All,
+                vec![SortKey {
+                    by: SortBy::Piece(NumPiece::StartDate),
+                    direction: Direction::Desc,
+                }],
+                None,
+            ),
         ),
         (
             "filter.advanced phase 2, started 2020+",
@@ -322,6 +368,36 @@ fn index_run(size: u64) -> anyhow::Result<()> {
             seen.len()
         );
         report(label, lat, seen.len());
+    }
+    // The search API's queries (`/api/v1/search` less HTTP) on the same
+    // index: the frequent words are the slow ones.
+    println!("\nSearchIndex::search, {size} studies: query, hits, p50 ms, p95 ms (10 rounds)");
+    for q in [
+        "lupus",
+        "breast cancer",
+        "heart failure",
+        "cancer",
+        "pain",
+        "placebo",
+        "randomized",
+    ] {
+        let req = eligo_search::query::SearchRequest::new(q);
+        let mut lat = Vec::new();
+        let mut hits = 0;
+        for round in 0..11 {
+            let t = Instant::now();
+            let r = idx.search(&req)?;
+            if round > 0 {
+                lat.push(t.elapsed());
+            }
+            hits = r.total;
+        }
+        lat.sort();
+        println!(
+            "{q:<42} {hits:>8} {:>8.2} {:>8.2}",
+            pct(&lat, 0.50),
+            pct(&lat, 0.95)
+        );
     }
     Ok(())
 }

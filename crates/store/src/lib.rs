@@ -457,20 +457,29 @@ impl Store {
 
     /// The source record exactly as imported.
     pub async fn get_raw(&self, id: &str) -> Result<Option<serde_json::Value>> {
+        self.get_raw_text(id)
+            .await?
+            .map(|json| {
+                serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
+                    id: id.to_string(),
+                    source,
+                })
+            })
+            .transpose()
+    }
+
+    /// The source record as stored: the JSON text `serde_json` wrote of
+    /// it, so parsing and writing it again gives the same text. For a
+    /// reader that can pass it on as it is (API v2 pages).
+    pub async fn get_raw_text(&self, id: &str) -> Result<Option<String>> {
         let row: Option<(Option<String>, Option<Vec<u8>>)> = on_pool!(&self.backend, |p| {
             sqlx::query_as("SELECT raw_json, raw_z FROM trials WHERE id = $1")
                 .bind(id)
                 .fetch_optional(p)
                 .await?
         });
-        row.map(|(text, packed)| {
-            let json = stored_json(id, text, packed)?;
-            serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
-                id: id.to_string(),
-                source,
-            })
-        })
-        .transpose()
+        row.map(|(text, packed)| stored_json(id, text, packed))
+            .transpose()
     }
 
     pub async fn row_info(&self, id: &str) -> Result<Option<RowInfo>> {

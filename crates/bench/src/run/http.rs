@@ -18,6 +18,7 @@ pub struct Http {
 /// One answered request.
 pub struct Answer {
     pub status: u16,
+    pub headers: hyper::HeaderMap,
     pub body: Bytes,
     pub seconds: f64,
 }
@@ -36,14 +37,16 @@ impl Http {
         let fut = async {
             let res = self.client.request(req).await?;
             let status = res.status().as_u16();
+            let headers = res.headers().clone();
             let body = res.into_body().collect().await?.to_bytes();
-            anyhow::Ok((status, body))
+            anyhow::Ok((status, headers, body))
         };
-        let (status, body) = tokio::time::timeout(self.timeout, fut)
+        let (status, headers, body) = tokio::time::timeout(self.timeout, fut)
             .await
             .context("request timed out")??;
         Ok(Answer {
             status,
+            headers,
             body,
             seconds: started.elapsed().as_secs_f64(),
         })

@@ -18,6 +18,7 @@
 //! 5. `eligo match` from the command line, cold;
 //! 6. a Markdown table and JSON ([`report`]).
 
+pub mod apiv2;
 pub mod child;
 pub mod find;
 pub mod fts;

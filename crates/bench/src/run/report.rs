@@ -21,6 +21,8 @@ pub struct Report {
     pub serve: ServeReport,
     pub matching: MatchReport,
     pub search: SearchReport,
+    /// `/api/v2/studies` pages (none when the run stopped before them).
+    pub apiv2: Option<super::apiv2::Apiv2Report>,
     pub reloads: ReloadReport,
     pub find: super::find::FindReport,
     pub cli_match: Vec<Usage>,
@@ -441,6 +443,9 @@ impl Report {
                     q.fts.as_ref().map_or("–".into(), |f| ms(f.p95_ms)),
                 );
             }
+        }
+        if let Some(a) = &self.apiv2 {
+            super::apiv2::markdown(&mut o, a);
         }
         if !rl.cycles.is_empty() {
             o += "\nReload cycles:\n\n| cycle | import | exit | server shows new study after | search finds it after | requests | p50 | worst | RSS after |\n|---|---|---|---|---|---|---|---|---|\n";

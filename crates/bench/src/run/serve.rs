@@ -245,13 +245,51 @@ pub(super) async fn serve_measure(
         QUERIES.len(),
         a.search_rounds
     ));
+    let (rows, latency) = search_queries(&http, a.search_rounds, |m| ctx.note(m)).await?;
+    r.search.eligo = latency;
+    r.search.queries = rows;
+    ctx.say(format!(
+        "search p50 {:.2} ms p95 {:.2} ms",
+        r.search.eligo.p50_ms, r.search.eligo.p95_ms
+    ));
+    if let Some(c) = fts {
+        fts_queries(ctx, r, c).await?;
+    }
+
+    // API v2 pages.
+    ctx.say(format!(
+        "API v2 pages: {} workloads × {} rounds",
+        super::apiv2::WORKLOADS.len(),
+        a.search_rounds
+    ));
+    let pages = super::apiv2::measure(&http, a.search_rounds).await?;
+    ctx.say(format!(
+        "API v2 page p50 {:.2} ms p95 {:.2} ms",
+        pages.all.p50_ms, pages.all.p95_ms
+    ));
+    r.apiv2 = Some(pages);
+
+    // Reload cycles.
+    reload::reloads(ctx, r, g, patients, srv, &http).await?;
+    r.serve.rss_after_reloads_mb = srv.rss_mb();
+    Ok(())
+}
+
+/// The search queries over HTTP: one warm-up round (which gives each
+/// query's total), then `rounds` measured ones; the rows and the latency
+/// over all of them.
+pub async fn search_queries(
+    http: &Http,
+    rounds: usize,
+    mut note: impl FnMut(String),
+) -> Result<(Vec<QueryRow>, stats::Latency)> {
     let mut rows: Vec<QueryRow> = Vec::new();
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
-    for round in 0..=a.search_rounds {
+    for round in 0..=rounds {
         for (k, (q, st)) in QUERIES.iter().enumerate() {
             let ans = http.get(&search_path(q, *st)).await?;
             if ans.status != 200 {
-                ctx.note(format!("search {q:?} answered {}", ans.status));
+                note(format!("search {q:?} answered {}", ans.status));
                 continue;
             }
             if round == 0 {
@@ -270,20 +308,7 @@ pub(super) async fn serve_measure(
         row.eligo = stats::summarize(s);
     }
     let flat: Vec<f64> = samples.iter().flatten().copied().collect();
-    r.search.eligo = stats::summarize(&flat);
-    r.search.queries = rows;
-    ctx.say(format!(
-        "search p50 {:.2} ms p95 {:.2} ms",
-        r.search.eligo.p50_ms, r.search.eligo.p95_ms
-    ));
-    if let Some(c) = fts {
-        fts_queries(ctx, r, c).await?;
-    }
-
-    // Reload cycles.
-    reload::reloads(ctx, r, g, patients, srv, &http).await?;
-    r.serve.rss_after_reloads_mb = srv.rss_mb();
-    Ok(())
+    Ok((rows, stats::summarize(&flat)))
 }
 
 pub(super) async fn fts_queries(

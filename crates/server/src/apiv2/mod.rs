@@ -173,38 +173,81 @@ impl utoipa::Modify for GeoCredit {
     }
 }
 
-/// The records of `ids` as served, in order (a record the store no longer
-/// has is left out). Read concurrently: the store's pool has several
-/// connections, and decoding a record is the larger part of a page.
-async fn records(state: &AppState, ids: &[String]) -> Result<Vec<Value>, V2Error> {
+/// The stored texts of the records of `ids`, in order (a record the store
+/// no longer has is left out). Read concurrently: the store's pool has
+/// several connections, and inflating a record is a large part of a page.
+async fn record_texts(state: &AppState, ids: &[String]) -> Result<Vec<(String, String)>, V2Error> {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, id) in ids.iter().enumerate() {
         let state = state.clone();
         let id = id.clone();
         tasks.spawn(async move {
-            let raw = state.store().get_raw(&id).await;
-            (i, raw)
+            let raw = state.store().get_raw_text(&id).await;
+            (i, id, raw)
         });
     }
-    let mut found: Vec<(usize, Value)> = Vec::with_capacity(ids.len());
+    let mut found: Vec<(usize, String, String)> = Vec::with_capacity(ids.len());
     while let Some(done) = tasks.join_next().await {
-        let (i, raw) = done.map_err(AppError::internal)?;
-        if let Some(mut v) = raw? {
-            shape::set_apart_derived(&mut v);
-            found.push((i, v));
+        let (i, id, raw) = done.map_err(AppError::internal)?;
+        if let Some(text) = raw? {
+            found.push((i, id, text));
         }
     }
-    found.sort_by_key(|(i, _)| *i);
-    Ok(found.into_iter().map(|(_, v)| v).collect())
+    found.sort_by_key(|(i, _, _)| *i);
+    Ok(found.into_iter().map(|(_, id, t)| (id, t)).collect())
 }
 
-fn shaped(mut v: Value, fields: &Fields, legacy: bool) -> Value {
+/// A stored record as served, parsed.
+fn parsed(text: &str) -> Result<Value, V2Error> {
+    let mut v: Value = serde_json::from_str(text).map_err(AppError::internal)?;
+    shape::set_apart_derived(&mut v);
+    Ok(v)
+}
+
+/// A stored record as served, as JSON text. The store keeps the text
+/// `serde_json` wrote, so a record with nothing to set apart is served as
+/// it is, without parsing and writing it again (most of a page's time).
+fn served_text(text: String) -> Result<String, V2Error> {
+    if shape::may_have_derived(&text) {
+        serde_json::to_string(&parsed(&text)?).map_err(|e| AppError::internal(e).into())
+    } else {
+        Ok(text)
+    }
+}
+
+/// The records of `ids` as served, in order.
+async fn records(state: &AppState, ids: &[String]) -> Result<Vec<Value>, V2Error> {
+    record_texts(state, ids)
+        .await?
+        .iter()
+        .map(|(_, t)| parsed(t))
+        .collect()
+}
+
+/// The record of study `id` as asked: its markup, the fields chosen. A
+/// selection from a record without an NCT number (one written from a
+/// registry page) carries the study's eligo id as `eligo.id`, so that a
+/// client asking for `NCTId` can still tell the studies apart.
+fn shaped(id: &str, mut v: Value, fields: &Fields, legacy: bool) -> Value {
     if legacy {
         shape::to_legacy(&mut v);
     }
     match fields {
         Fields::Paths(paths) => {
-            shape::select(&v, paths).unwrap_or_else(|| Value::Object(Default::default()))
+            let mut out =
+                shape::select(&v, paths).unwrap_or_else(|| Value::Object(Default::default()));
+            let has_nct = v
+                .pointer("/protocolSection/identificationModule/nctId")
+                .is_some_and(Value::is_string);
+            if !has_nct && let Value::Object(o) = &mut out {
+                let eligo = o
+                    .entry("eligo")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(e) = eligo {
+                    e.insert("id".into(), Value::String(id.to_string()));
+                }
+            }
+            out
         }
         _ => v,
     }
@@ -265,7 +308,7 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
     let first_page = req.page.after.is_none();
     fresh_index(&state).await?;
     let page = state.index().page(&req.page)?;
-    let found = records(&state, &page.ids).await?;
+    let texts = record_texts(&state, &page.ids).await?;
     let next = page
         .next
         .as_ref()
@@ -273,6 +316,10 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
     let total = (req.count_total && first_page).then_some(page.total);
     match (req.format, &req.fields) {
         (Format::Csv, Fields::Columns(cols)) => {
+            let found: Vec<Value> = texts
+                .iter()
+                .map(|(_, t)| parsed(t))
+                .collect::<Result<_, _>>()?;
             let mut r = text(
                 StatusCode::OK,
                 "text/csv; charset=utf-8",
@@ -293,12 +340,17 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
                 body.push_str(&format!("\"totalCount\":{n},"));
             }
             body.push_str("\"studies\":[");
-            for (i, v) in found.into_iter().enumerate() {
+            let as_stored = matches!(req.fields, Fields::All) && !req.legacy;
+            for (i, (id, t)) in texts.into_iter().enumerate() {
                 if i > 0 {
                     body.push(',');
                 }
-                let v = shaped(v, &req.fields, req.legacy);
-                body.push_str(&serde_json::to_string(&v).map_err(AppError::internal)?);
+                if as_stored {
+                    body.push_str(&served_text(t)?);
+                } else {
+                    let v = shaped(&id, parsed(&t)?, &req.fields, req.legacy);
+                    body.push_str(&serde_json::to_string(&v).map_err(AppError::internal)?);
+                }
             }
             body.push(']');
             if let Some(t) = next {
@@ -370,7 +422,8 @@ pub async fn study(
             csv_rows(&[record], cols, true),
         ),
         _ => json(
-            serde_json::to_string(&shaped(record, &fields, legacy)).map_err(AppError::internal)?,
+            serde_json::to_string(&shaped(&id, record, &fields, legacy))
+                .map_err(AppError::internal)?,
         ),
     })
 }

@@ -177,6 +177,12 @@ fn take(v: &mut Value, path: &str) -> Option<Value> {
     taken
 }
 
+/// Whether [`set_apart_derived`] may change the record whose JSON text is
+/// `text`: false when no `"derived"` key (or string) is in it at all.
+pub fn may_have_derived(text: &str) -> bool {
+    text.contains("\"derived\"")
+}
+
 /// Move what `eligo.derived` lists out of the registry sections, into the
 /// note as its `value`. Records without such notes are left as they are.
 pub fn set_apart_derived(record: &mut Value) {

@@ -1,0 +1,104 @@
+//! A page of a search in the default order (records known in full first,
+//! then BM25), in two passes instead of one.
+//!
+//! One pass that scores every hit and counts it for the total and the
+//! facets cannot skip anything: tantivy's block-max WAND, which passes over
+//! blocks of postings that cannot reach the current top `k`, works only
+//! for a collector that wants the best-scored documents alone. So the
+//! total, the facet counts and the number of partial records among the
+//! hits come from a pass that does not score, and the page from a pass
+//! that only ranks by score (pruned). Both are exact: the partial records
+//! (registry stubs, rare) displace at most as many known ones, so the best
+//! `offset + limit + partial` by score hold the page in the two-tier order.
+
+use crate::facet_count::{Counts, FacetCounter};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+/// A page of hits with their scores, in order.
+pub(crate) type Hits = Vec<(Score, DocAddress)>;
+
+/// The hits after `offset`, at most `limit`, in order; the total; the
+/// facet counts.
+pub(crate) fn page(
+    searcher: &Searcher,
+    q: &dyn Query,
+    offset: usize,
+    limit: usize,
+    facets: FacetCounter,
+) -> tantivy::Result<(Hits, usize, Counts)> {
+    let (total, counts, partial) = searcher.search(q, &(Count, facets, PartialHits))?;
+    let want = offset + limit;
+    let mut top = searcher.search(
+        q,
+        &TopDocs::with_limit(want + partial as usize).order_by_score(),
+    )?;
+    if partial > 0 {
+        // Known records first; the sort is stable, so the score order (and
+        // its tie-break) holds within each tier.
+        let is_partial = |a: &DocAddress| {
+            searcher
+                .segment_reader(a.segment_ord)
+                .fast_fields()
+                .u64("partial")
+                .ok()
+                .and_then(|c| c.first(a.doc_id))
+                .is_some_and(|v| v > 0)
+        };
+        top.sort_by_key(|(_, a)| is_partial(a));
+    }
+    let page = top.into_iter().skip(offset).take(limit).collect();
+    Ok((page, total, counts))
+}
+
+/// Counts the hits that are partial records.
+struct PartialHits;
+
+struct PartialSegment {
+    /// `None` in a segment without partial records: nothing to look up.
+    partial: Option<Column<u64>>,
+    n: u64,
+}
+
+impl Collector for PartialHits {
+    type Fruit = u64;
+    type Child = PartialSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let partial = reader
+            .fast_fields()
+            .column_opt::<u64>("partial")?
+            .filter(|c| c.max_value() > 0);
+        Ok(PartialSegment { partial, n: 0 })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<u64>) -> tantivy::Result<u64> {
+        Ok(fruits.into_iter().sum())
+    }
+}
+
+impl SegmentCollector for PartialSegment {
+    type Fruit = u64;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(c) = &self.partial
+            && c.first(doc).is_some_and(|v| v > 0)
+        {
+            self.n += 1;
+        }
+    }
+
+    fn harvest(self) -> u64 {
+        self.n
+    }
+}
