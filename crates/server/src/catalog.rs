@@ -165,6 +165,32 @@ impl Catalog {
             rows = store.all_index_rows(compiler, self.generation).await?;
         }
         fill_gates(store, &mut rows).await?;
+        Ok(self.merged(generation, changed_of(rows)?))
+    }
+
+    /// The part of the index that matching `facts` against the trials
+    /// about their conditions ([`Choice::Related`], [`Choice::Open`])
+    /// reads, compiling first what has no rules yet: the same choice as
+    /// the whole catalog's for these facts, without reading every trial
+    /// (`eligo match`). Any other choice sees only these trials.
+    pub async fn load_about(
+        store: &Store,
+        facts: &PatientFacts,
+        progress: impl FnMut(u64, u64),
+    ) -> anyhow::Result<Catalog> {
+        compile_stale(store, progress).await?;
+        let generation = store.generation().await?;
+        let concepts = PatientConcepts::of(facts);
+        let keys: Vec<&str> = concepts.0.iter().map(String::as_str).collect();
+        let mut rows = store.index_rows_about(compiler_id(), &keys).await?;
+        fill_gates(store, &mut rows).await?;
+        Ok(Catalog::empty(-1).merged(generation, changed_of(rows)?))
+    }
+}
+
+/// Index rows as catalog entries, sorted by id (the last of an id wins).
+fn changed_of(rows: Vec<eligo_store::IndexRow>) -> anyhow::Result<Vec<Changed>> {
+    {
         let mut changed: Vec<Changed> = Vec::with_capacity(rows.len());
         for r in rows {
             let Some(e) = r.entry else {
@@ -184,9 +210,11 @@ impl Catalog {
         }
         changed.sort_by(|a, b| a.0.cmp(&b.0));
         changed.dedup_by(|a, b| a.0 == b.0);
-        Ok(self.merged(generation, changed))
+        Ok(changed)
     }
+}
 
+impl Catalog {
     /// A new catalog: this one's trials with `changed` (sorted by id)
     /// replaced or added.
     fn merged(&self, generation: i64, changed: Vec<Changed>) -> Catalog {

@@ -92,6 +92,22 @@ type IndexTuple = (
     Option<String>,
 );
 
+fn index_row((trial_id, status, generation, partial, targets, gate): IndexTuple) -> IndexRow {
+    IndexRow {
+        trial_id,
+        status,
+        generation,
+        entry: match (partial, targets) {
+            (Some(partial), Some(targets)) => Some(IndexEntry {
+                partial,
+                targets,
+                gate,
+            }),
+            _ => None,
+        },
+    }
+}
+
 impl Store {
     /// Store compiled rules in one transaction. A row whose trial has
     /// changed since it was compiled is stored too and simply never used.
@@ -134,24 +150,7 @@ impl Store {
             .fetch_all(p)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(trial_id, status, generation, partial, targets, gate)| IndexRow {
-                    trial_id,
-                    status,
-                    generation,
-                    entry: match (partial, targets) {
-                        (Some(partial), Some(targets)) => Some(IndexEntry {
-                            partial,
-                            targets,
-                            gate,
-                        }),
-                        _ => None,
-                    },
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(index_row).collect())
     }
 
     /// Every trial changed after `generation` (all of them for -1), with
@@ -167,6 +166,34 @@ impl Store {
             out.extend(page);
         }
         Ok(out)
+    }
+
+    /// The trials whose current index entry by `compiler` names one of
+    /// `keys` among its targets, as [`Store::index_rows`] gives them: what
+    /// matching a patient's conditions needs of the index, without reading
+    /// every trial. It may give more (a `_` in a key matches any
+    /// character): callers choose by the targets.
+    pub async fn index_rows_about(&self, compiler: &str, keys: &[&str]) -> Result<Vec<IndexRow>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let any: Vec<String> = (0..keys.len())
+            .map(|i| format!("(' ' || m.targets || ' ') LIKE ${}", i + 2))
+            .collect();
+        let sql = format!(
+            "SELECT t.id, t.status, t.generation, m.partial, m.targets, m.gate FROM match_index m \
+             JOIN trials t ON t.id = m.trial_id AND t.content_hash = m.content_hash \
+             WHERE m.compiler = $1 AND ({}) ORDER BY t.id",
+            any.join(" OR ")
+        );
+        let rows: Vec<IndexTuple> = on_pool!(&self.backend, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(compiler);
+            for k in keys {
+                q = q.bind(format!("% {k} %"));
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(index_row).collect())
     }
 
     /// The stored rule sets (packed) by `compiler` for the current content
