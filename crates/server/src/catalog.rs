@@ -352,6 +352,16 @@ impl Catalog {
         })
     }
 
+    /// The trials [`Matching::run`] evaluates for `facts` and `choice`, by
+    /// id, each with the store generation of its last change (what anything
+    /// kept of a trial between requests is keyed by).
+    pub fn chosen(&self, facts: &PatientFacts, choice: &Choice) -> Vec<(&str, i64)> {
+        self.choose(facts, choice)
+            .into_iter()
+            .map(|o| (&*self.ids[o as usize], self.entries[o as usize].generation))
+            .collect()
+    }
+
     /// The trials to evaluate for `facts`, by id order.
     fn choose(&self, facts: &PatientFacts, choice: &Choice) -> Vec<u32> {
         let mut out: Vec<u32> = match choice {

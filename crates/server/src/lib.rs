@@ -105,6 +105,8 @@ struct Inner {
     store: Store,
     index: SearchIndex,
     catalog: catalog::CatalogCache,
+    /// What `/find` keeps of the registry between requests.
+    find: find::pool::PoolCache,
     settings: Settings,
     login_limiter: ratelimit::RateLimiter,
     apply_limiter: ratelimit::RateLimiter,
@@ -119,6 +121,7 @@ impl AppState {
             store,
             index,
             catalog: catalog::CatalogCache::default(),
+            find: find::pool::PoolCache::default(),
             settings,
         }))
     }
@@ -148,6 +151,11 @@ impl AppState {
     /// up in the background while this one answers.
     pub async fn catalog(&self) -> Result<Arc<Catalog>, AppError> {
         self.0.catalog.get(self).await
+    }
+
+    /// What `/find` keeps of the registry between requests.
+    pub fn find_pools(&self) -> &find::pool::PoolCache {
+        &self.0.find
     }
 }
 

@@ -55,6 +55,19 @@ impl Http {
         self.send(req).await
     }
 
+    /// A POST of `body` as `content_type` (a form, a multipart upload).
+    pub async fn post(
+        &self,
+        path_and_query: &str,
+        content_type: &str,
+        body: Bytes,
+    ) -> Result<Answer> {
+        let req = hyper::Request::post(format!("{}{path_and_query}", self.base))
+            .header("content-type", content_type)
+            .body(Full::new(body))?;
+        self.send(req).await
+    }
+
     pub async fn post_json(&self, path_and_query: &str, body: Bytes) -> Result<Answer> {
         let req = hyper::Request::post(format!("{}{path_and_query}", self.base))
             .header("content-type", "application/json")

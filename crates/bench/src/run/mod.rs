@@ -19,6 +19,7 @@
 //! 6. a Markdown table and JSON ([`report`]).
 
 pub mod child;
+pub mod find;
 pub mod fts;
 pub mod http;
 mod machine;
@@ -112,6 +113,8 @@ pub struct RunArgs {
     /// Generator threads (default: the machine's cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub find: find::FindArgs,
     /// Write the JSON report here and the Markdown beside it (default:
     /// target/bench-scale/scale-N-BACKEND.json).
     #[arg(long, value_name = "FILE")]
@@ -483,6 +486,13 @@ async fn measure(ctx: &mut Ctx) -> Result<Report> {
     // The server.
     if let Err(e) = serve::serve_phase(ctx, &mut r, &g, &patients, fts_conn.as_mut()).await {
         ctx.note(format!("serve phase stopped: {e:#}"));
+    }
+
+    if a.find.find_rounds > 0 {
+        r.find = find::find_phase(ctx, &patients).await.unwrap_or_else(|e| {
+            ctx.note(format!("/find phase stopped: {e:#}"));
+            find::FindReport::default()
+        });
     }
 
     // FTS5 queries even if the server failed, for the record.

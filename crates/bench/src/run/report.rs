@@ -22,6 +22,7 @@ pub struct Report {
     pub matching: MatchReport,
     pub search: SearchReport,
     pub reloads: ReloadReport,
+    pub find: super::find::FindReport,
     pub cli_match: Vec<Usage>,
     pub sizes_at_end: Sizes,
     pub total_s: f64,
@@ -461,6 +462,7 @@ impl Report {
                 );
             }
         }
+        super::find::markdown(&self.find, &mut o);
         if !self.notes.is_empty() {
             o += "\nNotes:\n\n";
             for n in &self.notes {

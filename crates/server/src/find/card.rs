@@ -3,7 +3,7 @@
 //! its nearest recruiting site is. Shared by the search page and `/find`.
 
 use super::near::km_text;
-use super::sites::{Nearest, SiteDistance, nearest};
+use super::sites::{Nearest, PlacedSite, SiteDistance, nearest, nearest_of, placed_sites};
 use eligo_geo::Distance;
 use eligo_geo::Point;
 use eligo_model::Trial;
@@ -125,5 +125,40 @@ pub fn card(t: &Trial, from: Option<Point>, within: Option<Distance>) -> CardFac
             String::new()
         },
         nearest,
+    }
+}
+
+/// What a card needs of a trial's record whoever looks: kept by `/find`
+/// with its candidates, so a request measures distances without reading
+/// the record or placing its sites again.
+#[derive(Debug, Clone)]
+pub struct CardBase {
+    pub place: String,
+    pub ages: String,
+    pub sites: Vec<PlacedSite>,
+}
+
+impl CardBase {
+    pub fn of(t: &Trial) -> CardBase {
+        CardBase {
+            place: place_text(t),
+            ages: ages_text(t),
+            sites: placed_sites(t),
+        }
+    }
+
+    /// [`card`] from `from`.
+    pub fn card(&self, from: Option<Point>, within: Option<Distance>) -> CardFacts {
+        let nearest = from.map(|p| nearest_of(&self.sites, p)).unwrap_or_default();
+        CardFacts {
+            place: self.place.clone(),
+            ages: self.ages.clone(),
+            distance: if from.is_some() {
+                distance_within(&nearest, within)
+            } else {
+                String::new()
+            },
+            nearest,
+        }
     }
 }

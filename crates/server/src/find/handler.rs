@@ -9,10 +9,11 @@
 //! only thing that keeps anything. Plain HTML forms: works without
 //! JavaScript.
 
-use super::card::{CardFacts, card};
+use super::card::CardFacts;
 use super::page::{Arrangement, arrangement};
-use super::questions::{CandidateState, MAX_BEFORE_RESULTS, bank, next_page};
-use crate::catalog::{Choice, Matching};
+use super::pool::{Pool, PoolKey};
+use super::questions::{CandidateState, MAX_BEFORE_RESULTS, next_page};
+use crate::catalog::Choice;
 use crate::params::{Params, encode};
 use crate::views::{status_class, status_label, unescape};
 use crate::web::{Nav, PageResult, page_with, who};
@@ -23,8 +24,10 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
-use eligo_model::{Date, PatientFacts, Trial, TrialMatch, Verdict};
+use eligo_matcher::PatientConcepts;
+use eligo_model::{Date, PatientFacts, TrialMatch, Verdict};
 use eligo_questionnaire::{Answers, Input, Kind, Question, Questionnaire};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Largest health record accepted (bytes).
@@ -265,62 +268,29 @@ fn condition_question(concept: &str) -> Question {
     }
 }
 
-/// A candidate trial: open, about the condition named, with its
-/// questionnaire.
-pub struct Candidate {
-    pub trial: Trial,
-    pub questions: Questionnaire,
-}
-
 /// The open trials about the conditions in `facts` (the registry's
-/// match index, as `eligo match` chooses them), with their questionnaires.
+/// match index, as `eligo match` chooses them), with their questionnaires
+/// and cards: kept between requests ([`super::pool`]).
 pub async fn candidates(
     state: &AppState,
+    key: PoolKey,
     facts: &PatientFacts,
     as_of: Date,
-) -> Result<Vec<Candidate>, AppError> {
-    let cat = state.catalog().await?;
-    let m = Matching {
-        store: state.store(),
-        cache: &state.0.catalog.rules,
-        catalog: &cat,
-    };
-    let (ids, _) = m
-        .run(
-            Arc::new(facts.clone()),
-            as_of,
-            &Choice::Related,
-            None,
-            |m| m.trial_id,
-        )
-        .await
-        .map_err(|e| AppError::internal(format!("choosing trials: {e:#}")))?;
-    let mut out = Vec::new();
-    for (_, id) in ids {
-        let loaded = state.trial(&id).await?;
-        let t = loaded.trial;
-        if t.partial || !t.status.is_some_and(|s| s.is_open()) {
-            continue;
-        }
-        out.push(Candidate {
-            questions: eligo_questionnaire::questionnaire(&loaded.rules.compiled),
-            trial: t,
-        });
-    }
-    Ok(out)
+) -> Result<Arc<Pool>, AppError> {
+    state.find_pools().pool(state, key, facts, as_of).await
 }
 
 /// Every candidate matched on `facts`, the same way `eligo match` does.
 pub async fn match_all(
     state: &AppState,
-    cands: &[Candidate],
+    pool: &Pool,
     facts: PatientFacts,
     as_of: Date,
 ) -> Result<Vec<TrialMatch>, AppError> {
-    if cands.is_empty() {
+    if pool.cands.is_empty() {
         return Ok(vec![]);
     }
-    let ids: Vec<String> = cands.iter().map(|c| c.trial.id.clone()).collect();
+    let ids: Vec<String> = pool.cands.iter().map(|c| c.id.clone()).collect();
     let n = ids.len();
     state
         .match_patient(facts, as_of, Choice::Named(ids), n)
@@ -361,19 +331,18 @@ fn field_views(q: &Question, answers: &Answers) -> Vec<FieldView> {
 /// recruiting site) and describe the matches.
 fn results(
     tpl: &mut FindTpl,
-    cands: &[Candidate],
+    pool: &Pool,
     matches: &[TrialMatch],
     arr: &Arrangement,
     answers: &Answers,
 ) {
     let mut rows: Vec<(u8, f64, String, bool, ResultView)> = Vec::new();
     for m in matches {
-        let Some(c) = cands.iter().find(|c| c.trial.id == m.trial_id) else {
+        let Some(c) = pool.get(&m.trial_id) else {
             continue;
         };
-        let t = &c.trial;
         let within = arr.how.near.map(|n| n.radius);
-        let facts: CardFacts = card(t, arr.how.origin(), within);
+        let facts: CardFacts = c.card.card(arr.how.origin(), within);
         let nearby = super::card::has_site_within(&facts.nearest, within);
         let group = match m.verdict {
             Verdict::Eligible => 0,
@@ -401,14 +370,7 @@ fn results(
         let site = facts.nearest.recruiting.as_ref();
         let contact = site
             .and_then(|s| s.contact.clone())
-            .or_else(|| {
-                t.central_contacts.iter().find_map(|c| {
-                    c.phone
-                        .clone()
-                        .or(c.email.clone())
-                        .map(|x| format!("{}: {x}", c.name))
-                })
-            })
+            .or_else(|| c.central_contact.clone())
             .unwrap_or_default();
         let km = site.map_or(f64::INFINITY, |s| s.km);
         // The trial's own questions, answered as on this page.
@@ -424,15 +386,15 @@ fn results(
         rows.push((
             group,
             km,
-            t.id.clone(),
+            c.id.clone(),
             nearby,
             ResultView {
-                href: format!("/trials/{}", encode(&t.id)),
-                apply: format!("/trials/{}/prescreen", encode(&t.id)),
-                id: t.id.clone(),
-                title: unescape(&t.brief_title),
-                status_label: t.status.map(|s| status_label(s.code())).unwrap_or_default(),
-                status_class: t.status.map_or("badge unknown", |s| status_class(s.code())),
+                href: format!("/trials/{}", encode(&c.id)),
+                apply: format!("/trials/{}/prescreen", encode(&c.id)),
+                id: c.id.clone(),
+                title: unescape(&c.title),
+                status_label: c.status.map(|s| status_label(s.code())).unwrap_or_default(),
+                status_class: c.status.map_or("badge unknown", |s| status_class(s.code())),
                 place: facts.place.clone(),
                 ages: facts.ages.clone(),
                 distance: facts.distance.clone(),
@@ -533,9 +495,9 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
     let seed_facts = eligo_questionnaire::facts(&named, &seed, as_of)
         .map(|o| o.facts)
         .unwrap_or_default();
-    let cands = candidates(&state, &seed_facts, as_of).await?;
-    tpl.candidates = cands.len();
-    let all = bank(cands.iter().map(|c| &c.questions));
+    let pool = candidates(&state, PoolKey::Named(concepts.clone()), &seed_facts, as_of).await?;
+    tpl.candidates = pool.cands.len();
+    let all = &pool.bank;
     // The answers so far: the named condition, then what the form carries.
     for (k, v) in &p.0 {
         if k.contains('.') && !v.trim().is_empty() {
@@ -558,14 +520,14 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
         }
     }
     let answers =
-        match Answers::from_pairs(&all, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        match Answers::from_pairs(all, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
             Ok(a) => a,
             Err(problems) => {
                 tpl.problems = problems.iter().map(|p| p.message.clone()).collect();
                 Answers::default()
             }
         };
-    let outcome = match eligo_questionnaire::facts(&all, &answers, as_of) {
+    let outcome = match eligo_questionnaire::facts(all, &answers, as_of) {
         Ok(o) => Some(o),
         Err(problems) => {
             tpl.problems.extend(
@@ -577,15 +539,20 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
         }
     };
     let facts = outcome.map(|o| o.facts).unwrap_or(seed_facts);
-    let matches = match_all(&state, &cands, facts, as_of).await?;
-    let states: Vec<CandidateState> = cands
+    let matches = match_all(&state, &pool, facts, as_of).await?;
+    let verdicts: HashMap<&str, Verdict> = matches
+        .iter()
+        .map(|m| (m.trial_id.as_str(), m.verdict))
+        .collect();
+    let states: Vec<CandidateState> = pool
+        .cands
         .iter()
         .map(|c| CandidateState {
             questions: &c.questions,
-            verdict: matches
-                .iter()
-                .find(|m| m.trial_id == c.trial.id)
-                .map_or(Verdict::Unknown, |m| m.verdict),
+            verdict: verdicts
+                .get(c.id.as_str())
+                .copied()
+                .unwrap_or(Verdict::Unknown),
         })
         .collect();
     tpl.remaining = states
@@ -609,7 +576,7 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
         }
     }
     let next = if tpl.problems.is_empty() {
-        next_page(&all, &states, &asked)
+        next_page(all, &states, &asked)
     } else {
         all.questions
             .iter()
@@ -646,7 +613,7 @@ async fn find(state: AppState, headers: HeaderMap, p: Params) -> PageResult {
         tpl.more_questions = !next.is_empty();
         let (csrf, cookie) = auth::public_csrf(&headers, state.settings().secure_cookies)?;
         tpl.csrf = csrf;
-        results(&mut tpl, &cands, &matches, &arr, &answers);
+        results(&mut tpl, &pool, &matches, &arr, &answers);
         return page_with(StatusCode::OK, &tpl, cookie);
     }
     tpl.questions = next
@@ -733,9 +700,10 @@ async fn find_record(
         }
     };
     let as_of = matching::today();
-    let cands = candidates(&state, &facts, as_of).await?;
-    tpl.candidates = cands.len();
-    let matches = match_all(&state, &cands, facts, as_of).await?;
-    results(&mut tpl, &cands, &matches, &arr, &Answers::default());
+    let key = PoolKey::Related(PatientConcepts::of(&facts).0.into_iter().collect());
+    let pool = candidates(&state, key, &facts, as_of).await?;
+    tpl.candidates = pool.cands.len();
+    let matches = match_all(&state, &pool, facts, as_of).await?;
+    results(&mut tpl, &pool, &matches, &arr, &Answers::default());
     page_with(StatusCode::OK, &tpl, None)
 }

@@ -7,5 +7,6 @@ pub mod card;
 pub mod handler;
 pub mod near;
 pub mod page;
+pub mod pool;
 pub mod questions;
 pub mod sites;

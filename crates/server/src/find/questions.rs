@@ -64,11 +64,11 @@ pub struct CandidateState<'a> {
 }
 
 /// How many remaining candidates (not ruled out) need each question.
-pub fn needs(cands: &[CandidateState<'_>]) -> HashMap<String, usize> {
-    let mut out: HashMap<String, usize> = HashMap::new();
+pub fn needs<'a>(cands: &[CandidateState<'a>]) -> HashMap<&'a str, usize> {
+    let mut out: HashMap<&'a str, usize> = HashMap::new();
     for c in cands.iter().filter(|c| c.verdict != Verdict::Ineligible) {
         for q in &c.questions.questions {
-            *out.entry(q.id.clone()).or_default() += 1;
+            *out.entry(q.id.as_str()).or_default() += 1;
         }
     }
     out
@@ -89,12 +89,12 @@ pub fn next_page(
         .iter()
         .enumerate()
         .filter(|(_, q)| !asked.contains(&q.id))
-        .filter(|(_, q)| need.get(&q.id).copied().unwrap_or(0) > 0)
+        .filter(|(_, q)| need.get(q.id.as_str()).copied().unwrap_or(0) > 0)
         .collect();
     open.sort_by_key(|(i, q)| {
         (
             tier(q),
-            std::cmp::Reverse(need.get(&q.id).copied().unwrap_or(0)),
+            std::cmp::Reverse(need.get(q.id.as_str()).copied().unwrap_or(0)),
             *i,
         )
     });

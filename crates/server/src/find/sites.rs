@@ -89,8 +89,24 @@ pub fn place_text(site: &Location) -> String {
         .join(", ")
 }
 
-/// Every located site of `trial` with its distance from `from`.
-pub fn site_distances(trial: &Trial, from: Point) -> Vec<SiteDistance> {
+/// A located site with what a page says of it: everything of
+/// [`SiteDistance`] but the distance, which depends on where the person is.
+/// Depends only on the record, so `/find` keeps them with its candidates
+/// (placing a site from its city is a gazetteer search).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedSite {
+    pub index: usize,
+    pub point: Point,
+    pub status: Option<String>,
+    pub recruiting: bool,
+    pub facility: Option<String>,
+    pub place: String,
+    pub placed_from_city: bool,
+    pub contact: Option<String>,
+}
+
+/// Every site of `trial` that can be placed.
+pub fn placed_sites(trial: &Trial) -> Vec<PlacedSite> {
     let gaz = Gazetteer::get();
     let central = trial.central_contacts.iter().find_map(contact_line);
     trial
@@ -99,12 +115,10 @@ pub fn site_distances(trial: &Trial, from: Point) -> Vec<SiteDistance> {
         .enumerate()
         .filter_map(|(index, site)| {
             let located = gaz.locate(site)?;
-            let km = eligo_geo::distance_km(from, located.point);
             let status = site_status(trial, site);
-            Some(SiteDistance {
+            Some(PlacedSite {
                 index,
-                km,
-                miles: km / eligo_geo::KM_PER_MILE,
+                point: located.point,
                 recruiting: is_recruiting(status.as_deref()),
                 status,
                 facility: site.facility.clone(),
@@ -120,14 +134,44 @@ pub fn site_distances(trial: &Trial, from: Point) -> Vec<SiteDistance> {
         .collect()
 }
 
+/// Every located site of `trial` with its distance from `from`.
+pub fn site_distances(trial: &Trial, from: Point) -> Vec<SiteDistance> {
+    placed_sites(trial)
+        .into_iter()
+        .map(|s| distance_to(s, from))
+        .collect()
+}
+
+fn distance_to(s: PlacedSite, from: Point) -> SiteDistance {
+    let km = eligo_geo::distance_km(from, s.point);
+    SiteDistance {
+        index: s.index,
+        km,
+        miles: km / eligo_geo::KM_PER_MILE,
+        status: s.status,
+        recruiting: s.recruiting,
+        facility: s.facility,
+        place: s.place,
+        placed_from_city: s.placed_from_city,
+        contact: s.contact,
+    }
+}
+
 /// The nearest recruiting site and the nearest site of any status.
 pub fn nearest(trial: &Trial, from: Point) -> Nearest {
-    let all = site_distances(trial, from);
+    nearest_of(&placed_sites(trial), from)
+}
+
+/// [`nearest`] of sites placed beforehand.
+pub fn nearest_of(sites: &[PlacedSite], from: Point) -> Nearest {
+    let km = |s: &PlacedSite| eligo_geo::distance_km(from, s.point);
     let pick = |recruiting_only: bool| {
-        all.iter()
+        sites
+            .iter()
             .filter(|s| !recruiting_only || s.recruiting)
-            .min_by(|a, b| a.km.total_cmp(&b.km))
-            .cloned()
+            .map(|s| (km(s), s))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, s)| distance_to(s.clone(), from))
     };
     Nearest {
         recruiting: pick(true),

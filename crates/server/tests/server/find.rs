@@ -581,3 +581,107 @@ async fn find_orders_by_distance_and_reads_an_uploaded_record() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Choose a file"));
 }
+
+/// A page without its CSRF token (a fresh one per form).
+fn without_csrf(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    let marker = "name=\"csrf\" value=\"";
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at + marker.len()]);
+        rest = &rest[at + marker.len()..];
+        rest = &rest[rest.find('"').unwrap()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn find_keeps_what_depends_on_the_registry_and_follows_an_import() {
+    let app = App::new().await;
+    let s = &app.state;
+    let results =
+        "/find?condition=systemic+lupus+erythematosus&near=Nanjing&within=20000km&results=1";
+    let asking = "/find?condition=systemic+lupus+erythematosus";
+    let answered: &[(&str, &str)] = &[
+        ("condition", "systemic lupus erythematosus"),
+        ("near", "Nanjing"),
+        ("asked", "dx-sle"),
+        ("shown", "age,sex"),
+        ("dx-sle.answer", "current"),
+        ("age.age", "34"),
+        ("sex.answer", "female"),
+    ];
+    let mut jar = Jar::default();
+    let before = app.get_with(results, &mut jar).await;
+    assert_eq!(before.status, 200);
+    let ids: Vec<String> = ["group-eligible", "group-needs", "group-not"]
+        .iter()
+        .flat_map(|g| group(&before.body, g))
+        .collect();
+    assert!(ids.len() >= 2, "{ids:?}");
+    assert!(s.find_pools().held() > 0, "the candidates are kept");
+    // Kept: a second request answers the same page.
+    let again = app.get_with(results, &mut jar).await;
+    assert_eq!(without_csrf(&again.body), without_csrf(&before.body));
+
+    // An import between two requests: one candidate renamed and given a
+    // recruiting site in Nanjing, another closed.
+    let (renamed, closed) = (&ids[0], &ids[1]);
+    let mut a = s.store().get_trial(renamed).await.unwrap().unwrap();
+    let raw_a = s.store().get_raw(renamed).await.unwrap().unwrap();
+    a.brief_title = "Quetzalcoatl study of lupus in Nanjing".into();
+    a.locations
+        .insert(0, site("Nanjing", "China", "RECRUITING", None));
+    let mut b = s.store().get_trial(closed).await.unwrap().unwrap();
+    let raw_b = s.store().get_raw(closed).await.unwrap().unwrap();
+    b.status = Some(OverallStatus::Completed);
+    s.store()
+        .upsert_batch(&[(a, raw_a), (b, raw_b)])
+        .await
+        .unwrap();
+    let generation = s.store().generation().await.unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while s.catalog().await.unwrap().generation != generation {
+        assert!(
+            std::time::Instant::now() < until,
+            "the catalog did not follow"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let after = app.get_with(results, &mut jar).await;
+    let after_asking = app.get_with(asking, &mut jar).await;
+    let after_answered = app.post_form("/find", answered, &mut jar).await;
+    // The same pages built from nothing.
+    s.find_pools().clear();
+    let fresh = app.get_with(results, &mut jar).await;
+    let fresh_asking = app.get_with(asking, &mut jar).await;
+    let fresh_answered = app.post_form("/find", answered, &mut jar).await;
+    assert_eq!(without_csrf(&after.body), without_csrf(&fresh.body));
+    assert_eq!(after_asking.body, fresh_asking.body);
+    assert_eq!(after_answered.status, 200);
+    assert_eq!(
+        without_csrf(&after_answered.body),
+        without_csrf(&fresh_answered.body)
+    );
+    // And they show the import.
+    let listed: Vec<String> = ["group-eligible", "group-needs", "group-not"]
+        .iter()
+        .flat_map(|g| group(&after.body, g))
+        .collect();
+    assert!(listed.contains(renamed) && !listed.contains(closed));
+    assert!(
+        after
+            .body
+            .contains("Quetzalcoatl study of lupus in Nanjing")
+    );
+    let card = &after.body[after
+        .body
+        .find(&format!("data-trial=\"{renamed}\""))
+        .unwrap()..];
+    let card = &card[..card.find("</li>").unwrap_or(card.len())];
+    assert!(
+        card.contains("to the nearest recruiting site (Nanjing, China)"),
+        "{card}"
+    );
+}
