@@ -62,7 +62,7 @@ impl Gen {
     }
     fn pick<T: Clone>(&mut self, from: &[T]) -> Vec<T> {
         from.iter()
-            .filter(|_| self.next() % 2 == 0)
+            .filter(|_| self.next().is_multiple_of(2))
             .cloned()
             .collect()
     }
@@ -74,10 +74,10 @@ fn mixed(g: &mut Gen, all: &[(String, PatientFacts)]) -> PatientFacts {
     let b = &all[(g.next() % all.len() as u64) as usize].1;
     let mut f = a.clone();
     f.id = "generated".into();
-    if g.next() % 4 == 0 {
+    if g.next().is_multiple_of(4) {
         f.gender = b.gender;
     }
-    if g.next() % 8 == 0 {
+    if g.next().is_multiple_of(8) {
         f.birth_date = None;
     }
     f.conditions = [g.pick(&a.conditions), g.pick(&b.conditions)].concat();
