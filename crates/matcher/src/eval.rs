@@ -10,7 +10,7 @@ use eligo_model::rule::{Criterion, CriterionKind, Rule, RuleKind};
 use eligo_model::trial::Sex;
 
 /// What a criterion's rules are evaluated for.
-pub struct Scope<'t> {
+pub(crate) struct Scope<'t> {
     pub kind: CriterionKind,
     /// Vocabulary keys of the conditions the trial is for: an exclusion
     /// never excludes them (MATCHING.md rule 12).
@@ -54,26 +54,15 @@ pub fn criterion(ctx: &Ctx<'_>, own: &[String], c: &Criterion) -> CriterionResul
     // far as it was, leaves the rest to confirm without deciding; the other
     // pending outcomes (a failing alternative of one left to confirm, an
     // exclusion verified but for a clause) are undecided (rule 11).
-    let (status, partial, pending) = match (c.kind, truth) {
-        (_, Truth::Met) => (Status::Met, false, false),
-        (_, Truth::NotMet) => (Status::NotMet, false, false),
-        (_, Truth::Unknown) => (Status::Unknown, false, false),
-        (_, Truth::ToConfirm) => return to_confirm_result(c),
-        (CriterionKind::Inclusion, Truth::MetInPart) => (Status::Met, true, false),
-        (CriterionKind::Exclusion, Truth::NotMetInPart) => (Status::NotMet, true, false),
-        (CriterionKind::Inclusion, Truth::NotMetInPart)
-        | (CriterionKind::Exclusion, Truth::MetInPart) => (Status::Unknown, false, true),
+    let Some((status, partial, pending)) = criterion_status(c.kind, truth) else {
+        return to_confirm_result(c);
     };
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
     collect(&results, &mut evidence, &mut missing, status);
     if pending {
         for p in &c.not_computable {
-            let m = format!(
-                "to confirm: {} ({})",
-                p.text.split_whitespace().collect::<Vec<_>>().join(" "),
-                p.reason.describe()
-            );
+            let m = pending_missing(p);
             if !missing.contains(&m) {
                 missing.push(m);
             }
@@ -92,6 +81,32 @@ pub fn criterion(ctx: &Ctx<'_>, own: &[String], c: &Criterion) -> CriterionResul
         field: c.field.clone(),
         group: None,
     }
+}
+
+/// A criterion's status from the truth of its rules: (status, met or not
+/// met in part, undecided because of a clause left to confirm), or `None`
+/// when nothing in it was verifiable (left to confirm).
+pub(crate) fn criterion_status(kind: CriterionKind, truth: Truth) -> Option<(Status, bool, bool)> {
+    Some(match (kind, truth) {
+        (_, Truth::Met) => (Status::Met, false, false),
+        (_, Truth::NotMet) => (Status::NotMet, false, false),
+        (_, Truth::Unknown) => (Status::Unknown, false, false),
+        (_, Truth::ToConfirm) => return None,
+        (CriterionKind::Inclusion, Truth::MetInPart) => (Status::Met, true, false),
+        (CriterionKind::Exclusion, Truth::NotMetInPart) => (Status::NotMet, true, false),
+        (CriterionKind::Inclusion, Truth::NotMetInPart)
+        | (CriterionKind::Exclusion, Truth::MetInPart) => (Status::Unknown, false, true),
+    })
+}
+
+/// The text of a clause left to confirm that keeps a criterion undecided,
+/// as it is listed among the missing facts.
+pub(crate) fn pending_missing(p: &eligo_model::rule::NotComputablePart) -> String {
+    format!(
+        "to confirm: {} ({})",
+        p.text.split_whitespace().collect::<Vec<_>>().join(" "),
+        p.reason.describe()
+    )
 }
 
 /// Gather evidence and missing facts from the results that matter.
@@ -204,52 +219,60 @@ fn eval(ctx: &Ctx<'_>, scope: &Scope<'_>, r: &Rule) -> (RuleResult, Truth) {
             );
             (res, Truth::ToConfirm)
         }
-        RuleKind::Age { min, max } => leaf(age(ctx, r, *min, *max)),
-        RuleKind::Sex { sex } => leaf(sex_rule(ctx, r, *sex)),
-        RuleKind::Lab { .. } => leaf(labs::lab(ctx, r)),
+        _ => leaf(leaf_result(ctx, scope, r)),
+    }
+}
+
+/// A leaf rule's result (every kind but the composites and `ToConfirm`).
+pub(crate) fn leaf_result(ctx: &Ctx<'_>, scope: &Scope<'_>, r: &Rule) -> RuleResult {
+    match &r.kind {
+        RuleKind::All { .. }
+        | RuleKind::Any { .. }
+        | RuleKind::AtLeast { .. }
+        | RuleKind::Not { .. }
+        | RuleKind::ToConfirm { .. } => unreachable!("not a leaf: {:?}", r.kind),
+        RuleKind::Age { min, max } => age(ctx, r, *min, *max),
+        RuleKind::Sex { sex } => sex_rule(ctx, r, *sex),
+        RuleKind::Lab { .. } => labs::lab(ctx, r),
         RuleKind::LabResult {
             analyte,
             result: want,
             window,
-        } => leaf(labs::lab_result(ctx, r, analyte, *want, *window)),
-        RuleKind::Score { .. } => leaf(scores::score(ctx, r)),
-        RuleKind::GradePattern { .. } => leaf(scores::grade_pattern(ctx, r)),
+        } => labs::lab_result(ctx, r, analyte, *want, *window),
+        RuleKind::Score { .. } => scores::score(ctx, r),
+        RuleKind::GradePattern { .. } => scores::grade_pattern(ctx, r),
         RuleKind::Diagnosis { .. } => {
             let own: &[String] = if scope.kind == CriterionKind::Exclusion {
                 scope.own
             } else {
                 &[]
             };
-            leaf(open_world::read(ctx, history::diagnosis(ctx, r, own)))
+            open_world::read(ctx, history::diagnosis(ctx, r, own))
         }
-        RuleKind::TrialCondition { condition, concept } => leaf(open_world::read(
+        RuleKind::TrialCondition { condition, concept } => open_world::read(
             ctx,
             history::trial_condition(ctx, r, condition, concept.as_deref()),
-        )),
-        RuleKind::Medication { .. } => leaf(open_world::read(ctx, history::medication(ctx, r))),
-        RuleKind::Procedure { concept, window } => leaf(open_world::read(
-            ctx,
-            history::procedure(ctx, r, concept, *window),
-        )),
-        RuleKind::Vaccination { vaccine, window } => leaf(open_world::read(
-            ctx,
-            history::vaccination(ctx, r, *vaccine, *window),
-        )),
-        RuleKind::Allergy { substance, severe } => leaf(open_world::read(
-            ctx,
-            history::allergy(ctx, r, substance.as_deref(), *severe),
-        )),
+        ),
+        RuleKind::Medication { .. } => open_world::read(ctx, history::medication(ctx, r)),
+        RuleKind::Procedure { concept, window } => {
+            open_world::read(ctx, history::procedure(ctx, r, concept, *window))
+        }
+        RuleKind::Vaccination { vaccine, window } => {
+            open_world::read(ctx, history::vaccination(ctx, r, *vaccine, *window))
+        }
+        RuleKind::Allergy { substance, severe } => {
+            open_world::read(ctx, history::allergy(ctx, r, substance.as_deref(), *severe))
+        }
         RuleKind::TrialParticipation {
             window,
             interventional,
-        } => leaf(open_world::read(
+        } => open_world::read(
             ctx,
             history::trial_participation(ctx, r, *window, *interventional),
-        )),
-        RuleKind::Pregnancy { state, window } => leaf(open_world::read(
-            ctx,
-            pregnancy::pregnancy(ctx, r, *state, *window),
-        )),
+        ),
+        RuleKind::Pregnancy { state, window } => {
+            open_world::read(ctx, pregnancy::pregnancy(ctx, r, *state, *window))
+        }
     }
 }
 

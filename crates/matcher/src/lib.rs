@@ -25,6 +25,7 @@ mod labs;
 mod open_world;
 mod outcome;
 mod pregnancy;
+mod rank;
 mod relate;
 mod ruleset;
 mod scores;
@@ -35,6 +36,7 @@ use eligo_model::rule::{CompiledCriteria, CriterionKind, RuleKind};
 use eligo_model::{Date, PatientFacts, Trial};
 
 pub use ctx::Ctx;
+pub use rank::{Quick, condition_gate, rank_or_ineligible, rank_rules, trial_condition_status};
 pub use relate::{PatientConcepts, TrialTargets, prefilter};
 pub use ruleset::{RuleSet, has_criteria_text};
 
@@ -347,6 +349,32 @@ where
         let ctx = Ctx::new(facts, as_of);
         part.iter()
             .map(|s| f(evaluate_rules(&ctx, s.borrow())))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// [`rank_or_ineligible`] (with `stop`) or [`rank_rules`] of every rule
+/// set, on the machine's cores; in the order of `sets`.
+pub fn rank_many<S>(sets: &[S], facts: &PatientFacts, as_of: Date, stop: bool) -> Vec<Quick>
+where
+    S: std::borrow::Borrow<RuleSet> + Sync,
+{
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sets.len().div_ceil(threads).max(1);
+    let parts: Vec<&[S]> = sets.chunks(chunk).collect();
+    parallel_map(&parts, |part| {
+        let ctx = Ctx::new(facts, as_of);
+        part.iter()
+            .map(|s| {
+                if stop {
+                    rank_or_ineligible(&ctx, s.borrow())
+                } else {
+                    Quick::Key(rank_rules(&ctx, s.borrow()))
+                }
+            })
             .collect::<Vec<_>>()
     })
     .into_iter()

@@ -5,6 +5,8 @@
 
 #[path = "matcher/clauses.rs"]
 mod clauses;
+#[path = "matcher/fast.rs"]
+mod fast;
 #[path = "matcher/open_world.rs"]
 mod open_world;
 #[path = "matcher/records.rs"]

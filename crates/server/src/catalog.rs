@@ -18,8 +18,8 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::registry::{compile_stale, compiler_id, read_rules, rules_row};
-use eligo_matcher::{PatientConcepts, RuleSet};
+use crate::registry::{compile_stale, compiler_id, gate_text, read_gate, read_rules, rules_row};
+use eligo_matcher::{Ctx, PatientConcepts, Quick, RuleSet};
 use eligo_model::trial::OverallStatus;
 use eligo_model::{Date, PatientFacts, Trial, TrialMatch};
 use eligo_search::SearchIndex;
@@ -37,7 +37,14 @@ struct Entry {
     generation: i64,
     /// Interned target keys ([`Catalog::keys`]).
     targets: Box<[u32]>,
+    /// Interned own conditions ([`Catalog::conditions`]): the trial is
+    /// ineligible for a patient who has none of them (empty: no such
+    /// criterion; see [`eligo_matcher::condition_gate`]).
+    gate: Box<[u32]>,
 }
+
+/// A trial's own condition as the record names it, with its vocabulary key.
+type Condition = (Box<str>, Option<Box<str>>);
 
 /// Every trial of the registry at one store generation, as an index.
 pub struct Catalog {
@@ -50,6 +57,64 @@ pub struct Catalog {
     key_ids: HashMap<Box<str>, u32>,
     /// Per key: ordinals of the non-partial trials about it, ascending.
     postings: Vec<Vec<u32>>,
+    /// Interned own conditions of the trials (few distinct ones: a match
+    /// evaluates each once for the patient).
+    conditions: Vec<Condition>,
+    condition_ids: HashMap<Condition, u32>,
+}
+
+/// A changed trial read from the store: id, entry, target keys, own conditions.
+type Changed = (Box<str>, Entry, Vec<String>, Vec<(String, Option<String>)>);
+
+/// Index entries read per step when filling in their gates.
+const GATE_BATCH: usize = 2_000;
+
+/// Give every row whose index entry was stored without its gate (by an
+/// eligo before the column) one, from its stored rule set, and store it:
+/// once per registry, with log lines (about a minute at 100,000 trials).
+async fn fill_gates(store: &Store, rows: &mut [eligo_store::IndexRow]) -> anyhow::Result<()> {
+    let todo: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].entry.as_ref().is_some_and(|e| e.gate.is_none()))
+        .collect();
+    if todo.is_empty() {
+        return Ok(());
+    }
+    tracing::info!(
+        "the match index of {} trials has no trial conditions yet: reading them from the compiled criteria (once)",
+        todo.len()
+    );
+    for (n, part) in todo.chunks(GATE_BATCH).enumerate() {
+        let ids: Vec<&str> = part.iter().map(|&i| rows[i].trial_id.as_str()).collect();
+        let mut data = store.rules_data(&ids, compiler_id()).await?;
+        let blobs: Vec<(String, Option<Vec<u8>>)> = ids
+            .iter()
+            .map(|id| (id.to_string(), data.remove(*id)))
+            .collect();
+        let gates = tokio::task::spawn_blocking(move || {
+            eligo_matcher::parallel_map(&blobs, |(id, blob)| {
+                let gate = match blob {
+                    Some(b) => Some(gate_text(&read_rules(id, b)?)),
+                    None => None,
+                };
+                anyhow::Ok((id.clone(), gate))
+            })
+        })
+        .await?;
+        let mut found = Vec::with_capacity(part.len());
+        for (&i, g) in part.iter().zip(gates) {
+            let (id, gate) = g?;
+            if let (Some(gate), Some(e)) = (gate, rows[i].entry.as_mut()) {
+                e.gate = Some(gate.clone());
+                found.push((id, gate));
+            }
+        }
+        store.put_gates(&found).await?;
+        let done = (n * GATE_BATCH + part.len()).min(todo.len());
+        if done == todo.len() || (n + 1) % 10 == 0 {
+            tracing::info!("trial conditions of {done} of {} trials read", todo.len());
+        }
+    }
+    Ok(())
 }
 
 /// Which trials to match.
@@ -76,6 +141,8 @@ impl Catalog {
             keys: Vec::new(),
             key_ids: HashMap::new(),
             postings: Vec::new(),
+            conditions: Vec::new(),
+            condition_ids: HashMap::new(),
         }
     }
 
@@ -97,29 +164,60 @@ impl Catalog {
             compile_stale(store, |_, _| {}).await?;
             rows = store.all_index_rows(compiler, self.generation).await?;
         }
-        let mut changed: Vec<(Box<str>, Entry, Vec<String>)> = Vec::with_capacity(rows.len());
+        fill_gates(store, &mut rows).await?;
+        Ok(self.merged(generation, changed_of(rows)?))
+    }
+
+    /// The part of the index that matching `facts` against the trials
+    /// about their conditions ([`Choice::Related`], [`Choice::Open`])
+    /// reads, compiling first what has no rules yet: the same choice as
+    /// the whole catalog's for these facts, without reading every trial
+    /// (`eligo match`). Any other choice sees only these trials.
+    pub async fn load_about(
+        store: &Store,
+        facts: &PatientFacts,
+        progress: impl FnMut(u64, u64),
+    ) -> anyhow::Result<Catalog> {
+        compile_stale(store, progress).await?;
+        let generation = store.generation().await?;
+        let concepts = PatientConcepts::of(facts);
+        let keys: Vec<&str> = concepts.0.iter().map(String::as_str).collect();
+        let mut rows = store.index_rows_about(compiler_id(), &keys).await?;
+        fill_gates(store, &mut rows).await?;
+        Ok(Catalog::empty(-1).merged(generation, changed_of(rows)?))
+    }
+}
+
+/// Index rows as catalog entries, sorted by id (the last of an id wins).
+fn changed_of(rows: Vec<eligo_store::IndexRow>) -> anyhow::Result<Vec<Changed>> {
+    {
+        let mut changed: Vec<Changed> = Vec::with_capacity(rows.len());
         for r in rows {
             let Some(e) = r.entry else {
                 anyhow::bail!("trial {}: no compiled criteria after compiling", r.trial_id);
             };
             let status = OverallStatus::from_code(&r.status);
             let targets: Vec<String> = e.targets.split_whitespace().map(str::to_string).collect();
+            let gate = e.gate.as_deref().and_then(read_gate).unwrap_or_default();
             let entry = Entry {
                 status,
                 partial: e.partial,
                 generation: r.generation,
                 targets: Box::new([]),
+                gate: Box::new([]),
             };
-            changed.push((r.trial_id.into_boxed_str(), entry, targets));
+            changed.push((r.trial_id.into_boxed_str(), entry, targets, gate));
         }
         changed.sort_by(|a, b| a.0.cmp(&b.0));
         changed.dedup_by(|a, b| a.0 == b.0);
-        Ok(self.merged(generation, changed))
+        Ok(changed)
     }
+}
 
+impl Catalog {
     /// A new catalog: this one's trials with `changed` (sorted by id)
     /// replaced or added.
-    fn merged(&self, generation: i64, changed: Vec<(Box<str>, Entry, Vec<String>)>) -> Catalog {
+    fn merged(&self, generation: i64, changed: Vec<Changed>) -> Catalog {
         let mut keys = self.keys.clone();
         let mut key_ids = self.key_ids.clone();
         let mut intern = |k: &str| -> u32 {
@@ -131,11 +229,23 @@ impl Catalog {
             key_ids.insert(k.into(), i);
             i
         };
+        let mut conditions = self.conditions.clone();
+        let mut condition_ids = self.condition_ids.clone();
+        let mut intern_condition = |(name, key): (String, Option<String>)| -> u32 {
+            let c: Condition = (name.into(), key.map(String::into_boxed_str));
+            if let Some(&i) = condition_ids.get(&c) {
+                return i;
+            }
+            let i = conditions.len() as u32;
+            conditions.push(c.clone());
+            condition_ids.insert(c, i);
+            i
+        };
         let n = self.ids.len() + changed.len();
         let mut ids: Vec<Box<str>> = Vec::with_capacity(n);
         let mut entries: Vec<Entry> = Vec::with_capacity(n);
         let mut old = 0;
-        for (id, mut entry, targets) in changed {
+        for (id, mut entry, targets, gate) in changed {
             while old < self.ids.len() && self.ids[old] < id {
                 ids.push(self.ids[old].clone());
                 entries.push(self.entries[old].clone());
@@ -145,6 +255,7 @@ impl Catalog {
                 old += 1;
             }
             entry.targets = targets.iter().map(|t| intern(t)).collect();
+            entry.gate = gate.into_iter().map(&mut intern_condition).collect();
             ids.push(id);
             entries.push(entry);
         }
@@ -165,6 +276,8 @@ impl Catalog {
             keys,
             key_ids,
             postings,
+            conditions,
+            condition_ids,
         }
     }
 
@@ -205,6 +318,38 @@ impl Catalog {
     /// How many trials [`Matching::run`] evaluates for `facts` and `choice`.
     pub fn count(&self, facts: &PatientFacts, choice: &Choice) -> usize {
         self.choose(facts, choice).len()
+    }
+
+    /// `chosen` split into the trials ruled out by their own conditions
+    /// (MATCHING.md rule 12: the patient has none of them, so the trial
+    /// is ineligible) and the others, both by id order. Each distinct
+    /// condition is evaluated once, as a full match evaluates it.
+    fn split_gated(
+        &self,
+        facts: &PatientFacts,
+        as_of: Date,
+        chosen: &[u32],
+    ) -> (Vec<u32>, Vec<u32>) {
+        let ctx = Ctx::new(facts, as_of);
+        // Per interned condition: 0 not yet evaluated, 1 not met, 2 other.
+        let mut memo = vec![0u8; self.conditions.len()];
+        let mut absent = |c: u32| {
+            let slot = &mut memo[c as usize];
+            if *slot == 0 {
+                let (name, key) = &self.conditions[c as usize];
+                let s = eligo_matcher::trial_condition_status(&ctx, name, key.as_deref());
+                *slot = if s == eligo_model::evidence::Status::NotMet {
+                    1
+                } else {
+                    2
+                };
+            }
+            *slot == 1
+        };
+        chosen.iter().partition(|&&o| {
+            let gate = &self.entries[o as usize].gate;
+            !gate.is_empty() && gate.iter().all(|&c| absent(c))
+        })
     }
 
     /// The trials [`Matching::run`] evaluates for `facts` and `choice`, by
@@ -424,6 +569,14 @@ impl Matching<'_> {
     /// keeps (the whole match, or a row of a table); with `keep`, only that
     /// many of the best-ranked are kept. Returns them ranked, with the
     /// number of trials evaluated.
+    ///
+    /// With `keep`, only the kept trials are evaluated in full: the others
+    /// are ranked without their evidence ([`eligo_matcher::rank_many`]),
+    /// a trial with a failed criterion only as far as that failure, and a
+    /// trial for a condition the patient does not have not at all (its
+    /// gate in the index); the failed criteria of ineligible trials are
+    /// counted only when too few others fill `keep`. The result is the
+    /// full evaluation's, exactly (tests compare the two).
     pub async fn run<R: Send + 'static>(
         &self,
         facts: Arc<PatientFacts>,
@@ -433,8 +586,79 @@ impl Matching<'_> {
         each: impl Fn(TrialMatch) -> R + Send + Sync + Clone + 'static,
     ) -> anyhow::Result<(Vec<(Ranked, R)>, usize)> {
         let chosen = self.catalog.choose(&facts, choice);
+        let Some(keep) = keep else {
+            return Ok((
+                self.evaluate(&facts, as_of, &chosen, None, each).await?,
+                chosen.len(),
+            ));
+        };
+        let (gated, open) = self.catalog.split_gated(&facts, as_of, &chosen);
+        // Ranked without evidence; ineligible ones set aside.
+        let mut best: Vec<((u8, usize), u32)> = Vec::new();
+        let mut ineligible: Vec<u32> = gated;
+        for part in open.chunks(MATCH_CHUNK) {
+            for (&o, q) in part.iter().zip(self.rank(&facts, as_of, part, true).await?) {
+                match q {
+                    Quick::Key(k) => best.push((k, o)),
+                    Quick::Ineligible => ineligible.push(o),
+                }
+            }
+        }
+        best.sort_unstable();
+        best.truncate(keep);
+        if best.len() < keep {
+            // The best ineligible ones fill the rest: by their number of
+            // failed criteria, then id. By id order, one that cannot rank
+            // before the last kept (it has at least one failure and a
+            // greater id) ends the search.
+            let need = keep - best.len();
+            ineligible.sort_unstable();
+            let mut worst: Vec<((u8, usize), u32)> = Vec::new();
+            for part in ineligible.chunks(RANK_STEP) {
+                if worst.len() == need && worst.last().is_some_and(|w| w.0 <= (2, 1)) {
+                    break;
+                }
+                for (&o, q) in part
+                    .iter()
+                    .zip(self.rank(&facts, as_of, part, false).await?)
+                {
+                    if let Quick::Key(k) = q {
+                        worst.push((k, o));
+                    }
+                }
+                worst.sort_unstable();
+                worst.truncate(need);
+            }
+            best.extend(worst);
+        }
+        let mut kept: Vec<u32> = best.iter().map(|&(_, o)| o).collect();
+        kept.sort_unstable();
+        let out = self
+            .evaluate(&facts, as_of, &kept, Some(keep), each)
+            .await?;
+        debug_assert!(
+            out.iter()
+                .map(|(r, _)| (r.key, r.trial_id.as_str()))
+                .eq(best
+                    .iter()
+                    .map(|&(k, o)| (k, &*self.catalog.ids[o as usize]))),
+            "the ranking pass and the full evaluation disagree"
+        );
+        Ok((out, chosen.len()))
+    }
+
+    /// The full evaluation of the trials at `ordinals`, chunk by chunk,
+    /// ranked (the best `keep` of them).
+    async fn evaluate<R: Send + 'static>(
+        &self,
+        facts: &Arc<PatientFacts>,
+        as_of: Date,
+        ordinals: &[u32],
+        keep: Option<usize>,
+        each: impl Fn(TrialMatch) -> R + Send + Sync + Clone + 'static,
+    ) -> anyhow::Result<Vec<(Ranked, R)>> {
         let mut kept: Vec<(Ranked, R)> = Vec::new();
-        for part in chosen.chunks(MATCH_CHUNK) {
+        for part in ordinals.chunks(MATCH_CHUNK) {
             let sets = load_rules(self.store, self.cache, self.catalog, part).await?;
             let f = facts.clone();
             let each = each.clone();
@@ -451,14 +675,34 @@ impl Matching<'_> {
             }
         }
         kept.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok((kept, chosen.len()))
+        Ok(kept)
+    }
+
+    /// The ranking pass over the trials at `ordinals`, in their order.
+    async fn rank(
+        &self,
+        facts: &Arc<PatientFacts>,
+        as_of: Date,
+        ordinals: &[u32],
+        stop: bool,
+    ) -> anyhow::Result<Vec<Quick>> {
+        let sets = load_rules(self.store, self.cache, self.catalog, ordinals).await?;
+        let f = facts.clone();
+        Ok(
+            tokio::task::spawn_blocking(move || eligo_matcher::rank_many(&sets, &f, as_of, stop))
+                .await?,
+        )
     }
 }
+
+/// Ineligible trials ranked per step when their failed criteria must be
+/// counted (small: the search usually ends within a step or two).
+const RANK_STEP: usize = 256;
 
 /// Where a match ranks ([`eligo_matcher::rank`]'s order), without the match.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ranked {
-    key: (u8, usize),
+    pub key: (u8, usize),
     pub trial_id: String,
 }
 

@@ -143,8 +143,29 @@ pub fn rules_row(rules: &RuleSet, content_hash: &str) -> anyhow::Result<RulesRow
         compiler: compiler_id().to_string(),
         partial: rules.partial,
         targets: rules.targets.join(" "),
+        gate: gate_text(rules),
         data: eligo_store::codec::pack(&json),
     })
+}
+
+/// A trial's own conditions as its match-index entry keeps them
+/// ([`eligo_matcher::condition_gate`]): a JSON list of `[condition,
+/// vocabulary key or null]`, or empty when the trial has none.
+pub fn gate_text(rules: &RuleSet) -> String {
+    let gate = eligo_matcher::condition_gate(&rules.compiled);
+    if gate.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(&gate).unwrap_or_default()
+}
+
+/// [`gate_text`] read back; `None` when the text is not one (an entry
+/// written by another eligo): such a trial is never ruled out by it.
+pub fn read_gate(text: &str) -> Option<Vec<(String, Option<String>)>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// A stored rule set (see [`rules_row`]).

@@ -25,6 +25,9 @@ pub struct RulesRow {
     pub partial: bool,
     /// Vocabulary condition keys the trial is about, space-separated.
     pub targets: String,
+    /// The trial's own conditions as the matcher rules trials out by them
+    /// (opaque to the store; empty when the trial has none).
+    pub gate: String,
     /// The rule set, packed with [`crate::codec::pack`].
     pub data: Vec<u8>,
 }
@@ -45,12 +48,15 @@ pub struct IndexRow {
 pub struct IndexEntry {
     pub partial: bool,
     pub targets: String,
+    /// [`RulesRow::gate`]; `None` for a row stored before the column
+    /// existed (fill it in with [`Store::put_gates`]).
+    pub gate: Option<String>,
 }
 
-const PUT_INDEX: &str = "INSERT INTO match_index (trial_id, content_hash, compiler, partial, targets) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trial_id) DO UPDATE SET \
+const PUT_INDEX: &str = "INSERT INTO match_index (trial_id, content_hash, compiler, partial, targets, gate) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (trial_id) DO UPDATE SET \
      content_hash = excluded.content_hash, compiler = excluded.compiler, \
-     partial = excluded.partial, targets = excluded.targets";
+     partial = excluded.partial, targets = excluded.targets, gate = excluded.gate";
 const PUT_DATA: &str = "INSERT INTO compiled_criteria (trial_id, content_hash, compiler, data) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id) DO UPDATE SET \
      content_hash = excluded.content_hash, compiler = excluded.compiler, data = excluded.data";
@@ -64,6 +70,7 @@ macro_rules! put_row {
             .bind(&r.compiler)
             .bind(r.partial)
             .bind(&r.targets)
+            .bind(&r.gate)
             .execute(&mut *$c)
             .await?;
         sqlx::query(PUT_DATA)
@@ -76,7 +83,30 @@ macro_rules! put_row {
     }};
 }
 
-type IndexTuple = (String, String, i64, Option<bool>, Option<String>);
+type IndexTuple = (
+    String,
+    String,
+    i64,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+);
+
+fn index_row((trial_id, status, generation, partial, targets, gate): IndexTuple) -> IndexRow {
+    IndexRow {
+        trial_id,
+        status,
+        generation,
+        entry: match (partial, targets) {
+            (Some(partial), Some(targets)) => Some(IndexEntry {
+                partial,
+                targets,
+                gate,
+            }),
+            _ => None,
+        },
+    }
+}
 
 impl Store {
     /// Store compiled rules in one transaction. A row whose trial has
@@ -105,7 +135,7 @@ impl Store {
         let (ag, aid) = after.unwrap_or((generation, ""));
         let rows: Vec<IndexTuple> = on_pool!(&self.backend, |p| {
             sqlx::query_as(
-                "SELECT t.id, t.status, t.generation, m.partial, m.targets FROM trials t \
+                "SELECT t.id, t.status, t.generation, m.partial, m.targets, m.gate FROM trials t \
                  LEFT JOIN match_index m ON m.trial_id = t.id AND m.content_hash = t.content_hash \
                  AND m.compiler = $1 \
                  WHERE t.generation > $2 AND (t.generation > $3 OR (t.generation = $4 AND t.id > $5)) \
@@ -120,20 +150,7 @@ impl Store {
             .fetch_all(p)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(trial_id, status, generation, partial, targets)| IndexRow {
-                    trial_id,
-                    status,
-                    generation,
-                    entry: match (partial, targets) {
-                        (Some(partial), Some(targets)) => Some(IndexEntry { partial, targets }),
-                        _ => None,
-                    },
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(index_row).collect())
     }
 
     /// Every trial changed after `generation` (all of them for -1), with
@@ -149,6 +166,34 @@ impl Store {
             out.extend(page);
         }
         Ok(out)
+    }
+
+    /// The trials whose current index entry by `compiler` names one of
+    /// `keys` among its targets, as [`Store::index_rows`] gives them: what
+    /// matching a patient's conditions needs of the index, without reading
+    /// every trial. It may give more (a `_` in a key matches any
+    /// character): callers choose by the targets.
+    pub async fn index_rows_about(&self, compiler: &str, keys: &[&str]) -> Result<Vec<IndexRow>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let any: Vec<String> = (0..keys.len())
+            .map(|i| format!("(' ' || m.targets || ' ') LIKE ${}", i + 2))
+            .collect();
+        let sql = format!(
+            "SELECT t.id, t.status, t.generation, m.partial, m.targets, m.gate FROM match_index m \
+             JOIN trials t ON t.id = m.trial_id AND t.content_hash = m.content_hash \
+             WHERE m.compiler = $1 AND ({}) ORDER BY t.id",
+            any.join(" OR ")
+        );
+        let rows: Vec<IndexTuple> = on_pool!(&self.backend, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(compiler);
+            for k in keys {
+                q = q.bind(format!("% {k} %"));
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(index_row).collect())
     }
 
     /// The stored rule sets (packed) by `compiler` for the current content
@@ -177,6 +222,23 @@ impl Store {
             out.extend(rows);
         }
         Ok(out)
+    }
+
+    /// Fill in the gate of index entries stored before it existed
+    /// ([`IndexEntry::gate`] `None`): `(trial id, gate)`, one transaction.
+    pub async fn put_gates(&self, gates: &[(String, String)]) -> Result<()> {
+        on_pool!(&self.backend, |p| {
+            let mut tx = p.begin().await?;
+            for (id, gate) in gates {
+                sqlx::query("UPDATE match_index SET gate = $1 WHERE trial_id = $2")
+                    .bind(gate)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Ids of the trials with no current rules by `compiler`, by id.

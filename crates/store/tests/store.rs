@@ -155,6 +155,7 @@ async fn compiled_rules_serve_only_the_current_content_and_compiler() {
             compiler: compiler.to_string(),
             partial: false,
             targets: "sle lupus_nephritis".into(),
+            gate: String::new(),
             data: eligo_store::codec::pack(data),
         };
         assert_eq!(s.stale_rules("c1").await.unwrap().len(), 3, "{name}");

@@ -105,7 +105,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         wanted.push(id.clone());
     }
     let reg = ctx.registry()?;
-    let catalog = load_catalog(reg)?;
+    // The trials about the patient's conditions are all it reads of the
+    // index, unless every trial or named ones are wanted.
+    let about = wanted.is_empty() && !args.all;
+    let catalog = load_catalog(reg, about.then_some(&facts))?;
     for id in &wanted {
         if catalog.resolve(id).is_none() {
             return Err(Coded::not_found(format!(
@@ -217,12 +220,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The registry's match index, compiling first what has no compiled
-/// criteria yet (the first run, or a new eligo), with a progress bar.
-fn load_catalog(reg: &Registry) -> anyhow::Result<Catalog> {
+/// The registry's match index (only the part about the conditions of
+/// `about`, when given), compiling first what has no compiled criteria yet
+/// (the first run, or a new eligo), with a progress bar.
+fn load_catalog(reg: &Registry, about: Option<&PatientFacts>) -> anyhow::Result<Catalog> {
     use std::io::IsTerminal;
     let mut bar: Option<indicatif::ProgressBar> = None;
-    let catalog = reg.block_on(Catalog::load(&reg.store, |done, total| {
+    let progress = |done, total| {
         bar.get_or_insert_with(|| {
             if !std::io::stderr().is_terminal() {
                 return indicatif::ProgressBar::hidden();
@@ -236,7 +240,11 @@ fn load_catalog(reg: &Registry) -> anyhow::Result<Catalog> {
             b
         })
         .set_position(done)
-    }))?;
+    };
+    let catalog = match about {
+        Some(facts) => reg.block_on(Catalog::load_about(&reg.store, facts, progress))?,
+        None => reg.block_on(Catalog::load(&reg.store, progress))?,
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -127,3 +127,70 @@ async fn a_store_change_swaps_in_only_the_changed_trials() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Matching that keeps the best few (the API's `limit`) ranks the others
+/// without their evidence, stops at a failed criterion and rules trials out
+/// by their own conditions; what it keeps must be exactly the head of the
+/// full evaluation's ranking, evidence and all, for every example patient,
+/// every choice of trials and any number kept.
+#[tokio::test]
+async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
+    use eligo_server::catalog::{Choice, Matching, RuleCache};
+    let app = App::new().await;
+    let cat = app.state.catalog().await.unwrap();
+    let as_of: eligo_model::Date = "2026-11-25".parse().unwrap();
+    let mut files: Vec<String> = std::fs::read_dir(root().join("examples/patients"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".json") && f != "expected.json")
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20);
+    let mut ineligible_kept = 0;
+    // Without a cache and with one smaller than the registry.
+    for cache in [RuleCache::new(0), RuleCache::new(7)] {
+        let m = Matching {
+            store: app.state.store(),
+            cache: &cache,
+            catalog: &cat,
+        };
+        for f in &files {
+            let text = std::fs::read_to_string(root().join("examples/patients").join(f)).unwrap();
+            let facts = Arc::new(eligo_server::matching::read_patient(&text).unwrap());
+            for choice in [Choice::Open, Choice::Related, Choice::All] {
+                let (full, n) = m
+                    .run(facts.clone(), as_of, &choice, None, |m| m)
+                    .await
+                    .unwrap();
+                let full: Vec<Value> = full
+                    .iter()
+                    .map(|(_, m)| serde_json::to_value(m).unwrap())
+                    .collect();
+                for keep in [1, 2, 5, 13, 50] {
+                    let (fast, n2) = m
+                        .run(facts.clone(), as_of, &choice, Some(keep), |m| m)
+                        .await
+                        .unwrap();
+                    assert_eq!(n2, n, "{f} {choice:?}: trials evaluated");
+                    ineligible_kept += fast
+                        .iter()
+                        .filter(|(_, m)| m.verdict == eligo_model::Verdict::Ineligible)
+                        .count();
+                    let fast: Vec<Value> = fast
+                        .iter()
+                        .map(|(_, m)| serde_json::to_value(m).unwrap())
+                        .collect();
+                    let head = &full[..keep.min(full.len())];
+                    assert!(
+                        fast == head,
+                        "{f} {choice:?} keep {keep}: {:?} vs {:?}",
+                        fast.iter().map(|m| &m["trial_id"]).collect::<Vec<_>>(),
+                        head.iter().map(|m| &m["trial_id"]).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+    }
+    // Ineligible trials were among those kept (their failures counted).
+    assert!(ineligible_kept > 100, "{ineligible_kept}");
+}
