@@ -342,18 +342,7 @@ where
     S: std::borrow::Borrow<RuleSet> + Sync,
     R: Send,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = sets.len().div_ceil(threads).max(1);
-    let parts: Vec<&[S]> = sets.chunks(chunk).collect();
-    parallel_map(&parts, |part| {
-        let ctx = Ctx::new(facts, as_of);
-        part.iter()
-            .map(|s| f(evaluate_rules(&ctx, s.borrow())))
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    per_core(sets, facts, as_of, |ctx, s| f(evaluate_rules(ctx, s)))
 }
 
 /// [`rank_or_ineligible`] (with `stop`) or [`rank_rules`] of every rule
@@ -362,20 +351,34 @@ pub fn rank_many<S>(sets: &[S], facts: &PatientFacts, as_of: Date, stop: bool) -
 where
     S: std::borrow::Borrow<RuleSet> + Sync,
 {
+    per_core(sets, facts, as_of, |ctx, s| {
+        if stop {
+            rank_or_ineligible(ctx, s)
+        } else {
+            Quick::Key(rank_rules(ctx, s))
+        }
+    })
+}
+
+/// `f` of every rule set, on the machine's cores with one evaluation
+/// context per core (building a context reads the facts once); in the
+/// order of `sets`.
+fn per_core<S, R>(
+    sets: &[S],
+    facts: &PatientFacts,
+    as_of: Date,
+    f: impl Fn(&Ctx<'_>, &RuleSet) -> R + Sync,
+) -> Vec<R>
+where
+    S: std::borrow::Borrow<RuleSet> + Sync,
+    R: Send,
+{
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = sets.len().div_ceil(threads).max(1);
     let parts: Vec<&[S]> = sets.chunks(chunk).collect();
     parallel_map(&parts, |part| {
         let ctx = Ctx::new(facts, as_of);
-        part.iter()
-            .map(|s| {
-                if stop {
-                    rank_or_ineligible(&ctx, s.borrow())
-                } else {
-                    Quick::Key(rank_rules(&ctx, s.borrow()))
-                }
-            })
-            .collect::<Vec<_>>()
+        part.iter().map(|s| f(&ctx, s.borrow())).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
