@@ -94,12 +94,7 @@ impl Window {
         };
         let width = match axis {
             Axis::Order => limit as u64 * 64,
-            Axis::Key(..) => {
-                // About eight pages' worth if values were spread evenly.
-                let docs = searcher.num_docs().max(1) as u128;
-                ((u128::from(hi - lo) * limit as u128 * 8 / docs).min(u128::from(u64::MAX)) as u64)
-                    .max(1)
-            }
+            Axis::Key(p, d) => key_width(p, d, bound_value(start), hi, limit, searcher)?,
         };
         Ok(Some(
             Window {
@@ -160,6 +155,56 @@ impl Window {
             }
         }
     }
+}
+
+/// How many values evenly spaced through the index [`key_width`] reads.
+const SAMPLE: u64 = 2048;
+
+/// A width on the first sort key from `start` that holds about eight pages,
+/// estimated from a sample of the values: sort keys such as enrollment are
+/// far from evenly spread (most studies enrol a few hundred, a few enrol
+/// millions), so a width taken from the range alone would look at nearly
+/// every trial.
+fn key_width(
+    p: NumPiece,
+    d: Direction,
+    start: u64,
+    last: u64,
+    limit: usize,
+    searcher: &Searcher,
+) -> tantivy::Result<u64> {
+    let mut ranks = Vec::new();
+    let mut total = 0u64;
+    for seg in searcher.segment_readers() {
+        let Some(c) = seg
+            .fast_fields()
+            .column_opt::<i64>(&PieceFields::num_name(p))?
+        else {
+            continue;
+        };
+        let n = u64::from(c.values.num_vals());
+        total += n;
+        let step = (n / SAMPLE).max(1) as usize;
+        for i in (0..n as u32).step_by(step) {
+            let r = ordered_i64(c.values.get_val(i));
+            ranks.push(match d {
+                Direction::Asc => r,
+                Direction::Desc => !r,
+            });
+        }
+    }
+    if ranks.is_empty() {
+        return Ok(last.saturating_sub(start).max(1));
+    }
+    ranks.sort_unstable();
+    // Each sampled value stands for `total / ranks.len()` values.
+    let per = (total / ranks.len() as u64).max(1);
+    let want = (limit as u64 * 8 / per).max(2) as usize;
+    let at = ranks.partition_point(|&r| r < start);
+    Ok(match ranks.get(at + want) {
+        Some(&r) => r.saturating_sub(start).max(1),
+        None => last.saturating_sub(start).max(1),
+    })
 }
 
 /// The smallest and largest rank on `axis` over the index's values.
