@@ -131,7 +131,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         catalog: &catalog,
     };
     let facts = Arc::new(facts);
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: stdout alone is line-buffered, and the JSON of a large
+    // default set is millions of lines (a write call each).
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let near = match &args.near {
         Some(n) => Some(
             eligo_server::find::near::read_near(n, args.within.as_deref())
