@@ -308,15 +308,7 @@ pub(crate) async fn application_page(
         a: app_row(&a),
         error: error.clone(),
     };
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
-        &tpl,
-        None,
-    )
+    form_page(error.is_some(), &tpl)
 }
 
 pub(crate) async fn application(

@@ -118,6 +118,16 @@ pub(crate) fn page(t: &impl Template) -> PageResult {
     page_with(StatusCode::OK, t, None)
 }
 
+/// A form's page: 400 when it shows why the form was refused, else 200.
+pub(crate) fn form_page(refused: bool, t: &impl Template) -> PageResult {
+    let status = if refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    page_with(status, t, None)
+}
+
 pub(crate) fn page_with(
     status: StatusCode,
     t: &impl Template,

@@ -7,7 +7,7 @@ use super::service::{self, Ctx, ServiceError, Subject};
 use super::{actor, as_of_param, chart};
 use crate::auth::{self, Coordinator};
 use crate::params::{Params, encode};
-use crate::web::{Nav, PageError, PageResult, form, page, page_with, to_login, who};
+use crate::web::{Nav, PageError, PageResult, form, form_page, page, to_login, who};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::body::Bytes;

@@ -345,15 +345,7 @@ pub(crate) async fn participant_page(
         cohort: s.p.cohort.map(|a| a.to_string()).unwrap_or_default(),
         error: error.clone(),
     };
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
-        &tpl,
-        None,
-    )
+    form_page(error.is_some(), &tpl)
 }
 
 pub async fn participant(

@@ -130,12 +130,8 @@ pub(crate) async fn escalation_page(
             )
         })
         .collect();
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
+    form_page(
+        error.is_some(),
         &EscalationTpl {
             nav,
             id: ctx.trial.id.clone(),
@@ -145,7 +141,6 @@ pub(crate) async fn escalation_page(
             decisions,
             error,
         },
-        None,
     )
 }
 
@@ -202,12 +197,8 @@ pub(crate) struct SettingsTpl {
 }
 
 pub(crate) fn settings_page(nav: Nav, ctx: &Ctx, error: Option<String>) -> PageResult {
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
+    form_page(
+        error.is_some(),
         &SettingsTpl {
             nav,
             id: ctx.trial.id.clone(),
@@ -223,7 +214,6 @@ pub(crate) fn settings_page(nav: Nav, ctx: &Ctx, error: Option<String>) -> PageR
             boin_target: ctx.settings.boin_target.normalize().to_string(),
             error,
         },
-        None,
     )
 }
 

@@ -142,15 +142,7 @@ pub(crate) async fn trial_page(
         exports,
         error: error.clone(),
     };
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
-        &tpl,
-        None,
-    )
+    form_page(error.is_some(), &tpl)
 }
 
 pub async fn add_participant(

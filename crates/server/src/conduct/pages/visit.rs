@@ -216,15 +216,7 @@ pub(crate) async fn visit_page(
         notes: vstr(&j["notes"]),
         error: error.clone(),
     };
-    page_with(
-        if error.is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        },
-        &tpl,
-        None,
-    )
+    form_page(error.is_some(), &tpl)
 }
 
 pub async fn visit_form(
