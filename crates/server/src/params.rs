@@ -265,6 +265,20 @@ pub fn decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// `path` with `pairs` as its query string (pairs with empty values dropped).
+pub fn href(path: &str, pairs: &[(String, String)]) -> String {
+    let qs: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    if qs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", qs.join("&"))
+    }
+}
+
 /// Percent-encoding for a query value.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -14,7 +14,7 @@ use super::page::{Arrangement, arrangement};
 use super::pool::{Pool, PoolKey};
 use super::questions::{CandidateState, MAX_BEFORE_RESULTS, next_page};
 use crate::catalog::Choice;
-use crate::params::{Params, encode};
+use crate::params::{Params, encode, href};
 use crate::views::{status_class, status_label, unescape};
 use crate::web::{Nav, PageResult, page_with, who};
 use crate::{AppError, AppState, auth, matching};
@@ -163,19 +163,6 @@ impl FindTpl {
                 (c.clone(), href("/find", &pairs))
             })
             .collect();
-    }
-}
-
-fn href(path: &str, pairs: &[(String, String)]) -> String {
-    let qs: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
-    if qs.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", qs.join("&"))
     }
 }
 

@@ -114,16 +114,7 @@ pub(crate) const FILTER_KEYS: &[&str] = &[
 
 /// The search URL for `pairs` (empty values dropped).
 pub(crate) fn search_href(pairs: &[(String, String)]) -> String {
-    let qs: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
-    if qs.is_empty() {
-        "/search".into()
-    } else {
-        format!("/search?{}", qs.join("&"))
-    }
+    crate::params::href("/search", pairs)
 }
 
 /// The current query and filters, without page and without `drop`.
