@@ -36,7 +36,9 @@ use eligo_model::rule::{CompiledCriteria, CriterionKind, RuleKind};
 use eligo_model::{Date, PatientFacts, Trial};
 
 pub use ctx::Ctx;
-pub use rank::{Quick, condition_gate, rank_or_ineligible, rank_rules, trial_condition_status};
+pub use rank::{
+    Quick, condition_gate, key_floor, rank_or_ineligible, rank_rules, trial_condition_status,
+};
 pub use relate::{PatientConcepts, TrialTargets, prefilter};
 pub use ruleset::{RuleSet, has_criteria_text};
 

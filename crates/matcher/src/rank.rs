@@ -202,6 +202,27 @@ pub fn condition_gate(compiled: &CompiledCriteria) -> Vec<(String, Option<String
     Vec::new()
 }
 
+/// The least [`crate::rank_key`] a trial can have for a patient, from what
+/// the registry's index holds of it without its rules: the status of each
+/// of its own conditions ([`condition_gate`], each by
+/// [`trial_condition_status`]) and whether its record is partial. `None`
+/// when it is ineligible (the patient has none of its conditions).
+///
+/// A gate with no condition met but one unknown leaves its criterion
+/// unknown, so the trial is at best undecided with one missing fact; so is
+/// a partial record (it is never eligible). Otherwise nothing is known.
+/// A match can then stop decoding trials once the ones it keeps rank
+/// before every floor left.
+pub fn key_floor(gate: &[Status], partial: bool) -> Option<(u8, usize)> {
+    if !gate.is_empty() && gate.iter().all(|&s| s == Status::NotMet) {
+        return None;
+    }
+    if partial || (!gate.is_empty() && !gate.contains(&Status::Met)) {
+        return Some((1, 1));
+    }
+    Some((0, 0))
+}
+
 /// The status of one trial-condition rule for the patient of `ctx`: the
 /// same evaluation as in a full match (by code, then by name; read in the
 /// facts' world).

@@ -117,6 +117,10 @@ async fn fill_gates(store: &Store, rows: &mut [eligo_store::IndexRow]) -> anyhow
     Ok(())
 }
 
+/// A trial's least possible rank key and its ordinal: the order in which
+/// [`Matching::run`] ranks trials.
+type Floored = ((u8, usize), u32);
+
 /// Which trials to match.
 #[derive(Debug, Clone)]
 pub enum Choice {
@@ -157,6 +161,12 @@ impl Catalog {
     /// This catalog brought to the store's `generation`: only the trials
     /// changed since are read (and compiled, if their import did not).
     pub async fn refreshed(&self, store: &Store, generation: i64) -> anyhow::Result<Catalog> {
+        Ok(self.merged(generation, self.changes(store).await?))
+    }
+
+    /// The trials changed in the store since this catalog's generation
+    /// (compiled first, if their import did not).
+    async fn changes(&self, store: &Store) -> anyhow::Result<Vec<Changed>> {
         let compiler = compiler_id();
         let mut rows = store.all_index_rows(compiler, self.generation).await?;
         if rows.iter().any(|r| r.entry.is_none()) {
@@ -165,7 +175,7 @@ impl Catalog {
             rows = store.all_index_rows(compiler, self.generation).await?;
         }
         fill_gates(store, &mut rows).await?;
-        Ok(self.merged(generation, changed_of(rows)?))
+        changed_of(rows)
     }
 
     /// The part of the index that matching `facts` against the trials
@@ -322,34 +332,43 @@ impl Catalog {
 
     /// `chosen` split into the trials ruled out by their own conditions
     /// (MATCHING.md rule 12: the patient has none of them, so the trial
-    /// is ineligible) and the others, both by id order. Each distinct
-    /// condition is evaluated once, as a full match evaluates it.
-    fn split_gated(
+    /// is ineligible), by id, and the others with the least rank key each
+    /// can have ([`eligo_matcher::key_floor`]), by floor then id. Each
+    /// distinct condition is evaluated once, as a full match evaluates it.
+    fn floors(
         &self,
         facts: &PatientFacts,
         as_of: Date,
         chosen: &[u32],
-    ) -> (Vec<u32>, Vec<u32>) {
+    ) -> (Vec<u32>, Vec<Floored>) {
+        use eligo_model::evidence::Status;
         let ctx = Ctx::new(facts, as_of);
-        // Per interned condition: 0 not yet evaluated, 1 not met, 2 other.
-        let mut memo = vec![0u8; self.conditions.len()];
-        let mut absent = |c: u32| {
-            let slot = &mut memo[c as usize];
-            if *slot == 0 {
-                let (name, key) = &self.conditions[c as usize];
-                let s = eligo_matcher::trial_condition_status(&ctx, name, key.as_deref());
-                *slot = if s == eligo_model::evidence::Status::NotMet {
-                    1
-                } else {
-                    2
-                };
+        // Per interned condition: its status once evaluated.
+        let mut memo: Vec<Option<Status>> = vec![None; self.conditions.len()];
+        let mut gate: Vec<Status> = Vec::new();
+        let mut out = Vec::with_capacity(chosen.len());
+        let mut ruled_out = Vec::new();
+        for &o in chosen {
+            let e = &self.entries[o as usize];
+            gate.clear();
+            for &c in e.gate.iter() {
+                let s = *memo[c as usize].get_or_insert_with(|| {
+                    let (name, key) = &self.conditions[c as usize];
+                    eligo_matcher::trial_condition_status(&ctx, name, key.as_deref())
+                });
+                gate.push(s);
             }
-            *slot == 1
-        };
-        chosen.iter().partition(|&&o| {
-            let gate = &self.entries[o as usize].gate;
-            !gate.is_empty() && gate.iter().all(|&c| absent(c))
-        })
+            match eligo_matcher::key_floor(&gate, e.partial) {
+                Some(floor) => out.push((floor, o)),
+                None => ruled_out.push(o),
+            }
+        }
+        // By floor, keeping the id order within each (few distinct floors:
+        // a stable sort of long sorted runs).
+        let (mut out, mut rest): (Vec<_>, Vec<_>) = out.into_iter().partition(|x| x.0 == (0, 0));
+        rest.sort_by_key(|&(floor, _)| floor);
+        out.extend(rest);
+        (ruled_out, out)
     }
 
     /// The trials [`Matching::run`] evaluates for `facts` and `choice`, by
@@ -572,11 +591,13 @@ impl Matching<'_> {
     ///
     /// With `keep`, only the kept trials are evaluated in full: the others
     /// are ranked without their evidence ([`eligo_matcher::rank_many`]),
-    /// a trial with a failed criterion only as far as that failure, and a
+    /// a trial with a failed criterion only as far as that failure, a
     /// trial for a condition the patient does not have not at all (its
-    /// gate in the index); the failed criteria of ineligible trials are
-    /// counted only when too few others fill `keep`. The result is the
-    /// full evaluation's, exactly (tests compare the two).
+    /// gate in the index), and none whose least possible key (its floor,
+    /// from the index) ranks after `keep` trials already ranked; the failed
+    /// criteria of ineligible trials are counted only when too few others
+    /// fill `keep`. The result is the full evaluation's, exactly (tests
+    /// compare the two).
     pub async fn run<R: Send + 'static>(
         &self,
         facts: Arc<PatientFacts>,
@@ -592,17 +613,46 @@ impl Matching<'_> {
                 chosen.len(),
             ));
         };
-        let (gated, open) = self.catalog.split_gated(&facts, as_of, &chosen);
-        // Ranked without evidence; ineligible ones set aside.
+        let (gated, queue) = self.catalog.floors(&facts, as_of, &chosen);
+        // Ranked without evidence, by floor then id, in growing steps,
+        // until the best `keep` rank before every floor left; ineligible
+        // ones set aside.
         let mut best: Vec<((u8, usize), u32)> = Vec::new();
         let mut ineligible: Vec<u32> = gated;
-        for part in open.chunks(MATCH_CHUNK) {
-            for (&o, q) in part.iter().zip(self.rank(&facts, as_of, part, true).await?) {
+        let mut at = 0;
+        let mut step = FIRST_STEP.max(2 * keep);
+        while at < queue.len() {
+            if best.len() >= keep {
+                best.sort_unstable();
+                best.truncate(keep);
+                if best[keep - 1] < queue[at] {
+                    break;
+                }
+            }
+            let end = (at + step).min(queue.len());
+            let part: Vec<u32> = queue[at..end].iter().map(|&(_, o)| o).collect();
+            for (&o, q) in part
+                .iter()
+                .zip(self.rank(&facts, as_of, &part, true).await?)
+            {
                 match q {
                     Quick::Key(k) => best.push((k, o)),
                     Quick::Ineligible => ineligible.push(o),
                 }
             }
+            at = end;
+            // The next step: enough for `keep` trials ranking before the
+            // next floor at the rate seen so far; growing fast while none
+            // do (each step costs a store read and a parallel pass).
+            let Some(next) = queue.get(at) else { break };
+            let good = best.iter().filter(|b| *b < next).count();
+            step = if good == 0 {
+                step * 4
+            } else {
+                let need = keep.saturating_sub(good).max(1);
+                need * at / good + need * at / good / 4
+            }
+            .clamp(FIRST_STEP, MATCH_CHUNK);
         }
         best.sort_unstable();
         best.truncate(keep);
@@ -699,6 +749,14 @@ impl Matching<'_> {
 /// counted (small: the search usually ends within a step or two).
 const RANK_STEP: usize = 256;
 
+/// The least number of trials ranked in a step of [`Matching::run`] (the
+/// first step ranks twice `keep`, the next ones as many as the rate seen
+/// so far says are needed, up to [`MATCH_CHUNK`]). Small, as `limit`
+/// trials often rank before every floor left after a few hundred (every
+/// trial at 500,000 with `all=true` would otherwise be decoded); the steps
+/// grow fast enough that a match which must rank everything takes few.
+const FIRST_STEP: usize = 16;
+
 /// Where a match ranks ([`eligo_matcher::rank`]'s order), without the match.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ranked {
@@ -782,13 +840,10 @@ impl CatalogCache {
         let generation = store.generation().await?;
         if index_behind(state.index(), generation) {
             let s = state.clone();
-            // Indexing is CPU work: off the request threads.
-            let r = tokio::task::spawn_blocking(move || {
-                tokio::runtime::Handle::current().block_on(eligo_search::sync(
-                    s.index(),
-                    s.store(),
-                    |_| {},
-                ))
+            let rt = tokio::runtime::Handle::current();
+            // Indexing is CPU work: off the request threads, behind them.
+            let r = crate::background::run("eligo-index-sync", move || {
+                rt.block_on(eligo_search::sync(s.index(), s.store(), |_| {}))
             })
             .await?;
             match r {
@@ -803,7 +858,15 @@ impl CatalogCache {
         }
         let next = match self.current() {
             Some(c) if c.generation == generation => return Ok(()),
-            Some(c) => c.refreshed(store, generation).await?,
+            Some(c) => {
+                // The next catalog is built beside the current one (a
+                // copy of its index with the changed trials merged in,
+                // CPU work growing with the registry), which requests
+                // keep using until the swap below.
+                let changed = c.changes(store).await?;
+                crate::background::run("eligo-catalog", move || c.merged(generation, changed))
+                    .await?
+            }
             None => {
                 Catalog::load(store, |done, total| {
                     if done == total || done % 20_000 == 0 {
@@ -814,8 +877,12 @@ impl CatalogCache {
             }
         };
         let next = Arc::new(next);
-        if let Ok(mut w) = self.current.write() {
-            *w = Some(next);
+        let old = match self.current.write() {
+            Ok(mut w) => w.replace(next),
+            Err(_) => None,
+        };
+        if let Some(old) = old {
+            crate::background::drop_later(old);
         }
         Ok(())
     }

@@ -3,12 +3,13 @@
 //! patients read as questionnaires, and patients generated from pieces of
 //! them, every sample trial's rank key must be the one of its full match,
 //! the early-stopping pass must call exactly the ineligible trials
-//! ineligible, and the gate may only ever rule out ineligible trials.
+//! ineligible, the gate may only ever rule out ineligible trials, and the
+//! key floor from the index may never exceed the key.
 
 use super::{as_of, patient, reg};
 use eligo_matcher::{
-    Ctx, Quick, RuleSet, condition_gate, evaluate_rules, rank, rank_key, rank_or_ineligible,
-    rank_rules, trial_condition_status,
+    Ctx, Quick, RuleSet, condition_gate, evaluate_rules, key_floor, rank, rank_key,
+    rank_or_ineligible, rank_rules, trial_condition_status,
 };
 use eligo_model::evidence::{Status, Verdict};
 use eligo_model::fact::{Denial, HistoryKind, SourceRef, World};
@@ -96,6 +97,9 @@ struct Seen {
     by_verdict: [usize; 3],
     several_failed: usize,
     several_missing: usize,
+    /// Trials with a floor above eligible, and those whose key is it.
+    floored: usize,
+    floor_exact: usize,
 }
 
 fn check(name: &str, facts: &PatientFacts, day: Date, sets: &[RuleSet], seen: &mut Seen) {
@@ -120,13 +124,23 @@ fn check(name: &str, facts: &PatientFacts, day: Date, sets: &[RuleSet], seen: &m
             _ => assert_eq!(quick, Quick::Key(key), "{name} × {}", s.id),
         }
         let gate = condition_gate(&s.compiled);
-        if !gate.is_empty()
-            && gate
-                .iter()
-                .all(|(n, k)| trial_condition_status(&ctx, n, k.as_deref()) == Status::NotMet)
-        {
+        let statuses: Vec<Status> = gate
+            .iter()
+            .map(|(n, k)| trial_condition_status(&ctx, n, k.as_deref()))
+            .collect();
+        if !gate.is_empty() && statuses.iter().all(|&s| s == Status::NotMet) {
             assert_eq!(m.verdict, Verdict::Ineligible, "{name} × {}: gate", s.id);
             seen.gated += 1;
+        }
+        // The floor from the index never exceeds the key, and rules out
+        // exactly the gated trials.
+        match key_floor(&statuses, s.partial) {
+            None => assert!(!gate.is_empty() && statuses.iter().all(|&s| s == Status::NotMet)),
+            Some(floor) => {
+                assert!(floor <= key, "{name} × {}: floor {floor:?} > {key:?}", s.id);
+                seen.floored += usize::from(floor > (0, 0));
+                seen.floor_exact += usize::from(floor > (0, 0) && floor == key);
+            }
         }
         seen.pairs += 1;
         seen.by_verdict[key.0 as usize] += 1;
@@ -183,4 +197,10 @@ fn the_ranking_pass_and_the_gate_agree_with_the_full_match() {
     );
     assert!(seen.several_failed > 100 && seen.several_missing > 100);
     assert!(seen.gated > 100, "the gate decided {} trials", seen.gated);
+    assert!(
+        seen.floored > 100 && seen.floor_exact > 10,
+        "floors above eligible: {}, of which the key: {}",
+        seen.floored,
+        seen.floor_exact
+    );
 }

@@ -128,11 +128,17 @@ async fn a_store_change_swaps_in_only_the_changed_trials() {
     }
 }
 
+fn shifted(d: eligo_model::Date, days: i64) -> eligo_model::Date {
+    d.checked_add(jiff::Span::new().days(days)).unwrap()
+}
+
 /// Matching that keeps the best few (the API's `limit`) ranks the others
-/// without their evidence, stops at a failed criterion and rules trials out
-/// by their own conditions; what it keeps must be exactly the head of the
-/// full evaluation's ranking, evidence and all, for every example patient,
-/// every choice of trials and any number kept.
+/// without their evidence, stops at a failed criterion, rules trials out
+/// by their own conditions and stops ranking once the kept ones rank
+/// before every trial's floor left (with every trial, `all=true`, most of
+/// them); what it keeps must be exactly the head of the full evaluation's
+/// ranking, evidence and all, for every example patient, every choice of
+/// trials, several dates and any number kept.
 #[tokio::test]
 async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
     use eligo_server::catalog::{Choice, Matching, RuleCache};
@@ -157,7 +163,17 @@ async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
         for f in &files {
             let text = std::fs::read_to_string(root().join("examples/patients").join(f)).unwrap();
             let facts = Arc::new(eligo_server::matching::read_patient(&text).unwrap());
-            for choice in [Choice::Open, Choice::Related, Choice::All] {
+            // The patient as of the examples' date, and (every trial) two
+            // years before and after: other ages, windows and statuses
+            // of facts, so other keys and floors.
+            let runs = [
+                (as_of, Choice::Open),
+                (as_of, Choice::Related),
+                (as_of, Choice::All),
+                (shifted(as_of, -730), Choice::All),
+                (shifted(as_of, 730), Choice::All),
+            ];
+            for (as_of, choice) in runs {
                 let (full, n) = m
                     .run(facts.clone(), as_of, &choice, None, |m| m)
                     .await
@@ -166,12 +182,12 @@ async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
                     .iter()
                     .map(|(_, m)| serde_json::to_value(m).unwrap())
                     .collect();
-                for keep in [1, 2, 5, 13, 50] {
+                for keep in [1, 2, 5, 13, 17, 50] {
                     let (fast, n2) = m
                         .run(facts.clone(), as_of, &choice, Some(keep), |m| m)
                         .await
                         .unwrap();
-                    assert_eq!(n2, n, "{f} {choice:?}: trials evaluated");
+                    assert_eq!(n2, n, "{f} {choice:?} {as_of}: trials evaluated");
                     ineligible_kept += fast
                         .iter()
                         .filter(|(_, m)| m.verdict == eligo_model::Verdict::Ineligible)
@@ -183,7 +199,7 @@ async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
                     let head = &full[..keep.min(full.len())];
                     assert!(
                         fast == head,
-                        "{f} {choice:?} keep {keep}: {:?} vs {:?}",
+                        "{f} {choice:?} {as_of} keep {keep}: {:?} vs {:?}",
                         fast.iter().map(|m| &m["trial_id"]).collect::<Vec<_>>(),
                         head.iter().map(|m| &m["trial_id"]).collect::<Vec<_>>()
                     );

@@ -1,0 +1,55 @@
+//! Work that prepares the server's next state (the catalog after an
+//! import, the search index catching up) while requests are answered.
+//!
+//! Such work is CPU-bound and nobody waits for it: it runs on a thread of
+//! its own at the lowest CPU priority, so that on a busy machine (the
+//! import beside the server shares its cores) requests get the cores
+//! first, and never on the runtime's workers, where it would hold up the
+//! requests queued behind it. The result is swapped in when ready.
+
+/// `f` on a new low-priority thread; its result, once done.
+pub async fn run<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            lower_priority();
+            let _ = tx.send(f());
+        })?;
+    Ok(rx.await?)
+}
+
+/// Drop `old` on a low-priority thread once no one else holds it: freeing
+/// a catalog of hundreds of thousands of entries takes tens of
+/// milliseconds, which the request that let go of it last would otherwise
+/// spend.
+pub fn drop_later<T: Send + Sync + 'static>(old: std::sync::Arc<T>) {
+    let spawned = std::thread::Builder::new()
+        .name("eligo-drop".into())
+        .spawn(move || {
+            lower_priority();
+            while std::sync::Arc::strong_count(&old) > 1 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            drop(old);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("no thread to free the old catalog: {e}");
+    }
+}
+
+/// The calling thread at nice 19 (on Linux the nice value is a thread's,
+/// so the rest of the server keeps its priority).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid takes no arguments; setpriority only reads its
+    // arguments and changes this thread's nice value (raising it needs no
+    // privilege).
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+    }
+}
