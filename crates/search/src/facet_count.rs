@@ -155,6 +155,19 @@ impl Counts {
 pub struct DenseFacets {
     starts: Vec<u32>,
     ords: Vec<u32>,
+    /// Per ordinal, the documents of the segment (deleted ones too) that
+    /// have it: a query matching most documents counts those it does not
+    /// match and subtracts (a deleted document never matches).
+    totals: Vec<u32>,
+}
+
+impl DenseFacets {
+    fn of(&self, doc: usize) -> &[u32] {
+        match (self.starts.get(doc), self.starts.get(doc + 1)) {
+            (Some(&s), Some(&e)) => self.ords.get(s as usize..e as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 impl DenseFacets {
@@ -185,7 +198,19 @@ impl DenseFacets {
             };
             starts.push(end);
         }
-        Ok(Some(DenseFacets { starts, ords }))
+        let mut totals: Vec<u32> = Vec::new();
+        for &o in &ords {
+            let o = o as usize;
+            if totals.len() <= o {
+                totals.resize(o + 1, 0);
+            }
+            totals[o] += 1;
+        }
+        Ok(Some(DenseFacets {
+            starts,
+            ords,
+            totals,
+        }))
     }
 }
 
@@ -247,7 +272,15 @@ pub struct FacetSegment {
 }
 
 enum Source {
-    Dense(Arc<DenseFacets>),
+    /// The warmed arrays; the matching documents are marked in `hits` (a
+    /// bit each) and counted when the segment is done, from the smaller
+    /// side: the hits, or the others subtracted from the totals.
+    Dense {
+        facets: Arc<DenseFacets>,
+        hits: Vec<u64>,
+        n: u32,
+        max_doc: u32,
+    },
     Column {
         /// The facet ordinals of each document, read a document's run at
         /// a time (one call instead of one per value).
@@ -273,7 +306,12 @@ impl Collector for FacetCounter {
         let facets = reader.facet_reader(self.field)?;
         let n = facets.num_facets();
         let source = match dense {
-            Some(d) => Source::Dense(d),
+            Some(facets) => Source::Dense {
+                facets,
+                hits: vec![0; (reader.max_doc() as usize).div_ceil(64)],
+                n: 0,
+                max_doc: reader.max_doc(),
+            },
             None => match reader.fast_fields().str(self.field)? {
                 Some(c) => Source::Column {
                     ords: c.ords().clone(),
@@ -317,14 +355,12 @@ impl FacetSegment {
     #[inline]
     fn count(&mut self, doc: DocId) {
         match &mut self.source {
-            Source::Dense(d) => {
-                let d = &**d;
-                let doc = doc as usize;
-                if let (Some(&s), Some(&e)) = (d.starts.get(doc), d.starts.get(doc + 1)) {
-                    for &o in d.ords.get(s as usize..e as usize).unwrap_or_default() {
-                        if let Some(c) = self.counts.get_mut(o as usize) {
-                            *c += 1;
-                        }
+            Source::Dense { hits, n, .. } => {
+                if let Some(w) = hits.get_mut(doc as usize / 64) {
+                    let bit = 1u64 << (doc % 64);
+                    if *w & bit == 0 {
+                        *w |= bit;
+                        *n += 1;
                     }
                 }
             }
@@ -362,7 +398,16 @@ impl SegmentCollector for FacetSegment {
         }
     }
 
-    fn harvest(self) -> Counts {
+    fn harvest(mut self) -> Counts {
+        if let Source::Dense {
+            facets,
+            hits,
+            n,
+            max_doc,
+        } = &self.source
+        {
+            count_marked(&mut self.counts, facets, hits, *n, *max_doc);
+        }
         let ords: Vec<u64> = (0..self.counts.len() as u64)
             .filter(|&o| self.counts[o as usize] > 0)
             .collect();
@@ -384,6 +429,37 @@ impl SegmentCollector for FacetSegment {
                 out.push(bytes, u64::from(n));
             });
         out
+    }
+}
+
+/// Adds to `counts` the facets of the documents marked in `hits` (`n` of
+/// `max_doc`): directly when they are at most half, else as the totals
+/// less the facets of the documents not marked.
+fn count_marked(counts: &mut [u32], facets: &DenseFacets, hits: &[u64], n: u32, max_doc: u32) {
+    let most = u64::from(n) * 2 > u64::from(max_doc);
+    if most {
+        for (c, t) in counts.iter_mut().zip(&facets.totals) {
+            *c += t;
+        }
+    }
+    for (i, &word) in hits.iter().enumerate() {
+        let mut bits = if most { !word } else { word };
+        while bits != 0 {
+            let doc = i * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if doc >= max_doc as usize {
+                break;
+            }
+            for &o in facets.of(doc) {
+                if let Some(c) = counts.get_mut(o as usize) {
+                    if most {
+                        *c = c.saturating_sub(1);
+                    } else {
+                        *c += 1;
+                    }
+                }
+            }
+        }
     }
 }
 
