@@ -27,6 +27,9 @@ enum Cmd {
     /// Measure the search queries and the API v2 pages of `run` against an
     /// eligo server already running (to compare builds on one registry).
     Pages(PagesArgs),
+    /// Measure the search queries of `run` (`GET /api/v1/search`) alone
+    /// against an eligo server already running.
+    Search(PagesArgs),
 }
 
 #[derive(clap::Args)]
@@ -121,6 +124,10 @@ fn main() -> ExitCode {
         Cmd::Gen(a) => generate(a),
         Cmd::Run(a) => run(*a),
         Cmd::Pages(a) => eligo_bench::run::apiv2::against(a.port, a.rounds).map(|md| {
+            println!("{md}");
+            ExitCode::SUCCESS
+        }),
+        Cmd::Search(a) => eligo_bench::run::apiv2::search_against(a.port, a.rounds).map(|md| {
             println!("{md}");
             ExitCode::SUCCESS
         }),

@@ -4,33 +4,290 @@
 //! text with one dictionary lookup each, decompressing a dictionary block
 //! (and creating a zstd context) per lookup: a query with 40,000 hits over
 //! thousands of distinct conditions and countries spent nine tenths of its
-//! time there. This collector counts ordinals per segment into an array
-//! and reads the texts of the counted ordinals in one sorted pass over the
-//! dictionary, each block once.
+//! time there. This collector counts ordinals per segment into an array,
+//! a block of documents at a time, and reads the texts of the counted
+//! ordinals in one sorted pass over the dictionary, each block once.
+//!
+//! The texts stay bytes in one buffer per segment, in dictionary order, so
+//! the segments' counts merge in one linear pass each, without hashing or
+//! a string per value (a frequent word counts tens of thousands of distinct
+//! conditions in every segment: hashing `(String, String)` keys was a
+//! quarter of such a search). Strings are made only for the values shown.
+//!
+//! Reading a document's ordinals from the facet column (bit-unpacking,
+//! an optional-index rank, a start and an end offset) is most of what is
+//! left for a query with 100,000 hits or more. [`FacetWarmer`] copies each
+//! segment's ordinals, deduplicated per document, into two plain arrays
+//! when a reader first sees the segment (segments never change; a
+//! deleted document is never collected), so counting a hit is a few
+//! increments. About 4 bytes per facet value of the registry.
 
-use std::collections::HashMap;
+use crate::FacetCount;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
 
-/// (dimension, value) → number of matching trials.
-pub type Counts = HashMap<(String, String), u64>;
+/// Counted facets, sorted by their encoded text (`dimension\0value`), so
+/// the values of a dimension are contiguous.
+#[derive(Debug, Default)]
+pub struct Counts {
+    text: Vec<u8>,
+    /// End of each facet's text in `text` (its start is the previous end).
+    ends: Vec<u32>,
+    counts: Vec<u64>,
+}
+
+impl Counts {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn term(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn push(&mut self, term: &[u8], n: u64) {
+        self.text.extend_from_slice(term);
+        self.ends.push(self.text.len() as u32);
+        self.counts.push(n);
+    }
+
+    /// The sum of two sorted counts, sorted.
+    fn merge(a: &Counts, b: &Counts) -> Counts {
+        let mut out = Counts {
+            text: Vec::with_capacity(a.text.len() + b.text.len()),
+            ends: Vec::with_capacity(a.len() + b.len()),
+            counts: Vec::with_capacity(a.len() + b.len()),
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a.term(i), b.term(j));
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => {
+                    out.push(x, a.counts[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(y, b.counts[j]);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(x, a.counts[i] + b.counts[j]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        for k in i..a.len() {
+            out.push(a.term(k), a.counts[k]);
+        }
+        for k in j..b.len() {
+            out.push(b.term(k), b.counts[k]);
+        }
+        out
+    }
+
+    /// Per dimension of `dimensions`: its values with their counts, most
+    /// frequent first (then by value); at most `limit` values for the
+    /// dimensions in `limited`.
+    pub fn by_dimension(
+        &self,
+        dimensions: &[&str],
+        limited: &[&str],
+        limit: usize,
+    ) -> BTreeMap<String, Vec<FacetCount>> {
+        // (dimension, value range in `text`, count) of every well-formed
+        // facet: an encoded facet is its path's parts separated by 0 bytes.
+        let mut groups: BTreeMap<&[u8], Vec<(Range<usize>, u64)>> = BTreeMap::new();
+        let mut start = 0usize;
+        for (i, &end) in self.ends.iter().enumerate() {
+            let end = end as usize;
+            let bytes = &self.text[start..end];
+            if let Some(cut) = bytes.iter().position(|&b| b == 0)
+                && !bytes[cut + 1..].contains(&0)
+            {
+                groups
+                    .entry(&bytes[..cut])
+                    .or_default()
+                    .push((start + cut + 1..end, self.counts[i]));
+            }
+            start = end;
+        }
+        let mut out = BTreeMap::new();
+        for d in dimensions {
+            let mut values = groups.remove(d.as_bytes()).unwrap_or_default();
+            let order = |a: &(Range<usize>, u64), b: &(Range<usize>, u64)| {
+                b.1.cmp(&a.1)
+                    .then_with(|| self.text[a.0.clone()].cmp(&self.text[b.0.clone()]))
+            };
+            if limited.contains(d) && values.len() > limit {
+                if limit == 0 {
+                    values.clear();
+                } else {
+                    values.select_nth_unstable_by(limit - 1, order);
+                    values.truncate(limit);
+                }
+            }
+            values.sort_unstable_by(order);
+            out.insert(
+                (*d).to_string(),
+                values
+                    .into_iter()
+                    .map(|(r, count)| FacetCount {
+                        value: String::from_utf8_lossy(&self.text[r]).into_owned(),
+                        count,
+                    })
+                    .collect(),
+            );
+        }
+        out
+    }
+}
+
+/// The facet ordinals of every document of one segment, each once per
+/// document: those of document `d` are `ords[starts[d]..starts[d + 1]]`.
+pub struct DenseFacets {
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    /// Per ordinal, the documents of the segment (deleted ones too) that
+    /// have it: a query matching most documents counts those it does not
+    /// match and subtracts (a deleted document never matches).
+    totals: Vec<u32>,
+}
+
+impl DenseFacets {
+    fn of(&self, doc: usize) -> &[u32] {
+        match (self.starts.get(doc), self.starts.get(doc + 1)) {
+            (Some(&s), Some(&e)) => self.ords.get(s as usize..e as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
+
+impl DenseFacets {
+    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<DenseFacets>> {
+        let Some(col) = reader.fast_fields().str(field)? else {
+            return Ok(None);
+        };
+        let col = col.ords();
+        let max = reader.max_doc();
+        let mut starts = Vec::with_capacity(max as usize + 1);
+        let mut ords: Vec<u32> = Vec::with_capacity(max as usize * 8);
+        let mut buf: Vec<u64> = Vec::new();
+        starts.push(0);
+        for doc in 0..max {
+            let rows = col.index.value_row_ids(doc);
+            buf.resize((rows.end - rows.start) as usize, 0);
+            col.values.get_range(u64::from(rows.start), &mut buf);
+            buf.sort_unstable();
+            buf.dedup();
+            for &o in &buf {
+                let Ok(o) = u32::try_from(o) else {
+                    return Ok(None);
+                };
+                ords.push(o);
+            }
+            let Ok(end) = u32::try_from(ords.len()) else {
+                return Ok(None);
+            };
+            starts.push(end);
+        }
+        let mut totals: Vec<u32> = Vec::new();
+        for &o in &ords {
+            let o = o as usize;
+            if totals.len() <= o {
+                totals.resize(o + 1, 0);
+            }
+            totals[o] += 1;
+        }
+        Ok(Some(DenseFacets {
+            starts,
+            ords,
+            totals,
+        }))
+    }
+}
+
+/// Keeps the [`DenseFacets`] of the segments of the searchers in use
+/// (registered with the index reader, which calls it for each new one).
+pub struct FacetWarmer {
+    field: &'static str,
+    segments: Mutex<HashMap<SegmentId, Arc<DenseFacets>>>,
+}
+
+impl FacetWarmer {
+    pub fn new(field: &'static str) -> FacetWarmer {
+        FacetWarmer {
+            field,
+            segments: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, id: SegmentId) -> Option<Arc<DenseFacets>> {
+        self.segments.lock().ok()?.get(&id).cloned()
+    }
+}
+
+impl Warmer for FacetWarmer {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for seg in searcher.segment_readers() {
+            let id = seg.segment_id();
+            if self.get(id).is_some() {
+                continue;
+            }
+            if let Some(d) = DenseFacets::read(seg, self.field)?
+                && let Ok(mut m) = self.segments.lock()
+            {
+                m.insert(id, Arc::new(d));
+            }
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        if let Ok(mut m) = self.segments.lock() {
+            m.retain(|id, _| live.iter().any(|g| g.segments().contains_key(id)));
+        }
+    }
+}
 
 /// Counts the `/dimension/value` facets of the field `field` over the
-/// matching documents (each facet once per document).
+/// matching documents (each facet once per document), from the warmer's
+/// arrays where it holds the segment's, else from the column.
 pub struct FacetCounter {
     pub field: &'static str,
+    pub warmed: Option<Arc<FacetWarmer>>,
 }
 
 pub struct FacetSegment {
     reader: FacetReader,
-    /// The facet ordinals of each document, read a document's run at a
-    /// time (one call instead of one per value).
-    ords: Column<u64>,
+    source: Source,
     counts: Vec<u32>,
-    last: Vec<u32>,
-    buf: Vec<u64>,
+}
+
+enum Source {
+    /// The warmed arrays; the matching documents are marked in `hits` (a
+    /// bit each) and counted when the segment is done, from the smaller
+    /// side: the hits, or the others subtracted from the totals.
+    Dense {
+        facets: Arc<DenseFacets>,
+        hits: Vec<u64>,
+        n: u32,
+        max_doc: u32,
+    },
+    Column {
+        /// The facet ordinals of each document, read a document's run at
+        /// a time (one call instead of one per value).
+        ords: Column<u64>,
+        last: Vec<u32>,
+        buf: Vec<u64>,
+    },
 }
 
 impl Collector for FacetCounter {
@@ -42,23 +299,37 @@ impl Collector for FacetCounter {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let ords = match reader.fast_fields().str(self.field)? {
-            Some(c) => c.ords().clone(),
-            None => {
-                return Err(tantivy::TantivyError::SchemaError(format!(
-                    "no facet column {}",
-                    self.field
-                )));
-            }
+        let dense = self
+            .warmed
+            .as_ref()
+            .and_then(|w| w.get(reader.segment_id()));
+        let facets = reader.facet_reader(self.field)?;
+        let n = facets.num_facets();
+        let source = match dense {
+            Some(facets) => Source::Dense {
+                facets,
+                hits: vec![0; (reader.max_doc() as usize).div_ceil(64)],
+                n: 0,
+                max_doc: reader.max_doc(),
+            },
+            None => match reader.fast_fields().str(self.field)? {
+                Some(c) => Source::Column {
+                    ords: c.ords().clone(),
+                    last: vec![0; n],
+                    buf: Vec::new(),
+                },
+                None => {
+                    return Err(tantivy::TantivyError::SchemaError(format!(
+                        "no facet column {}",
+                        self.field
+                    )));
+                }
+            },
         };
-        let reader = reader.facet_reader(self.field)?;
-        let n = reader.num_facets();
         Ok(FacetSegment {
-            reader,
-            ords,
+            reader: facets,
+            source,
             counts: vec![0; n],
-            last: vec![0; n],
-            buf: Vec::new(),
         })
     }
 
@@ -66,14 +337,51 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut out = Counts::new();
-        for f in fruits {
-            for (k, n) in f {
-                *out.entry(k).or_default() += n;
-            }
+    fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        // Smallest first: each merge is linear in both inputs, so the
+        // largest segment's values are walked once.
+        fruits.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        let Some(mut out) = fruits.pop() else {
+            return Ok(Counts::default());
+        };
+        while let Some(next) = fruits.pop() {
+            out = Counts::merge(&out, &next);
         }
         Ok(out)
+    }
+}
+
+impl FacetSegment {
+    #[inline]
+    fn count(&mut self, doc: DocId) {
+        match &mut self.source {
+            Source::Dense { hits, n, .. } => {
+                if let Some(w) = hits.get_mut(doc as usize / 64) {
+                    let bit = 1u64 << (doc % 64);
+                    if *w & bit == 0 {
+                        *w |= bit;
+                        *n += 1;
+                    }
+                }
+            }
+            Source::Column { ords, last, buf } => {
+                let rows = ords.index.value_row_ids(doc);
+                buf.resize((rows.end - rows.start) as usize, 0);
+                ords.values.get_range(u64::from(rows.start), buf);
+                // Each facet once per document: `last` holds, per ordinal,
+                // the document (plus one) that last counted it.
+                let mark = doc + 1;
+                for &o in buf.iter() {
+                    let o = o as usize;
+                    if let (Some(c), Some(l)) = (self.counts.get_mut(o), last.get_mut(o))
+                        && *l != mark
+                    {
+                        *l = mark;
+                        *c += 1;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -81,49 +389,227 @@ impl SegmentCollector for FacetSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let rows = self.ords.index.value_row_ids(doc);
-        self.buf.resize((rows.end - rows.start) as usize, 0);
-        self.ords
-            .values
-            .get_range(u64::from(rows.start), &mut self.buf);
-        // Each facet once per document: `last` holds, per ordinal, the
-        // document (plus one) that last counted it.
-        let mark = doc + 1;
-        for &o in &self.buf {
-            let o = o as usize;
-            if let (Some(c), Some(l)) = (self.counts.get_mut(o), self.last.get_mut(o))
-                && *l != mark
-            {
-                *l = mark;
-                *c += 1;
-            }
+        self.count(doc);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.count(doc);
         }
     }
 
-    fn harvest(self) -> Counts {
+    fn harvest(mut self) -> Counts {
+        if let Source::Dense {
+            facets,
+            hits,
+            n,
+            max_doc,
+        } = &self.source
+        {
+            count_marked(&mut self.counts, facets, hits, *n, *max_doc);
+        }
         let ords: Vec<u64> = (0..self.counts.len() as u64)
             .filter(|&o| self.counts[o as usize] > 0)
             .collect();
-        let mut out = Counts::with_capacity(ords.len());
+        let mut out = Counts {
+            text: Vec::with_capacity(ords.len() * 24),
+            ends: Vec::with_capacity(ords.len()),
+            counts: Vec::with_capacity(ords.len()),
+        };
         let mut i = 0;
-        // The texts come in the order of `ords`; an unreadable dictionary
-        // leaves the counts read so far.
+        // The texts come in the order of `ords`, which is the dictionary's
+        // (sorted) order; an unreadable dictionary leaves the counts read
+        // so far.
         let _ = self
             .reader
             .facet_dict()
             .sorted_ords_to_term_cb(&ords, |bytes| {
                 let n = ords.get(i).map_or(0, |&o| self.counts[o as usize]);
                 i += 1;
-                // An encoded facet is its path's parts separated by 0 bytes.
-                let mut parts = bytes.split(|&b| b == 0);
-                if let (Some(dim), Some(value), None) = (parts.next(), parts.next(), parts.next()) {
-                    let key = (
-                        String::from_utf8_lossy(dim).into_owned(),
-                        String::from_utf8_lossy(value).into_owned(),
-                    );
-                    *out.entry(key).or_default() += u64::from(n);
-                }
+                out.push(bytes, u64::from(n));
             });
         out
+    }
+}
+
+/// Adds to `counts` the facets of the documents marked in `hits` (`n` of
+/// `max_doc`): directly when they are at most half, else as the totals
+/// less the facets of the documents not marked.
+fn count_marked(counts: &mut [u32], facets: &DenseFacets, hits: &[u64], n: u32, max_doc: u32) {
+    let most = u64::from(n) * 2 > u64::from(max_doc);
+    if most {
+        for (c, t) in counts.iter_mut().zip(&facets.totals) {
+            *c += t;
+        }
+    }
+    for (i, &word) in hits.iter().enumerate() {
+        let mut bits = if most { !word } else { word };
+        while bits != 0 {
+            let doc = i * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if doc >= max_doc as usize {
+                break;
+            }
+            for &o in facets.of(doc) {
+                if let Some(c) = counts.get_mut(o as usize) {
+                    if most {
+                        *c = c.saturating_sub(1);
+                    } else {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(items: &[(&str, u64)]) -> Counts {
+        let mut c = Counts::default();
+        for (t, n) in items {
+            c.push(t.replace('/', "\0").as_bytes(), *n);
+        }
+        c
+    }
+
+    /// The warmed arrays and the column count the same, each facet once
+    /// per document, over several segments and with a deleted document.
+    #[test]
+    fn warmed_and_column_counts_agree() {
+        use tantivy::schema::{FacetOptions, STRING, Schema};
+        use tantivy::{Index, TantivyDocument, Term, schema::Facet};
+        let mut b = Schema::builder();
+        let facets = b.add_facet_field("facets", FacetOptions::default());
+        let id = b.add_text_field("id", STRING);
+        let index = Index::create_in_ram(b.build());
+        let warmer = Arc::new(FacetWarmer::new("facets"));
+        let w: Arc<dyn Warmer> = warmer.clone();
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&w)])
+            .try_into()
+            .unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for commit in 0..3 {
+            for i in 0..40u32 {
+                let mut d = TantivyDocument::default();
+                d.add_text(id, format!("{commit}-{i}"));
+                d.add_facet(
+                    facets,
+                    Facet::from_path(["country", ["Chile", "China", "Peru"][(i % 3) as usize]]),
+                );
+                // Twice the same value in one document counts once.
+                d.add_facet(facets, Facet::from_path(["country", "Chile"]));
+                if i % 4 == 0 {
+                    d.add_facet(facets, Facet::from_path(["phase", "PHASE2"]));
+                }
+                writer.add_document(d).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.delete_term(Term::from_field_text(id, "1-3"));
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let searcher = reader.searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let q = tantivy::query::AllQuery;
+        let count = |warmed: Option<Arc<FacetWarmer>>| {
+            let c = searcher
+                .search(
+                    &q,
+                    &FacetCounter {
+                        field: "facets",
+                        warmed,
+                    },
+                )
+                .unwrap();
+            c.by_dimension(&["country", "phase"], &[], 10)
+        };
+        let by_column = count(None);
+        let by_arrays = count(Some(warmer.clone()));
+        assert!(
+            searcher
+                .segment_readers()
+                .iter()
+                .all(|s| warmer.get(s.segment_id()).is_some())
+        );
+        assert_eq!(by_arrays, by_column);
+        let got: Vec<(String, u64)> = by_arrays["country"]
+            .iter()
+            .map(|f| (f.value.clone(), f.count))
+            .collect();
+        // 119 documents: every one in Chile; i % 3 == 1 in China (40 per
+        // commit: 13 each, less the deleted 1-3? 3 % 3 == 0, so none).
+        assert_eq!(
+            got,
+            [
+                ("Chile".to_string(), 119),
+                ("China".to_string(), 39),
+                ("Peru".to_string(), 39)
+            ]
+        );
+        assert_eq!(by_arrays["phase"][0].count, 30);
+    }
+
+    #[test]
+    fn merging_sums_equal_facets_and_keeps_the_order() {
+        let a = counts(&[("country/China", 2), ("country/France", 1), ("sex/ALL", 3)]);
+        let b = counts(&[
+            ("country/Chile", 4),
+            ("country/France", 5),
+            ("status/RECRUITING", 1),
+        ]);
+        let m = Counts::merge(&a, &b);
+        let got: Vec<(String, u64)> = (0..m.len())
+            .map(|i| {
+                (
+                    String::from_utf8_lossy(m.term(i)).replace('\0', "/"),
+                    m.counts[i],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("country/Chile".to_string(), 4),
+                ("country/China".to_string(), 2),
+                ("country/France".to_string(), 6),
+                ("sex/ALL".to_string(), 3),
+                ("status/RECRUITING".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn dimensions_list_the_most_frequent_first_and_cut_only_the_limited() {
+        let c = counts(&[
+            ("country/Chile", 4),
+            ("country/China", 4),
+            ("country/France", 6),
+            ("phase/PHASE1", 1),
+            ("phase/PHASE2", 2),
+            ("phase/PHASE3", 3),
+        ]);
+        let d = c.by_dimension(&["country", "phase", "sex"], &["country"], 2);
+        let names = |k: &str| -> Vec<(String, u64)> {
+            d[k].iter().map(|f| (f.value.clone(), f.count)).collect()
+        };
+        assert_eq!(
+            names("country"),
+            [("France".to_string(), 6), ("Chile".to_string(), 4)]
+        );
+        assert_eq!(
+            names("phase"),
+            [
+                ("PHASE3".to_string(), 3),
+                ("PHASE2".to_string(), 2),
+                ("PHASE1".to_string(), 1)
+            ]
+        );
+        assert!(d["sex"].is_empty());
     }
 }

@@ -176,6 +176,9 @@ pub struct SearchIndex {
     fields: Fields,
     parser: QueryParser,
     path: String,
+    /// Every segment's facet ordinals in plain arrays, made when the
+    /// reader first sees the segment ([`facet_count::FacetWarmer`]).
+    facets: std::sync::Arc<facet_count::FacetWarmer>,
 }
 
 const WRITER_BUDGET: usize = 96_000_000;
@@ -230,9 +233,12 @@ impl SearchIndex {
     fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex> {
         // Commits by other processes (an import while the server runs)
         // become visible on their own, shortly after they land.
+        let facets = std::sync::Arc::new(facet_count::FacetWarmer::new("facets"));
+        let warmer: std::sync::Arc<dyn tantivy::Warmer> = facets.clone();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![std::sync::Arc::downgrade(&warmer)])
             .try_into()?;
         let mut parser = QueryParser::for_index(
             &index,
@@ -253,6 +259,7 @@ impl SearchIndex {
             fields,
             parser,
             path,
+            facets,
         })
     }
 
@@ -316,7 +323,10 @@ impl SearchIndex {
         let q = combine(text.box_clone(), filter_clauses(f, &req.filters, &mut cond));
         let searcher = self.reader.searcher();
 
-        let facets = facet_count::FacetCounter { field: "facets" };
+        let facets = facet_count::FacetCounter {
+            field: "facets",
+            warmed: Some(self.facets.clone()),
+        };
         // Records known in full first, then the chosen order, then BM25: a
         // trial known only by id and title never outranks a registered one.
         let keyer = arrange::Keyer {
@@ -326,6 +336,7 @@ impl SearchIndex {
         let (docs, total, counts): (Vec<(f32, tantivy::DocAddress)>, usize, _) = if how.sort
             == arrange::Sort::Relevance
             && how.near.is_none()
+            && relevance::prunable(&*q)
         {
             relevance::page(&searcher, &*q, req.offset, req.limit.max(1), facets)?
         } else {
@@ -402,22 +413,7 @@ impl SearchIndex {
             hits.push(hit);
         }
 
-        let mut out = BTreeMap::new();
-        for d in DIMENSIONS {
-            let mut values: Vec<FacetCount> = counts
-                .iter()
-                .filter(|((dim, _), _)| dim == d)
-                .map(|((_, value), &count)| FacetCount {
-                    value: value.clone(),
-                    count,
-                })
-                .collect();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            if matches!(*d, "condition" | "country") {
-                values.truncate(req.facet_limit);
-            }
-            out.insert((*d).to_string(), values);
-        }
+        let out = counts.by_dimension(DIMENSIONS, &["condition", "country"], req.facet_limit);
         Ok(SearchResults {
             total,
             hits,

@@ -295,6 +295,16 @@ impl SegmentCollector for PageSegment {
             };
             *slot = rank(v, k.direction);
         }
+        // The sort ranks alone decide most documents (before the cursor,
+        // or after the worst of a full page): the order key, a column
+        // read, only breaks ties.
+        if self.after.is_some_and(|a| ranks < a.ranks) {
+            return;
+        }
+        let full = self.heap.len() == self.limit;
+        if full && self.heap.peek().is_some_and(|worst| ranks > worst.at.ranks) {
+            return;
+        }
         let at = Pos {
             ranks,
             order: self
@@ -306,7 +316,7 @@ impl SegmentCollector for PageSegment {
         if self.after.is_some_and(|a| at <= a) {
             return;
         }
-        if self.heap.len() == self.limit && self.heap.peek().is_some_and(|worst| at >= worst.at) {
+        if full && self.heap.peek().is_some_and(|worst| at >= worst.at) {
             return;
         }
         self.heap.push(Candidate {

@@ -14,8 +14,23 @@
 use crate::facet_count::{Counts, FacetCounter};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+/// Whether tantivy can prune `q` by block-max WAND when it ranks by score
+/// alone: a union of term queries (one word in every text field). A
+/// conjunction (several words, or a filter) is scored in full either way,
+/// so for it two passes would find every hit twice: it is ranked in one
+/// pass that also counts ([`crate::SearchIndex::search_arranged`]).
+pub(crate) fn prunable(q: &dyn Query) -> bool {
+    q.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+        b.clauses().iter().all(|(occur, c)| {
+            *occur == Occur::Should
+                && (c.as_ref().downcast_ref::<TermQuery>().is_some()
+                    || c.as_ref().downcast_ref::<BoostQuery>().is_some())
+        })
+    })
+}
 
 /// A page of hits with their scores, in order.
 pub(crate) type Hits = Vec<(Score, DocAddress)>;
@@ -95,6 +110,15 @@ impl SegmentCollector for PartialSegment {
             && c.first(doc).is_some_and(|v| v > 0)
         {
             self.n += 1;
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        if let Some(c) = &self.partial {
+            self.n += docs
+                .iter()
+                .filter(|&&d| c.first(d).is_some_and(|v| v > 0))
+                .count() as u64;
         }
     }
 

@@ -718,3 +718,111 @@ fn pages_of_many_hits_are_slices_of_the_whole_ranking() {
         assert_eq!(page.facets, whole.facets);
     }
 }
+
+/// Facet counts over an index of several segments (three commits) equal
+/// the counts made from the trials themselves: each value once per
+/// matching trial, the most frequent first, then by value, conditions and
+/// countries cut at `facet_limit`.
+#[test]
+fn facets_over_several_segments_count_each_matching_trial_once() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let countries = [
+        "China", "France", "Chile", "Germany", "Brazil", "Japan", "Peru",
+    ];
+    let trials: Vec<Trial> = (1..=600u32)
+        .map(|i| {
+            let c = |k: u32| format!("Condition {}", (i * k) % 53);
+            Trial {
+                id: format!("NCT{i:08}"),
+                nct_id: Some(format!("NCT{i:08}")),
+                brief_title: format!("Study {i} of {}", if i % 5 < 3 { "pain" } else { "sleep" }),
+                status: Some(if i % 4 == 0 {
+                    OverallStatus::Recruiting
+                } else {
+                    OverallStatus::Completed
+                }),
+                phases: if i % 3 == 0 {
+                    vec![Phase::Phase1, Phase::Phase2]
+                } else {
+                    vec![]
+                },
+                // The same condition twice (another spelling) counts once.
+                conditions: vec![c(7), c(11), c(7).to_uppercase()],
+                locations: vec![
+                    loc(countries[i as usize % 7]),
+                    loc(countries[(i as usize / 7) % 7]),
+                ],
+                ..Trial::default()
+            }
+        })
+        .collect();
+    for (k, part) in trials.chunks(200).enumerate() {
+        let state = IndexState {
+            schema_version: 4,
+            store_id: "segments".into(),
+            generation: k as i64 + 1,
+        };
+        index_trials(&idx, part, &state).unwrap();
+    }
+    for (query, status, matches) in [
+        (
+            "pain",
+            None,
+            &(|t: &Trial| t.brief_title.ends_with("pain")) as &dyn Fn(&Trial) -> bool,
+        ),
+        ("", Some(OverallStatus::Recruiting), &|t: &Trial| {
+            t.status == Some(OverallStatus::Recruiting)
+        }),
+    ] {
+        let r = idx
+            .search(&SearchRequest {
+                facet_limit: 5,
+                ..req(
+                    query,
+                    Filters {
+                        statuses: status.into_iter().collect(),
+                        ..Filters::default()
+                    },
+                )
+            })
+            .unwrap();
+        let chosen: Vec<&Trial> = trials.iter().filter(|t| matches(t)).collect();
+        assert_eq!(r.total, chosen.len(), "{query:?}");
+        let mut want: std::collections::BTreeMap<&str, std::collections::BTreeMap<String, u64>> =
+            Default::default();
+        for t in &chosen {
+            let mut seen = std::collections::BTreeSet::new();
+            let status = t.status.map(|s| s.code().to_string());
+            let values = status
+                .map(|s| ("status", s))
+                .into_iter()
+                .chain(t.phases.iter().map(|p| ("phase", p.code().to_string())))
+                .chain(t.conditions.iter().map(|c| ("condition", c.clone())))
+                .chain(
+                    t.locations
+                        .iter()
+                        .map(|l| ("country", l.country.clone().unwrap())),
+                );
+            for (dim, v) in values {
+                // Conditions are told apart without regard to case (the
+                // first spelling is shown).
+                if seen.insert((dim, v.to_lowercase())) {
+                    *want.entry(dim).or_default().entry(v).or_default() += 1;
+                }
+            }
+        }
+        for dim in ["status", "phase", "condition", "country"] {
+            let mut expected: Vec<(String, u64)> =
+                want.remove(dim).unwrap_or_default().into_iter().collect();
+            expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            if matches!(dim, "condition" | "country") {
+                expected.truncate(5);
+            }
+            let got: Vec<(String, u64)> = r.facets[dim]
+                .iter()
+                .map(|f| (f.value.clone(), f.count))
+                .collect();
+            assert_eq!(got, expected, "{query:?} {dim}");
+        }
+    }
+}

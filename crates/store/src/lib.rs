@@ -482,6 +482,42 @@ impl Store {
             .transpose()
     }
 
+    /// [`Store::get_raw_text`] of several records in one query (per 500
+    /// ids) instead of one each: `(id, text)` in the order of `ids`, those
+    /// the store does not hold left out. A page of 100 records was 100
+    /// round trips to the pool (a connection's worker thread each on
+    /// SQLite, a network round trip each on PostgreSQL).
+    pub async fn get_raw_texts(&self, ids: &[&str]) -> Result<Vec<(String, String)>> {
+        let mut rows: Vec<(String, Option<String>, Option<Vec<u8>>)> =
+            Vec::with_capacity(ids.len());
+        for part in ids.chunks(500) {
+            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id, raw_json, raw_z FROM trials WHERE id IN ({})",
+                list.join(", ")
+            );
+            let found: Vec<(String, Option<String>, Option<Vec<u8>>)> =
+                on_pool!(&self.backend, |p| {
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                    for id in part {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(p).await?
+                });
+            rows.extend(found);
+        }
+        let at: std::collections::HashMap<&str, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|(id, _, _)| at.get(id.as_str()).copied().unwrap_or(usize::MAX));
+        rows.dedup_by(|a, b| a.0 == b.0);
+        rows.into_iter()
+            .map(|(id, text, packed)| {
+                let text = stored_json(&id, text, packed)?;
+                Ok((id, text))
+            })
+            .collect()
+    }
+
     pub async fn row_info(&self, id: &str) -> Result<Option<RowInfo>> {
         let row: Option<(String, String, i64, String, String)> = on_pool!(&self.backend, |p| {
             sqlx::query_as(

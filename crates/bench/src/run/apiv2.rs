@@ -168,6 +168,16 @@ pub async fn measure(http: &Http, rounds: usize) -> Result<Apiv2Report> {
 /// server that already runs on `port` (nothing is written to it), as
 /// Markdown: to compare two builds on one registry in the same conditions.
 pub fn against(port: u16, rounds: usize) -> Result<String> {
+    against_with(port, rounds, true)
+}
+
+/// `eligo-bench search`: the search queries alone against a running
+/// server, as Markdown.
+pub fn search_against(port: u16, rounds: usize) -> Result<String> {
+    against_with(port, rounds, false)
+}
+
+fn against_with(port: u16, rounds: usize, pages: bool) -> Result<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -176,10 +186,14 @@ pub fn against(port: u16, rounds: usize) -> Result<String> {
         let load_start = super::machine::load_avg();
         let (rows, search) =
             super::serve::search_queries(&http, rounds, |m| eprintln!("NOTE: {m}")).await?;
-        let pages = measure(&http, rounds).await?;
+        let pages = if pages {
+            Some(measure(&http, rounds).await?)
+        } else {
+            None
+        };
         let load_end = super::machine::load_avg();
         let mut o = format!(
-            "load average {load_start:?} at start, {load_end:?} at end\n\n`GET /api/v1/search` ({} queries × {rounds} rounds): p50 / p95 / p99 {:.2} / {:.2} / {:.2} ms\n\n| query | filter | hits | p50 ms | p95 ms |\n|---|---|---|---|---|\n",
+            "load average {load_start:?} at start, {load_end:?} at end\n\n`GET /api/v1/search` ({} queries × {rounds} rounds): p50 / p95 / p99 {:.2} / {:.2} / {:.2} ms\n\n| query | filter | hits | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|\n",
             rows.len(),
             search.p50_ms,
             search.p95_ms,
@@ -188,15 +202,18 @@ pub fn against(port: u16, rounds: usize) -> Result<String> {
         for q in &rows {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {:.2} | {:.2} |",
+                "| {} | {} | {} | {:.2} | {:.2} | {:.2} |",
                 q.query,
                 q.status.as_deref().unwrap_or(""),
                 q.eligo_total.map_or("–".into(), |n| n.to_string()),
                 q.eligo.p50_ms,
-                q.eligo.p95_ms
+                q.eligo.p95_ms,
+                q.eligo.p99_ms
             );
         }
-        markdown(&mut o, &pages);
+        if let Some(pages) = &pages {
+            markdown(&mut o, pages);
+        }
         Ok(o)
     })
 }

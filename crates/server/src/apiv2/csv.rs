@@ -38,6 +38,24 @@ pub const COLUMNS: &[&str] = &[
     "Study Documents",
 ];
 
+/// Every path of a record that [`value`] reads, for any column: a CSV
+/// page parses only these ([`super::pick`]).
+pub const PATHS: &[&str] = &[
+    "hasResults",
+    "protocolSection.identificationModule",
+    "protocolSection.statusModule",
+    "protocolSection.descriptionModule.briefSummary",
+    "protocolSection.conditionsModule.conditions",
+    "protocolSection.armsInterventionsModule.interventions",
+    "protocolSection.outcomesModule",
+    "protocolSection.sponsorCollaboratorsModule",
+    "protocolSection.eligibilityModule.sex",
+    "protocolSection.eligibilityModule.stdAges",
+    "protocolSection.designModule",
+    "protocolSection.contactsLocationsModule.locations",
+    "documentSection.largeDocumentModule.largeDocs",
+];
+
 /// The column of this name (case-insensitive).
 pub fn column(name: &str) -> Option<&'static str> {
     COLUMNS

@@ -18,6 +18,7 @@
 pub mod csv;
 pub mod info;
 pub mod params;
+mod pick;
 pub mod query;
 pub mod shape;
 pub mod structure;
@@ -174,27 +175,10 @@ impl utoipa::Modify for GeoCredit {
 }
 
 /// The stored texts of the records of `ids`, in order (a record the store
-/// no longer has is left out). Read concurrently: the store's pool has
-/// several connections, and inflating a record is a large part of a page.
+/// no longer has is left out), read in one query.
 async fn record_texts(state: &AppState, ids: &[String]) -> Result<Vec<(String, String)>, V2Error> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, id) in ids.iter().enumerate() {
-        let state = state.clone();
-        let id = id.clone();
-        tasks.spawn(async move {
-            let raw = state.store().get_raw_text(&id).await;
-            (i, id, raw)
-        });
-    }
-    let mut found: Vec<(usize, String, String)> = Vec::with_capacity(ids.len());
-    while let Some(done) = tasks.join_next().await {
-        let (i, id, raw) = done.map_err(AppError::internal)?;
-        if let Some(text) = raw? {
-            found.push((i, id, text));
-        }
-    }
-    found.sort_by_key(|(i, _, _)| *i);
-    Ok(found.into_iter().map(|(_, id, t)| (id, t)).collect())
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    Ok(state.store().get_raw_texts(&ids).await?)
 }
 
 /// A stored record as served, parsed.
@@ -214,6 +198,25 @@ fn served_text(text: String) -> Result<String, V2Error> {
         Ok(text)
     }
 }
+
+/// A stored record as served, parsed only as far as `paths` reach: the
+/// same as [`parsed`] on those paths. A record with values eligo derived
+/// is parsed whole (they are set apart anywhere in it).
+fn parsed_for(text: &str, paths: &[&str]) -> Result<Value, V2Error> {
+    if shape::may_have_derived(text) {
+        parsed(text)
+    } else {
+        pick::parse(text, paths).map_err(|e| AppError::internal(e).into())
+    }
+}
+
+/// The paths a field selection reads: those selected, and the NCT number
+/// ([`shaped`] looks for it).
+fn selection_paths(paths: &[String]) -> Vec<&str> {
+    paths.iter().map(String::as_str).chain([NCT_PATH]).collect()
+}
+
+const NCT_PATH: &str = "protocolSection.identificationModule.nctId";
 
 /// The records of `ids` as served, in order.
 async fn records(state: &AppState, ids: &[String]) -> Result<Vec<Value>, V2Error> {
@@ -318,7 +321,7 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
         (Format::Csv, Fields::Columns(cols)) => {
             let found: Vec<Value> = texts
                 .iter()
-                .map(|(_, t)| parsed(t))
+                .map(|(_, t)| parsed_for(t, csv::PATHS))
                 .collect::<Result<_, _>>()?;
             let mut r = text(
                 StatusCode::OK,
@@ -341,6 +344,10 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
             }
             body.push_str("\"studies\":[");
             let as_stored = matches!(req.fields, Fields::All) && !req.legacy;
+            let picked = match &req.fields {
+                Fields::Paths(p) => Some(selection_paths(p)),
+                _ => None,
+            };
             for (i, (id, t)) in texts.into_iter().enumerate() {
                 if i > 0 {
                     body.push(',');
@@ -348,7 +355,11 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
                 if as_stored {
                     body.push_str(&served_text(t)?);
                 } else {
-                    let v = shaped(&id, parsed(&t)?, &req.fields, req.legacy);
+                    let v = match &picked {
+                        Some(paths) => parsed_for(&t, paths)?,
+                        None => parsed(&t)?,
+                    };
+                    let v = shaped(&id, v, &req.fields, req.legacy);
                     body.push_str(&serde_json::to_string(&v).map_err(AppError::internal)?);
                 }
             }
@@ -431,6 +442,68 @@ pub async fn study(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every record of the sample (real ClinicalTrials.gov v2 records and
+    /// the seed pages' records) as the store keeps it: `serde_json`'s text.
+    fn sample_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ctgov/sample");
+        let mut out = Vec::new();
+        for dir in ["ctgov", "seeds"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.extension().is_some_and(|x| x == "json") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let v: Value = serde_json::from_str(&text).unwrap();
+                    out.push(serde_json::to_string(&v).unwrap());
+                }
+            }
+        }
+        assert!(out.len() >= 19, "{} sample records", out.len());
+        out
+    }
+
+    /// A CSV page and a field selection read from the paths they need give
+    /// the bytes the whole record gives, for every sample record.
+    #[test]
+    fn partial_parses_serve_what_whole_records_serve() {
+        let mut selections: Vec<Vec<String>> = structure::NODES
+            .iter()
+            .map(|n| vec![n.path.to_string()])
+            .collect();
+        selections.push(vec![
+            "protocolSection.identificationModule.briefTitle".into(),
+            "protocolSection.eligibilityModule".into(),
+            "derivedSection".into(),
+        ]);
+        for text in sample_texts() {
+            let whole = parsed(&text).unwrap();
+            let id = whole
+                .pointer("/protocolSection/identificationModule/nctId")
+                .and_then(Value::as_str)
+                .unwrap_or("ELIGO-000000000000")
+                .to_string();
+            let part = parsed_for(&text, csv::PATHS).unwrap();
+            assert_eq!(
+                csv_rows(std::slice::from_ref(&part), csv::COLUMNS, true),
+                csv_rows(std::slice::from_ref(&whole), csv::COLUMNS, true),
+                "{id}"
+            );
+            for paths in &selections {
+                for legacy in [false, true] {
+                    let fields = Fields::Paths(paths.clone());
+                    let part = parsed_for(&text, &selection_paths(paths)).unwrap();
+                    assert_eq!(
+                        shaped(&id, part, &fields, legacy),
+                        shaped(&id, whole.clone(), &fields, legacy),
+                        "{id} {paths:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn study_ids_are_read_as_the_api_reads_them() {
