@@ -7,6 +7,8 @@ mod concurrent;
 mod conduct;
 #[path = "cli/criteria.rs"]
 mod criteria;
+#[path = "cli/import_paths.rs"]
+mod import_paths;
 #[path = "cli/instruments.rs"]
 mod instruments;
 #[path = "cli/matching.rs"]

@@ -171,6 +171,30 @@ pub fn compile_trial(trial: &Trial) -> CompiledCriteria {
     finish(&trial.id, all)
 }
 
+/// The vocabulary concept a condition name names, remembered: the lookup
+/// compares the name with every synonym of every condition, and a registry
+/// repeats the same few thousand names (it was a sixth of the compiler's
+/// time at import).
+fn condition_key(name: &str) -> Option<String> {
+    type Keys = std::sync::Mutex<std::collections::HashMap<String, Option<String>>>;
+    static KEYS: std::sync::OnceLock<Keys> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(Default::default);
+    if let Some(k) = keys.lock().ok().and_then(|m| m.get(name).cloned()) {
+        return k;
+    }
+    let k = eligo_vocab::vocabulary()
+        .condition_named(name)
+        .map(|c| c.key.clone());
+    if let Ok(mut m) = keys.lock() {
+        // A bound, for a process that compiles an endless stream of names.
+        if m.len() >= 100_000 {
+            m.clear();
+        }
+        m.insert(name.to_string(), k.clone());
+    }
+    k
+}
+
 /// The trial's own condition as an implicit inclusion criterion (MATCHING.md
 /// rule 12), for a trial that does not accept healthy volunteers (or does
 /// not say it does): the patient must have one of its conditions. Its text
@@ -196,9 +220,7 @@ pub fn trial_condition(trial: &Trial) -> Option<Criterion> {
             span,
             RuleKind::TrialCondition {
                 condition: name.to_string(),
-                concept: eligo_vocab::vocabulary()
-                    .condition_named(name)
-                    .map(|c| c.key.clone()),
+                concept: condition_key(name),
             },
         ));
     }

@@ -603,6 +603,26 @@ impl Store {
             .collect()
     }
 
+    /// The stored content hashes of these trials (those in the store), by
+    /// id, as last committed: lets an import compile only the trials whose
+    /// content changed while an earlier batch is still being written (the
+    /// writer compares again in its transaction, [`Writer::hashes`]).
+    pub async fn hashes(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for part in ids.chunks(500) {
+            let sql = hashes_sql(part.len());
+            let rows: Vec<(String, String)> = on_pool!(&self.backend, |p| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in part {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Start a write transaction.
     pub async fn begin(&self) -> Result<Writer> {
         let tx = match &self.backend {
@@ -783,6 +803,15 @@ macro_rules! on_tx {
 }
 
 /// One write transaction. Dropping it without [`Writer::commit`] rolls back.
+/// The content hashes of `n` trials by id (`$1` … `$n`).
+fn hashes_sql(n: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("${}", i + 1)).collect();
+    format!(
+        "SELECT id, content_hash FROM trials WHERE id IN ({})",
+        list.join(", ")
+    )
+}
+
 pub struct Writer {
     tx: Tx,
     /// The generation this transaction stamps on changed rows, allocated on
@@ -808,11 +837,7 @@ impl Writer {
     ) -> Result<std::collections::HashMap<String, String>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for part in ids.chunks(500) {
-            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
-            let sql = format!(
-                "SELECT id, content_hash FROM trials WHERE id IN ({})",
-                list.join(", ")
-            );
+            let sql = hashes_sql(part.len());
             let rows: Vec<(String, String)> = on_tx!(&mut self.tx, |c| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for id in part {

@@ -1,13 +1,16 @@
 //! `eligo import PATH...`: read ClinicalTrials.gov records into the registry,
 //! compile their criteria and update the search index.
 //!
-//! A pipeline: one thread reads and maps records (`eligo_ctgov`); for each
-//! batch, every core encodes and compresses them and compiles the criteria
-//! of those that changed; the batch is then stored, trials with their
-//! compiled rules, in one transaction. A bad record is reported (file,
+//! A pipeline: one thread reads and maps records (`eligo_ctgov`); every
+//! core encodes and compresses a batch and compiles the criteria of those
+//! whose content differs from the store, while the batch before it is
+//! stored, trials with their compiled rules, in one transaction, and added
+//! to the search index (`eligo_search::Alongside`, from the trials in
+//! memory; committed at the end). A bad record is reported (file,
 //! location, JSON path, reason) and skipped, and never changes what is
 //! stored. With `--strict` the whole run is one transaction that is rolled
-//! back at the first bad record. Exit 3 when any record failed.
+//! back at the first bad record (and the index is left as it was). Exit 3
+//! when any record failed.
 //!
 //! The search index has one writer at a time: when a running server holds
 //! it, the import leaves indexing to the server (which follows the store)
@@ -15,6 +18,7 @@
 
 use crate::context::{Context, Registry};
 use crate::exit;
+use anyhow::Context as _;
 use eligo_ctgov::{ImportError, Record};
 use eligo_matcher::RuleSet;
 use eligo_store::{ImportLogEntry, Prepared, RulesRow, UpsertCounts, Writer};
@@ -123,48 +127,63 @@ fn progress_bar(total: u64, template: &str) -> ProgressBar {
     b
 }
 
-/// Encode, hash and compress every record, on every core.
-fn prepare_all(recs: &[Record]) -> eligo_store::Result<Vec<Prepared>> {
-    eligo_matcher::parallel_map(recs, |r| eligo_store::prepare(&r.trial, &r.raw))
-        .into_iter()
-        .collect()
+/// A batch read, encoded and compiled, waiting to be stored.
+struct Ready {
+    recs: Vec<Record>,
+    prepared: Vec<Prepared>,
+    /// The compiled rules of the records whose content differed from what
+    /// was stored when the batch was compiled.
+    rules: Vec<Option<RulesRow>>,
 }
 
-/// Compile the criteria of the records whose content differs from what is
-/// stored (`known`: id → content hash), on every core.
-fn compile_changed(
-    recs: &[Record],
-    prepared: &[Prepared],
-    known: &HashMap<String, String>,
-) -> anyhow::Result<Vec<Option<RulesRow>>> {
-    let work: Vec<(&Record, &Prepared)> = recs.iter().zip(prepared).collect();
-    eligo_matcher::parallel_map(&work, |(r, p)| {
+/// Encode, hash and compress every record, and compile the criteria of
+/// those whose content differs from what is stored (`known`: id → content
+/// hash), on every core.
+fn make_ready(recs: Vec<Record>, known: &HashMap<String, String>) -> anyhow::Result<Ready> {
+    let prepared: Vec<Prepared> =
+        eligo_matcher::parallel_map(&recs, |r| eligo_store::prepare(&r.trial, &r.raw))
+            .into_iter()
+            .collect::<eligo_store::Result<_>>()?;
+    let work: Vec<(&Record, &Prepared)> = recs.iter().zip(&prepared).collect();
+    let rules = eligo_matcher::parallel_map(&work, |(r, p)| {
         if known.get(&p.id) == Some(&p.content_hash) {
             return Ok(None);
         }
-        eligo_server::registry::rules_row(&RuleSet::compile(&r.trial), &p.content_hash).map(Some)
+        compile(r, p).map(Some)
     })
     .into_iter()
-    .collect()
+    .collect::<anyhow::Result<_>>()?;
+    Ok(Ready {
+        recs,
+        prepared,
+        rules,
+    })
 }
 
-/// Store a batch in `w`: each changed trial with its compiled rules.
-async fn store(
-    w: &mut Writer,
-    prepared: &[Prepared],
-    rules: &[Option<RulesRow>],
-    known: &mut HashMap<String, String>,
-) -> eligo_store::Result<()> {
-    for (p, r) in prepared.iter().zip(rules) {
+fn compile(r: &Record, p: &Prepared) -> anyhow::Result<RulesRow> {
+    eligo_server::registry::rules_row(&RuleSet::compile(&r.trial), &p.content_hash)
+}
+
+/// Store a batch in `w`: each changed trial with its compiled rules. The
+/// batch was compiled against the hashes stored before the batches still
+/// being written were; a trial that has changed since is compiled here.
+/// The positions of the trials stored.
+async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<Vec<usize>> {
+    let ids: Vec<&str> = ready.prepared.iter().map(|p| p.id.as_str()).collect();
+    let mut known = w.hashes(&ids).await?;
+    let mut changed = Vec::new();
+    for (i, (p, r)) in ready.prepared.iter().zip(&ready.rules).enumerate() {
         let outcome = w.write(p, known.get(&p.id).map(String::as_str)).await?;
         if outcome != eligo_store::Outcome::Unchanged {
-            if let Some(r) = r {
-                w.put_rules(r).await?;
+            match r {
+                Some(r) => w.put_rules(r).await?,
+                None => w.put_rules(&compile(&ready.recs[i], p)?).await?,
             }
             known.insert(p.id.clone(), p.content_hash.clone());
+            changed.push(i);
         }
     }
-    Ok(())
+    Ok(changed)
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -189,10 +208,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut errors: Vec<RecordError> = Vec::new();
     let mut rolled_back = false;
 
+    // The search index is written beside the store, batch by batch, unless
+    // another process holds its writer (it follows the store by itself) or
+    // it does not reflect the store now (then it is brought up after).
+    let (mut alongside, mut index_pending) = match reg.block_on(reg.index.alongside(&reg.store)) {
+        Ok(a) => (a, false),
+        Err(eligo_search::SearchError::Busy { .. }) => (None, true),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "updating the search index in {}",
+                reg.index_dir.display()
+            )));
+        }
+    };
+
     std::thread::scope(|s| -> anyhow::Result<()> {
         // Reading and mapping records is one thread's work; it runs ahead of
-        // the rest by a few batches.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ImportError>>>(4);
+        // the rest by a batch or two.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ImportError>>>(2);
         let done = bytes_done.clone();
         s.spawn(move || {
             let mut reader = reader;
@@ -210,7 +243,29 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let _ = tx.send(batch);
         });
 
+        // One batch is encoded and compiled (on every core) while the one
+        // before it is stored and indexed (SQLite's and tantivy's threads).
         let mut writer: Option<Writer> = None;
+        let mut compiling: Option<std::thread::ScopedJoinHandle<'_, anyhow::Result<Ready>>> = None;
+        let mut store_ready = |ready: Ready, writer: &mut Option<Writer>| -> anyhow::Result<()> {
+            if writer.is_none() {
+                *writer = Some(reg.block_on(reg.store.begin())?);
+            }
+            let w = writer.as_mut().expect("a writer was just begun");
+            let changed = reg.block_on(store(w, &ready))?;
+            let generation = w.stamped();
+            if !args.strict
+                && let Some(w) = writer.take()
+            {
+                counts.merge(reg.block_on(w.commit())?);
+            }
+            if let (Some(a), Some(g)) = (alongside.as_mut(), generation) {
+                let mut trials: Vec<&eligo_model::Trial> =
+                    changed.iter().map(|&i| &ready.recs[i].trial).collect();
+                a.add(g, &mut trials)?;
+            }
+            Ok(())
+        };
         for items in rx {
             read += items.len() as u64;
             let mut good: Vec<Record> = Vec::with_capacity(items.len());
@@ -229,6 +284,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             if failed_here {
+                if let Some(job) = compiling.take() {
+                    let _ = job.join();
+                }
                 if let Some(w) = writer.take() {
                     reg.block_on(w.rollback())?;
                 }
@@ -236,23 +294,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 break;
             }
             if !good.is_empty() {
-                if writer.is_none() {
-                    writer = Some(reg.block_on(reg.store.begin())?);
-                }
-                let w = writer.as_mut().expect("a writer was just begun");
-                let prepared = prepare_all(&good)?;
-                let ids: Vec<&str> = prepared.iter().map(|p| p.id.as_str()).collect();
-                let mut known = reg.block_on(w.hashes(&ids))?;
-                let rules = compile_changed(&good, &prepared, &known)?;
-                reg.block_on(store(w, &prepared, &rules, &mut known))?;
-                if !args.strict
-                    && let Some(w) = writer.take()
-                {
-                    counts.merge(reg.block_on(w.commit())?);
+                let ids: Vec<&str> = good.iter().map(|r| r.trial.id.as_str()).collect();
+                let known = reg.block_on(reg.store.hashes(&ids))?;
+                let job = s.spawn(move || make_ready(good, &known));
+                if let Some(prev) = compiling.replace(job) {
+                    store_ready(joined(prev)?, &mut writer)?;
                 }
             }
             bar.set_position(bytes_done.load(Ordering::Relaxed));
             bar.set_message(format!("{read} records"));
+        }
+        if let Some(last) = compiling.take() {
+            store_ready(joined(last)?, &mut writer)?;
         }
         if let Some(w) = writer.take() {
             counts.merge(reg.block_on(w.commit())?);
@@ -304,11 +357,26 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         b.finish_and_clear();
     }
 
-    let (index, index_pending) = if counts.changed() > 0 {
-        sync_index(reg, counts.changed())?
-    } else {
-        (None, false)
+    let index = match alongside.take() {
+        // Nothing to show: the index stays as it was.
+        Some(_) if rolled_back || counts.changed() == 0 => None,
+        Some(a) => {
+            let b = progress_bar(0, "{spinner} indexing {pos} trials changed meanwhile");
+            let r = reg.block_on(a.finish(&reg.store, |n| b.set_position(n)));
+            b.finish_and_clear();
+            Some(r.with_context(|| {
+                format!("updating the search index in {}", reg.index_dir.display())
+            })?)
+        }
+        None if !index_pending && counts.changed() > 0 => {
+            let (report, pending) = sync_index(reg, counts.changed())?;
+            index_pending = pending;
+            report
+        }
+        None => None,
     };
+    // Left to the process holding the writer only when there is anything to index.
+    let index_pending = index_pending && counts.changed() > 0;
 
     let summary = Summary {
         read,
@@ -347,6 +415,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The result of a compile job; a panic in it is the import's error.
+fn joined(job: std::thread::ScopedJoinHandle<'_, anyhow::Result<Ready>>) -> anyhow::Result<Ready> {
+    job.join()
+        .map_err(|_| anyhow::anyhow!("compiling criteria: a thread panicked"))?
 }
 
 /// A named path that cannot be read at all: nothing was read or stored.
