@@ -53,3 +53,37 @@ fn lower_priority() {
         libc::setpriority(libc::PRIO_PROCESS, tid, 19);
     }
 }
+
+/// Every thread of this process, and those it starts later, at nice
+/// `nice`: for batch work (an import beside a running server) that should
+/// take only the CPU requests leave. Linux keeps a nice value per thread,
+/// so each thread already running is lowered by its id; what cannot be
+/// lowered is said once and left as it was.
+pub fn lower_process_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    {
+        let tasks = match std::fs::read_dir("/proc/self/task") {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("CPU priority left as it was: /proc/self/task: {e}");
+                return;
+            }
+        };
+        for task in tasks.flatten() {
+            let Some(tid) = task
+                .file_name()
+                .to_str()
+                .and_then(|t| t.parse::<libc::id_t>().ok())
+            else {
+                continue;
+            };
+            // SAFETY: setpriority only reads its arguments; raising a
+            // thread's nice value needs no privilege.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, tid, nice);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}

@@ -14,7 +14,7 @@
 pub mod api;
 pub mod apiv2;
 pub mod auth;
-mod background;
+pub mod background;
 pub mod catalog;
 pub mod conduct;
 mod error;

@@ -14,7 +14,8 @@
 //!
 //! The search index has one writer at a time: when a running server holds
 //! it, the import leaves indexing to the server (which follows the store)
-//! and says so.
+//! and says so; it then runs at a lower CPU priority, so that the server's
+//! requests get the cores first.
 
 use crate::context::{Context, Registry};
 use crate::exit;
@@ -186,6 +187,10 @@ async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<Vec<usize>> {
     Ok(changed)
 }
 
+/// The nice value of an import beside a running server (0 is the default,
+/// 19 the lowest priority).
+const IMPORT_NICE: i32 = 10;
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let reg = ctx.registry()?;
     let started_at = jiff::Timestamp::now().to_string();
@@ -213,7 +218,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     // it does not reflect the store now (then it is brought up after).
     let (mut alongside, mut index_pending) = match reg.block_on(reg.index.alongside(&reg.store)) {
         Ok(a) => (a, false),
-        Err(eligo_search::SearchError::Busy { .. }) => (None, true),
+        Err(eligo_search::SearchError::Busy { .. }) => {
+            // A running server holds the index: people are waiting on its
+            // answers, so this batch job takes only the CPU they leave.
+            eligo_server::background::lower_process_priority(IMPORT_NICE);
+            (None, true)
+        }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
                 "updating the search index in {}",
