@@ -268,6 +268,28 @@ fn csv_rows(records: &[Value], columns: &[&'static str], header: bool) -> String
     out
 }
 
+/// A CSV page of stored records: each record parsed as far as the columns
+/// read and written as a row, on every core (a page of 100 rows is
+/// milliseconds of CPU, kept off the runtime's workers by the caller).
+fn csv_page(
+    texts: &[(String, String)],
+    columns: &[&'static str],
+    header: bool,
+) -> Result<String, V2Error> {
+    let rows = eligo_matcher::parallel_map(texts, |(_, t)| {
+        parsed_for(t, csv::PATHS).map(|r| csv_rows(std::slice::from_ref(&r), columns, false))
+    });
+    let mut out = if header {
+        csv::line(columns.iter().copied())
+    } else {
+        String::new()
+    };
+    for row in rows {
+        out.push_str(&row?);
+    }
+    Ok(out)
+}
+
 /// Studies: one page of the studies matching the query and filters.
 #[utoipa::path(
     get,
@@ -319,15 +341,11 @@ pub async fn studies(State(state): State<AppState>, uri: Uri) -> Result<Response
     let total = (req.count_total && first_page).then_some(page.total);
     match (req.format, &req.fields) {
         (Format::Csv, Fields::Columns(cols)) => {
-            let found: Vec<Value> = texts
-                .iter()
-                .map(|(_, t)| parsed_for(t, csv::PATHS))
-                .collect::<Result<_, _>>()?;
-            let mut r = text(
-                StatusCode::OK,
-                "text/csv; charset=utf-8",
-                csv_rows(&found, cols, first_page),
-            );
+            let cols = cols.clone();
+            let body = tokio::task::spawn_blocking(move || csv_page(&texts, &cols, first_page))
+                .await
+                .map_err(AppError::internal)??;
+            let mut r = text(StatusCode::OK, "text/csv; charset=utf-8", body);
             if let Some(t) = next.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
                 r.headers_mut().insert("x-next-page-token", t);
             }
