@@ -262,10 +262,15 @@ fn csv_rows(records: &[Value], columns: &[&'static str], header: bool) -> String
         out.push_str(&csv::line(columns.iter().copied()));
     }
     for r in records {
-        let cells: Vec<String> = columns.iter().map(|c| csv::value(r, c)).collect();
-        out.push_str(&csv::line(cells.iter().map(String::as_str)));
+        out.push_str(&csv_row(r, columns));
     }
     out
+}
+
+/// One record's line of a CSV table.
+fn csv_row(record: &Value, columns: &[&'static str]) -> String {
+    let cells: Vec<String> = columns.iter().map(|c| csv::value(record, c)).collect();
+    csv::line(cells.iter().map(String::as_str))
 }
 
 /// A CSV page of stored records: each record parsed as far as the columns
@@ -277,13 +282,9 @@ fn csv_page(
     header: bool,
 ) -> Result<String, V2Error> {
     let rows = eligo_matcher::parallel_map(texts, |(_, t)| {
-        parsed_for(t, csv::PATHS).map(|r| csv_rows(std::slice::from_ref(&r), columns, false))
+        parsed_for(t, csv::PATHS).map(|r| csv_row(&r, columns))
     });
-    let mut out = if header {
-        csv::line(columns.iter().copied())
-    } else {
-        String::new()
-    };
+    let mut out = csv_rows(&[], columns, header);
     for row in rows {
         out.push_str(&row?);
     }
