@@ -45,20 +45,15 @@ pub fn drop_later<T: Send + Sync + 'static>(old: std::sync::Arc<T>) {
 /// so the rest of the server keeps its priority).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: gettid takes no arguments; setpriority only reads its
-    // arguments and changes this thread's nice value (raising it needs no
-    // privilege).
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
-    }
+    // SAFETY: gettid takes no arguments and returns this thread's id.
+    set_nice(unsafe { libc::syscall(libc::SYS_gettid) } as libc::id_t, 19);
 }
 
 /// Every thread of this process, and those it starts later, at nice
 /// `nice`: for batch work (an import beside a running server) that should
 /// take only the CPU requests leave. Linux keeps a nice value per thread,
-/// so each thread already running is lowered by its id; what cannot be
-/// lowered is said once and left as it was.
+/// so each thread already running is lowered by its id; when the threads
+/// cannot be listed, that is said and the priority left as it was.
 pub fn lower_process_priority(nice: i32) {
     #[cfg(target_os = "linux")]
     {
@@ -70,20 +65,25 @@ pub fn lower_process_priority(nice: i32) {
             }
         };
         for task in tasks.flatten() {
-            let Some(tid) = task
+            if let Some(tid) = task
                 .file_name()
                 .to_str()
                 .and_then(|t| t.parse::<libc::id_t>().ok())
-            else {
-                continue;
-            };
-            // SAFETY: setpriority only reads its arguments; raising a
-            // thread's nice value needs no privilege.
-            unsafe {
-                libc::setpriority(libc::PRIO_PROCESS, tid, nice);
+            {
+                set_nice(tid, nice);
             }
         }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = nice;
+}
+
+/// Thread `tid` of this process at nice `nice`.
+#[cfg(target_os = "linux")]
+fn set_nice(tid: libc::id_t, nice: i32) {
+    // SAFETY: setpriority only reads its arguments; raising a thread's
+    // nice value needs no privilege.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, tid, nice);
+    }
 }
