@@ -239,10 +239,7 @@ pub async fn list_applications(
             applications: apps.into_iter().map(dto).collect(),
         }))
     };
-    match run.await {
-        Ok(j) => j.into_response(),
-        Err(e) => e.into_response(),
-    }
+    run.await.into_response()
 }
 
 pub(crate) fn parse_id(s: &str) -> Result<i64, AppError> {
@@ -314,10 +311,7 @@ pub async fn get_application(
         }
         Ok(Json(with_events(&state, a).await?))
     };
-    match run.await {
-        Ok(j) => j.into_response(),
-        Err(e) => e.into_response(),
-    }
+    run.await.into_response()
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -391,8 +385,5 @@ pub async fn update_application(
             )),
         }
     };
-    match run.await {
-        Ok(j) => j.into_response(),
-        Err(e) => e.into_response(),
-    }
+    run.await.into_response()
 }
