@@ -307,6 +307,19 @@ pub fn prepare(trial: &Trial, raw: &serde_json::Value) -> Result<Prepared> {
     })
 }
 
+/// Ids read per query by the batched reads: far below SQLite's limit of
+/// 32766 placeholders.
+pub(crate) const IDS_PER_QUERY: usize = 500;
+
+/// `n` numbered placeholders from `$first`, for an `IN (…)` list:
+/// `placeholders(2, 3)` is `$2, $3, $4`.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -435,11 +448,10 @@ impl Store {
     /// These trials with their content hashes (those in the store, by id).
     pub async fn trials_with_hash(&self, ids: &[&str]) -> Result<Vec<(Trial, String)>> {
         let mut out = Vec::with_capacity(ids.len());
-        for part in ids.chunks(500) {
-            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
+        for part in ids.chunks(IDS_PER_QUERY) {
             let sql = format!(
                 "SELECT id, trial_json, trial_z, content_hash FROM trials WHERE id IN ({}) ORDER BY id",
-                list.join(", ")
+                placeholders(1, part.len())
             );
             let rows: Vec<TrialRowWith<String>> = on_pool!(&self.backend, |p| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -490,11 +502,10 @@ impl Store {
     pub async fn get_raw_texts(&self, ids: &[&str]) -> Result<Vec<(String, String)>> {
         let mut rows: Vec<(String, Option<String>, Option<Vec<u8>>)> =
             Vec::with_capacity(ids.len());
-        for part in ids.chunks(500) {
-            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 1)).collect();
+        for part in ids.chunks(IDS_PER_QUERY) {
             let sql = format!(
                 "SELECT id, raw_json, raw_z FROM trials WHERE id IN ({})",
-                list.join(", ")
+                placeholders(1, part.len())
             );
             let found: Vec<(String, Option<String>, Option<Vec<u8>>)> =
                 on_pool!(&self.backend, |p| {
@@ -609,7 +620,7 @@ impl Store {
     /// writer compares again in its transaction, [`Writer::hashes`]).
     pub async fn hashes(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, String>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
-        for part in ids.chunks(500) {
+        for part in ids.chunks(IDS_PER_QUERY) {
             let sql = hashes_sql(part.len());
             let rows: Vec<(String, String)> = on_pool!(&self.backend, |p| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -810,6 +821,13 @@ pub use writer::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_from_the_first_given() {
+        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 0), "");
+    }
 
     #[test]
     fn hash_separates_parts_and_is_stable() {

@@ -8,11 +8,8 @@
 //! does not read them: the rule set is opaque bytes (compressed JSON made by
 //! the caller with [`crate::codec`]) and the entry plain strings.
 
-use super::{Backend, Result, Store, Tx, Writer, to_u64};
+use super::{Backend, IDS_PER_QUERY, Result, Store, Tx, Writer, placeholders, to_u64};
 use std::collections::HashMap;
-
-/// Placeholders per query: far below SQLite's limit of 32766.
-const CHUNK: usize = 500;
 
 /// One trial's compiled rules as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,13 +201,12 @@ impl Store {
         compiler: &str,
     ) -> Result<HashMap<String, Vec<u8>>> {
         let mut out = HashMap::with_capacity(ids.len());
-        for part in ids.chunks(CHUNK) {
-            let list: Vec<String> = (0..part.len()).map(|i| format!("${}", i + 2)).collect();
+        for part in ids.chunks(IDS_PER_QUERY) {
             let sql = format!(
                 "SELECT c.trial_id, c.data FROM compiled_criteria c \
                  JOIN trials t ON t.id = c.trial_id AND t.content_hash = c.content_hash \
                  WHERE c.compiler = $1 AND c.trial_id IN ({})",
-                list.join(", ")
+                placeholders(2, part.len())
             );
             let rows: Vec<(String, Vec<u8>)> = on_pool!(&self.backend, |p| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(compiler);

@@ -6,10 +6,9 @@ use super::*;
 /// One write transaction. Dropping it without [`Writer::commit`] rolls back.
 /// The content hashes of `n` trials by id (`$1` … `$n`).
 pub(crate) fn hashes_sql(n: usize) -> String {
-    let list: Vec<String> = (0..n).map(|i| format!("${}", i + 1)).collect();
     format!(
         "SELECT id, content_hash FROM trials WHERE id IN ({})",
-        list.join(", ")
+        placeholders(1, n)
     )
 }
 
@@ -46,7 +45,7 @@ impl Writer {
         ids: &[&str],
     ) -> Result<std::collections::HashMap<String, String>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
-        for part in ids.chunks(500) {
+        for part in ids.chunks(IDS_PER_QUERY) {
             let sql = hashes_sql(part.len());
             let rows: Vec<(String, String)> = on_tx!(&mut self.tx, |c| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
