@@ -25,7 +25,6 @@ mod relevance;
 pub mod schema;
 pub mod segments;
 pub mod spelling;
-pub mod words;
 
 pub use alongside::Alongside;
 use eligo_model::Trial;
@@ -260,9 +259,6 @@ impl SearchIndex {
     ) -> Result<SearchIndex> {
         // Before the reader: its searchers search with the index's executor.
         index.set_executor(tuning.executor()?);
-        index
-            .tokenizers()
-            .register(words::ANALYZER, words::analyzer());
         // Commits by other processes (an import while the server runs)
         // become visible on their own, shortly after they land.
         let facets = std::sync::Arc::new(facet_count::FacetWarmer::new("facets"));

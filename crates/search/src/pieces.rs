@@ -191,7 +191,7 @@ impl PieceFields {
     pub fn add(b: &mut SchemaBuilder, summary: Field, description: Field, criteria: Field) -> Self {
         let text_options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(crate::words::ANALYZER)
+                .set_tokenizer("en_stem")
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let text = TextPiece::ALL

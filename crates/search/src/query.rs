@@ -87,18 +87,12 @@ fn any_key(f: &Fields, keys: impl IntoIterator<Item = String>) -> Box<dyn Query>
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Tokens of `text` as the field's analyzer makes them, one per position
-/// (a hyphenated word's joined form, at its first part's position, is
-/// left out: [`crate::words`]).
+/// Tokens of `text` as the field's analyzer makes them.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut last = None;
     let mut stream = analyzer.token_stream(text);
     while let Some(t) = stream.next() {
-        if last != Some(t.position) {
-            last = Some(t.position);
-            out.push(t.text.clone());
-        }
+        out.push(t.text.clone());
     }
     out
 }
@@ -177,7 +171,7 @@ pub fn text_query(
     is_field: impl Fn(&str) -> bool,
 ) -> Box<dyn Query> {
     let text = neutralise_colons(text, |name| name == ID_FIELD || is_field(name));
-    let text = crate::words::join_hyphens(&upper_case_ids(&text));
+    let text = upper_case_ids(&text);
     if text.trim().is_empty() {
         return Box::new(AllQuery);
     }
@@ -416,7 +410,7 @@ impl Expr {
 /// Builds tantivy queries from [`Expr`]s for one index.
 pub struct ExprBuilder<'a> {
     pub fields: &'a Fields,
-    /// The analyzer of the pieces' text fields ([`crate::words::analyzer`]).
+    /// The analyzer of the pieces' text fields (`en_stem`).
     pub analyzer: TextAnalyzer,
 }
 

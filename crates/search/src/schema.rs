@@ -10,7 +10,7 @@ use tantivy::{TantivyDocument, schema::Facet};
 
 /// Bumped whenever the schema or the document mapping changes: an index
 /// built by another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Ages are indexed in years; a missing minimum is 0, a missing maximum this.
 pub const NO_MAX_AGE: f64 = 1000.0;
@@ -78,7 +78,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |stored: bool| {
         let idx = TextFieldIndexing::default()
-            .set_tokenizer(crate::words::ANALYZER)
+            .set_tokenizer("en_stem")
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let o = TextOptions::default().set_indexing_options(idx);
         if stored { o.set_stored() } else { o }

@@ -8,7 +8,7 @@
 //! answers every query on one core however many the machine has, and its
 //! last merge maps the whole index at once (an import's memory peak).
 //! With segments of at most [`Tuning::segment_docs`] documents a search
-//! runs its segments on [`Tuning::search_threads`] threads; every collector
+//! can run its segments on [`Tuning::search_threads`] threads; every collector
 //! of the crate works per segment and merges its segments' results
 //! exactly (counts and facet counts add up, pages are merged by their
 //! sort keys), so the answer is the same as on one thread.
@@ -29,25 +29,27 @@ pub struct Tuning {
     pub search_threads: usize,
 }
 
-/// About an eighth of the whole registry (560,000 studies): enough
-/// segments to keep two to four cores busy, few enough that the per-segment
-/// work of a search (a weight, a dictionary pass for the facets) stays
-/// small.
-pub const SEGMENT_DOCS: u32 = 75_000;
+/// The bound measured at 500,000 studies (docs/scale.md): eight segments
+/// of about 58,000 and seven small ones. Not the default: searches over
+/// that layout were slower than over one large segment (each segment's
+/// facet dictionary is read apart), so an index is cut only when
+/// `ELIGO_SEGMENT_DOCS` asks for it.
+pub const MEASURED_SEGMENT_DOCS: u32 = 75_000;
 
 impl Default for Tuning {
-    /// [`SEGMENT_DOCS`]; one thread per core up to 4, or
-    /// `ELIGO_SEARCH_THREADS` (1 searches on the calling thread).
+    /// No bound (tantivy's own policy) unless `ELIGO_SEGMENT_DOCS` sets
+    /// one; one thread unless `ELIGO_SEARCH_THREADS` asks for more.
     fn default() -> Tuning {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = std::env::var("ELIGO_SEARCH_THREADS")
-            .ok()
-            .and_then(|s| s.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or(cores.min(4));
+        let env = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .filter(|&n| n >= 1)
+        };
         Tuning {
-            segment_docs: SEGMENT_DOCS,
-            search_threads: threads.clamp(1, 64),
+            segment_docs: env("ELIGO_SEGMENT_DOCS")
+                .map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            search_threads: env("ELIGO_SEARCH_THREADS").map_or(1, |n| n.min(64) as usize),
         }
     }
 }

@@ -1,8 +1,6 @@
 //! Search behaviour over a small hand-made registry whose expected answers
 //! follow from the trials' text and fields.
 
-#[path = "search/hyphens.rs"]
-mod hyphens;
 #[path = "search/page.rs"]
 mod page;
 #[path = "search/segments.rs"]
