@@ -73,6 +73,10 @@ impl Tuning {
     }
 
     pub(crate) fn merge_policy(&self) -> Box<dyn MergePolicy> {
+        if self.segment_docs == u32::MAX {
+            // No bound: tantivy's own default, merges in its order.
+            return Box::new(LogMergePolicy::default());
+        }
         Box::new(Capped {
             inner: LogMergePolicy::default(),
             max_docs: self.segment_docs.max(1),

@@ -82,7 +82,7 @@ pub async fn open_at(location: &Location, index_dir: &Path) -> anyhow::Result<Re
     // A rebuild (a new schema, a new index directory) of a large registry
     // takes minutes: say how far it is.
     let progress = |n: u64| {
-        if n % 50_000 == 0 {
+        if n.is_multiple_of(50_000) {
             eprintln!("search index: {n} trials indexed");
         }
     };
