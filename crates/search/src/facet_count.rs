@@ -338,16 +338,21 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        // Smallest first: each merge is linear in both inputs, so the
-        // largest segment's values are walked once.
-        fruits.sort_by_key(|c| std::cmp::Reverse(c.len()));
-        let Some(mut out) = fruits.pop() else {
-            return Ok(Counts::default());
-        };
-        while let Some(next) = fruits.pop() {
-            out = Counts::merge(&out, &next);
+        // In pairs, rounds of them: each merge is linear in both inputs,
+        // so each segment's values are walked once per round (log2 of the
+        // segments), not once per segment merged after them.
+        while fruits.len() > 1 {
+            let mut next = Vec::with_capacity(fruits.len().div_ceil(2));
+            let mut it = fruits.into_iter();
+            while let Some(a) = it.next() {
+                next.push(match it.next() {
+                    Some(b) => Counts::merge(&a, &b),
+                    None => a,
+                });
+            }
+            fruits = next;
         }
-        Ok(out)
+        Ok(fruits.pop().unwrap_or_default())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod pieces;
 pub mod query;
 mod relevance;
 pub mod schema;
+pub mod segments;
 pub mod spelling;
 
 pub use alongside::Alongside;
@@ -30,6 +31,7 @@ use eligo_model::Trial;
 use eligo_store::Store;
 use query::{Filters, SearchRequest, combine, filter_clauses, related_query, text_query};
 use schema::{DIMENSIONS, Fields, SCHEMA_VERSION, build_schema, document};
+pub use segments::Tuning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -181,6 +183,7 @@ pub struct SearchIndex {
     /// Every segment's facet ordinals in plain arrays, made when the
     /// reader first sees the segment ([`facet_count::FacetWarmer`]).
     facets: std::sync::Arc<facet_count::FacetWarmer>,
+    tuning: Tuning,
 }
 
 const WRITER_BUDGET: usize = 96_000_000;
@@ -190,6 +193,11 @@ impl SearchIndex {
     /// cannot be read or was built with another schema version is deleted
     /// and recreated empty (it is derived data; [`sync`] refills it).
     pub fn open(dir: &Path) -> Result<SearchIndex> {
+        Self::open_tuned(dir, Tuning::default())
+    }
+
+    /// [`SearchIndex::open`] with a chosen segment bound and search threads.
+    pub fn open_tuned(dir: &Path, tuning: Tuning) -> Result<SearchIndex> {
         let io = |source| SearchError::Io {
             path: dir.to_path_buf(),
             source,
@@ -223,16 +231,34 @@ impl SearchIndex {
                 })?
             }
         };
-        Self::from_index(index, fields, dir.display().to_string())
+        Self::from_index(index, fields, dir.display().to_string(), tuning)
     }
 
     /// An index in memory (tests, benchmarks).
     pub fn in_memory() -> Result<SearchIndex> {
-        let (schema, fields) = build_schema();
-        Self::from_index(Index::create_in_ram(schema), fields, "(memory)".into())
+        Self::in_memory_tuned(Tuning::default())
     }
 
-    fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex> {
+    /// [`SearchIndex::in_memory`] with a chosen segment bound and search
+    /// threads.
+    pub fn in_memory_tuned(tuning: Tuning) -> Result<SearchIndex> {
+        let (schema, fields) = build_schema();
+        Self::from_index(
+            Index::create_in_ram(schema),
+            fields,
+            "(memory)".into(),
+            tuning,
+        )
+    }
+
+    fn from_index(
+        mut index: Index,
+        fields: Fields,
+        path: String,
+        tuning: Tuning,
+    ) -> Result<SearchIndex> {
+        // Before the reader: its searchers search with the index's executor.
+        index.set_executor(tuning.executor()?);
         // Commits by other processes (an import while the server runs)
         // become visible on their own, shortly after they land.
         let facets = std::sync::Arc::new(facet_count::FacetWarmer::new("facets"));
@@ -262,6 +288,7 @@ impl SearchIndex {
             parser,
             path,
             facets,
+            tuning,
         })
     }
 
@@ -274,24 +301,38 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// The live documents of each segment, largest first.
+    pub fn segment_sizes(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.num_docs())
+            .collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    }
+
     /// Start writing. One updater at a time per index, across processes:
     /// [`SearchError::Busy`] when another holds it (it does not wait).
     pub fn updater(&self) -> Result<Updater<'_>> {
-        let writer = self
-            .index
-            .writer(WRITER_BUDGET)
-            .map_err(|source| match source {
-                tantivy::TantivyError::LockFailure(
-                    tantivy::directory::error::LockError::LockBusy,
-                    _,
-                ) => SearchError::Busy {
-                    path: self.path.clone(),
-                },
-                source => SearchError::Index {
-                    path: self.path.clone(),
-                    source,
-                },
-            })?;
+        let writer: IndexWriter =
+            self.index
+                .writer(WRITER_BUDGET)
+                .map_err(|source| match source {
+                    tantivy::TantivyError::LockFailure(
+                        tantivy::directory::error::LockError::LockBusy,
+                        _,
+                    ) => SearchError::Busy {
+                        path: self.path.clone(),
+                    },
+                    source => SearchError::Index {
+                        path: self.path.clone(),
+                        source,
+                    },
+                })?;
+        writer.set_merge_policy(self.tuning.merge_policy());
         Ok(Updater {
             index: self,
             writer,

@@ -3,6 +3,8 @@
 
 #[path = "search/page.rs"]
 mod page;
+#[path = "search/segments.rs"]
+mod segments;
 
 use eligo_model::Trial;
 use eligo_model::trial::{

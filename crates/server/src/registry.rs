@@ -79,7 +79,14 @@ pub async fn open_at(location: &Location, index_dir: &Path) -> anyhow::Result<Re
     let index = SearchIndex::open(index_dir)
         .with_context(|| format!("opening the search index {}", index_dir.display()))?;
     seed_if_empty(&store).await?;
-    match eligo_search::sync(&index, &store, |_| {}).await {
+    // A rebuild (a new schema, a new index directory) of a large registry
+    // takes minutes: say how far it is.
+    let progress = |n: u64| {
+        if n.is_multiple_of(50_000) {
+            eprintln!("search index: {n} trials indexed");
+        }
+    };
+    match eligo_search::sync(&index, &store, progress).await {
         // Another process (a running server, an import) is writing the
         // index: it brings it up to date; this one reads it as it is.
         Ok(_) | Err(eligo_search::SearchError::Busy { .. }) => {}
