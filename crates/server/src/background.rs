@@ -41,20 +41,22 @@ pub fn drop_later<T: Send + Sync + 'static>(old: std::sync::Arc<T>) {
     }
 }
 
-/// The calling thread at nice 19 (on Linux the nice value is a thread's,
-/// so the rest of the server keeps its priority).
+/// The calling thread at the lowest CPU priority ([`set_idle`]; on Linux
+/// the scheduling policy is a thread's, so the rest of the server keeps
+/// its priority).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: gettid takes no arguments and returns this thread's id.
-    set_nice(unsafe { libc::syscall(libc::SYS_gettid) } as libc::id_t, 19);
+    set_idle(unsafe { libc::syscall(libc::SYS_gettid) } as libc::pid_t);
 }
 
-/// Every thread of this process, and those it starts later, at nice
-/// `nice`: for batch work (an import beside a running server) that should
-/// take only the CPU requests leave. Linux keeps a nice value per thread,
-/// so each thread already running is lowered by its id; when the threads
-/// cannot be listed, that is said and the priority left as it was.
-pub fn lower_process_priority(nice: i32) {
+/// Every thread of this process, and those it starts later, at the lowest
+/// CPU priority ([`set_idle`]): for batch work (an import beside a running
+/// server) that should take only the CPU requests leave. Linux keeps the
+/// policy per thread, so each thread already running is lowered by its
+/// id; when the threads cannot be listed, that is said and the priority
+/// left as it was.
+pub fn lower_process_priority() {
     #[cfg(target_os = "linux")]
     {
         let tasks = match std::fs::read_dir("/proc/self/task") {
@@ -68,22 +70,58 @@ pub fn lower_process_priority(nice: i32) {
             if let Some(tid) = task
                 .file_name()
                 .to_str()
-                .and_then(|t| t.parse::<libc::id_t>().ok())
+                .and_then(|t| t.parse::<libc::pid_t>().ok())
             {
-                set_nice(tid, nice);
+                set_idle(tid);
             }
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = nice;
 }
 
-/// Thread `tid` of this process at nice `nice`.
+/// Thread `tid` of this process under `SCHED_IDLE`, else at nice 19.
+///
+/// Under a nice value a thread still takes its (small) share of a core
+/// for a whole time slice before a request thread that wakes up gets it
+/// back; a `SCHED_IDLE` thread is preempted at once by any ordinary thread
+/// that wakes (the kernel's wakeup check), so requests wait for no slice
+/// of it. Threads it starts inherit the policy. Needs no privilege.
 #[cfg(target_os = "linux")]
-fn set_nice(tid: libc::id_t, nice: i32) {
+fn set_idle(tid: libc::pid_t) {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: sched_setscheduler reads `param`, which outlives the call;
+    // moving a thread to SCHED_IDLE needs no privilege.
+    if unsafe { libc::sched_setscheduler(tid, libc::SCHED_IDLE, &param) } == 0 {
+        return;
+    }
     // SAFETY: setpriority only reads its arguments; raising a thread's
     // nice value needs no privilege.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, tid, nice);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// The scheduling policy of the calling thread, as the kernel reports it.
+    fn policy() -> i32 {
+        // SAFETY: sched_getscheduler(0) only reads the calling thread's policy.
+        unsafe { libc::sched_getscheduler(0) }
+    }
+
+    #[tokio::test]
+    async fn background_work_runs_idle_and_leaves_the_caller_as_it_was() {
+        let before = policy();
+        let inside = super::run("eligo-test", policy).await.unwrap();
+        assert_eq!(inside, libc::SCHED_IDLE);
+        assert_eq!(policy(), before);
+        assert_ne!(before, libc::SCHED_IDLE);
+    }
+
+    #[tokio::test]
+    async fn threads_started_by_background_work_inherit_its_policy() {
+        let child = super::run("eligo-test", || std::thread::spawn(policy).join().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(child, libc::SCHED_IDLE);
     }
 }

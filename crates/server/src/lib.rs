@@ -29,6 +29,7 @@ mod prescreen_result;
 pub mod ratelimit;
 pub mod record;
 pub mod registry;
+pub mod serving;
 mod status_check;
 pub mod summary;
 mod trial_view;
@@ -240,6 +241,10 @@ pub struct ServeOptions {
 pub async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     init_tracing();
     let reg = registry::open(opts.db.as_deref()).await?;
+    // For the server's lifetime: an import beside it yields the CPU.
+    let _serving = serving::mark(&reg.index_dir)
+        .map_err(|e| tracing::warn!("the registry is not marked as served: {e}"))
+        .ok();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;

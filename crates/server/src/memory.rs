@@ -28,7 +28,15 @@ pub fn tune() {
 pub async fn trim_periodically() {
     loop {
         tokio::time::sleep(TRIM_EVERY).await;
-        let _ = tokio::task::spawn_blocking(trim).await;
+        let _ = tokio::task::spawn_blocking(|| {
+            let t = std::time::Instant::now();
+            trim();
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if ms >= 1.0 {
+                tracing::info!(ms, "malloc_trim");
+            }
+        })
+        .await;
     }
 }
 

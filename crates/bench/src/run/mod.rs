@@ -81,6 +81,15 @@ pub struct RunArgs {
     /// Studies per reload batch (nine in ten changed, one in ten new).
     #[arg(long, default_value_t = 200)]
     pub reload_batch: u64,
+    /// Number of the first reload cycle: each cycle's batch depends on its
+    /// number, so a later run on a `--reuse`d registry changes studies
+    /// again when it starts past the cycles of the runs before it.
+    #[arg(long, default_value_t = 0)]
+    pub reload_from: usize,
+    /// Seconds of the steady request stream before each reload's import
+    /// (the idle latency the stalls are measured against).
+    #[arg(long, default_value_t = 3.0)]
+    pub reload_idle_s: f64,
     /// Measured rounds over the search queries (after one warm-up round).
     #[arg(long, default_value_t = 20)]
     pub search_rounds: usize,

@@ -62,26 +62,39 @@ pub(super) async fn reloads(
             "searching by NCT id finds nothing: the index catch-up after reloads is not checked",
         );
     }
-    for cycle in 0..a.reloads {
+    for cycle in a.reload_from..a.reload_from + a.reloads {
         let batch = ctx.work.join(format!("reload-{cycle}.ndjson"));
         let new_id = write_batch(ctx, g, cycle, &batch)?;
         // A steady stream of requests while the import runs and after.
         let stop = Arc::new(AtomicBool::new(false));
-        let lat: Arc<Mutex<Vec<(f64, u16)>>> = Arc::default();
+        let lat: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let t0 = Instant::now();
         let load = {
             let (stop, lat, http) = (stop.clone(), lat.clone(), http.clone());
             let p = (match_path(&patients[0], false), patients[0].body.clone());
             tokio::spawn(async move {
                 let mut k = 0u64;
                 while !stop.load(Ordering::Relaxed) {
+                    let at_s = t0.elapsed().as_secs_f64();
                     let ans = if k.is_multiple_of(2) {
                         http.post_json(&p.0, p.1.clone()).await
                     } else {
                         http.get(&search_path("lupus", None)).await
                     };
-                    let rec = match ans {
+                    let (seconds, status) = match ans {
                         Ok(x) => (x.seconds, x.status),
                         Err(_) => (f64::NAN, 0),
+                    };
+                    let kind = if k.is_multiple_of(2) {
+                        "match"
+                    } else {
+                        "search"
+                    };
+                    let rec = Request {
+                        at_s,
+                        seconds,
+                        status,
+                        kind,
                     };
                     if let Ok(mut v) = lat.lock() {
                         v.push(rec);
@@ -90,17 +103,22 @@ pub(super) async fn reloads(
                 }
             })
         };
+        // The same stream with nothing else of ours running first: the
+        // latency each kind of request has without an import beside it.
+        tokio::time::sleep(Duration::from_secs_f64(a.reload_idle_s)).await;
         let batch_arg = batch.to_string_lossy().to_string();
         let cmd = ctx.eligo(
             &["import", &batch_arg, "--format", "json"],
             &format!("reload-{cycle}"),
         )?;
+        let import_start = t0.elapsed().as_secs_f64();
         let usage = tokio::task::spawn_blocking(move || {
             let mut cmd = cmd;
             child::run(&mut cmd)
         })
         .await??;
         let import_done = Instant::now();
+        let import_end = t0.elapsed().as_secs_f64();
         // When does the server show the new study?
         let mut catalog = None;
         while import_done.elapsed() < Duration::from_secs(120) {
@@ -130,11 +148,41 @@ pub(super) async fn reloads(
         stop.store(true, Ordering::Relaxed);
         let _ = load.await;
         let v = lat.lock().map(|v| v.clone()).unwrap_or_default();
+        let slowest = write_requests(ctx, cycle, &v, import_start, import_end)?;
+        let (idle, v): (Vec<Request>, Vec<Request>) =
+            v.into_iter().partition(|r| r.at_s < import_start);
         let ok: Vec<f64> = v
             .iter()
-            .filter(|(s, st)| !s.is_nan() && *st == 200)
-            .map(|x| x.0)
+            .filter(|r| r.answered())
+            .map(|r| r.seconds)
             .collect();
+        let idle_p50 = |kind: &str| {
+            let s: Vec<f64> = idle
+                .iter()
+                .filter(|r| r.answered())
+                .filter(|r| r.kind == kind)
+                .map(|r| r.seconds)
+                .collect();
+            (!s.is_empty()).then(|| stats::summarize(&s).p50_ms)
+        };
+        let (idle_match, idle_search) = (idle_p50("match"), idle_p50("search"));
+        let idle_all: Vec<f64> = idle
+            .iter()
+            .filter(|r| r.answered())
+            .map(|r| r.seconds)
+            .collect();
+        let worst_stall_ms = v
+            .iter()
+            .filter(|r| r.answered())
+            .filter_map(|r| {
+                let base = if r.kind == "match" {
+                    idle_match
+                } else {
+                    idle_search
+                };
+                Some(r.seconds * 1e3 - base?)
+            })
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
         let errors = v.len() - ok.len();
         let c = ReloadCycle {
             import: usage.clone(),
@@ -144,6 +192,10 @@ pub(super) async fn reloads(
             requests: v.len(),
             errors,
             latency: stats::summarize(&ok),
+            idle_latency: stats::summarize(&idle_all),
+            idle_match_p50_ms: idle_match,
+            idle_search_p50_ms: idle_search,
+            worst_stall_ms,
             rss_after_mb: srv.rss_mb(),
         };
         ctx.say(format!(
@@ -156,6 +208,14 @@ pub(super) async fn reloads(
             c.latency.max_ms,
             c.rss_after_mb.unwrap_or_default()
         ));
+        ctx.say(format!(
+            "reload {}: worst stall {} ms (latency minus the idle p50 of its kind: match {} ms, search {} ms; idle max {:.1} ms); slowest requests {slowest}",
+            cycle + 1,
+            c.worst_stall_ms.map_or("–".into(), |x| format!("{x:.1}")),
+            c.idle_match_p50_ms.map_or("–".into(), |x| format!("{x:.1}")),
+            c.idle_search_p50_ms.map_or("–".into(), |x| format!("{x:.1}")),
+            c.idle_latency.max_ms,
+        ));
         r.reloads.cycles.push(c);
     }
     let cy = &r.reloads.cycles;
@@ -167,4 +227,63 @@ pub(super) async fn reloads(
         .count();
     r.reloads.index_not_caught_up = cy.iter().filter(|c| c.index_caught_up_s.is_none()).count();
     Ok(())
+}
+
+/// One request of the steady stream beside a reload.
+#[derive(Clone)]
+struct Request {
+    /// When it was sent, seconds from the cycle's start.
+    at_s: f64,
+    seconds: f64,
+    status: u16,
+    kind: &'static str,
+}
+
+impl Request {
+    fn answered(&self) -> bool {
+        !self.seconds.is_nan() && self.status == 200
+    }
+}
+
+/// Every request of a cycle as `reload-N-requests.tsv` in the work
+/// directory (sent at, seconds from the import's start; latency; status;
+/// kind), for lining them up with the server's and the importer's logs.
+/// Returns the five slowest, said briefly.
+fn write_requests(
+    ctx: &Ctx,
+    cycle: usize,
+    v: &[Request],
+    import_start: f64,
+    import_end: f64,
+) -> Result<String> {
+    let mut out = format!(
+        "# import from 0 to {:.3} s\nsent_s\tms\tstatus\tkind\n",
+        import_end - import_start
+    );
+    for r in v {
+        out += &format!(
+            "{:.3}\t{:.2}\t{}\t{}\n",
+            r.at_s - import_start,
+            r.seconds * 1e3,
+            r.status,
+            r.kind
+        );
+    }
+    std::fs::write(ctx.work.join(format!("reload-{cycle}-requests.tsv")), out)?;
+    let mut by_latency: Vec<&Request> = v.iter().filter(|r| !r.seconds.is_nan()).collect();
+    by_latency.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
+    Ok(by_latency
+        .iter()
+        .take(5)
+        .map(|r| {
+            format!(
+                "{} {:.0} ms sent at {:+.2} s of the import ({:.1} s)",
+                r.kind,
+                r.seconds * 1e3,
+                r.at_s - import_start,
+                import_end - import_start
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; "))
 }

@@ -147,10 +147,18 @@ pub struct ReloadCycle {
     /// Seconds from the import's end until search finds the new study
     /// (None: not within the wait after the server showed it).
     pub index_caught_up_s: Option<f64>,
-    /// The steady requests (match and search alternately) of the cycle.
+    /// The steady requests (match and search alternately) sent from the
+    /// import's start on.
     pub requests: usize,
     pub errors: usize,
     pub latency: Latency,
+    /// The same stream in the seconds before the import.
+    pub idle_latency: Latency,
+    pub idle_match_p50_ms: Option<f64>,
+    pub idle_search_p50_ms: Option<f64>,
+    /// The most a request sent from the import's start on took beyond the
+    /// idle p50 of its kind.
+    pub worst_stall_ms: Option<f64>,
     pub rss_after_mb: Option<f64>,
 }
 
@@ -448,11 +456,11 @@ impl Report {
             super::apiv2::markdown(&mut o, a);
         }
         if !rl.cycles.is_empty() {
-            o += "\nReload cycles:\n\n| cycle | import | exit | server shows new study after | search finds it after | requests | p50 | worst | RSS after |\n|---|---|---|---|---|---|---|---|---|\n";
+            o += "\nReload cycles:\n\n| cycle | import | exit | server shows new study after | search finds it after | requests | p50 | worst | idle p50 match / search | worst stall | RSS after |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
             for (k, c) in rl.cycles.iter().enumerate() {
                 let _ = writeln!(
                     o,
-                    "| {} | {:.1} s | {} | {} | {} | {} | {} ms | {} ms | {} |",
+                    "| {} | {:.1} s | {} | {} | {} | {} | {} ms | {} ms | {} / {} ms | {} ms | {} |",
                     k + 1,
                     c.import.wall_s,
                     c.import.exit_code.map_or("–".into(), |x| x.to_string()),
@@ -463,6 +471,9 @@ impl Report {
                     c.requests,
                     ms(c.latency.p50_ms),
                     ms(c.latency.max_ms),
+                    c.idle_match_p50_ms.map_or("–".into(), ms),
+                    c.idle_search_p50_ms.map_or("–".into(), ms),
+                    c.worst_stall_ms.map_or("–".into(), ms),
                     mb(c.rss_after_mb)
                 );
             }

@@ -187,12 +187,16 @@ async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<Vec<usize>> {
     Ok(changed)
 }
 
-/// The nice value of an import beside a running server (0 is the default,
-/// 19 the lowest priority).
-const IMPORT_NICE: i32 = 10;
-
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let reg = ctx.registry()?;
+    if eligo_server::serving::server_running(&reg.index_dir) {
+        // People are waiting on the server's answers: this batch job takes
+        // only the CPU they leave.
+        eligo_server::background::lower_process_priority();
+        eprintln!(
+            "eligo: a server is running on this registry; the import takes only the CPU it leaves"
+        );
+    }
     let started_at = jiff::Timestamp::now().to_string();
     let limits = eligo_ctgov::Limits {
         max_record_bytes: args.max_record_size,
@@ -218,12 +222,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     // it does not reflect the store now (then it is brought up after).
     let (mut alongside, mut index_pending) = match reg.block_on(reg.index.alongside(&reg.store)) {
         Ok(a) => (a, false),
-        Err(eligo_search::SearchError::Busy { .. }) => {
-            // A running server holds the index: people are waiting on its
-            // answers, so this batch job takes only the CPU they leave.
-            eligo_server::background::lower_process_priority(IMPORT_NICE);
-            (None, true)
-        }
+        // Another process (a running server) holds the index's writer.
+        Err(eligo_search::SearchError::Busy { .. }) => (None, true),
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
                 "updating the search index in {}",

@@ -49,6 +49,8 @@ fn an_import_that_finds_the_index_writer_taken_exits_0_and_the_index_catches_up(
     assert_eq!(summary["index_pending"], true, "{summary}");
     let out = reg.run(&["import", &path.display().to_string()]);
     assert!(out.status.success());
+    // The writer's holder is no server: the import keeps its priority.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("a server is running"));
     drop(held);
     drop(index);
     // The next command that opens the registry brings the index up.
@@ -128,11 +130,16 @@ fn a_server_started_before_an_import_answers_searches_from_the_new_index() {
     // The import runs while the server serves (and may hold the index writer).
     let path = fresh_study(&reg, id);
     let out = reg.run(&["import", &path.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "import exited {:?}: {}",
+        "import exited {:?}: {stderr}",
         out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
+    );
+    // It saw the server and yielded the CPU to it.
+    assert!(
+        stderr.contains("a server is running on this registry"),
+        "{stderr}"
     );
     let until = Instant::now() + Duration::from_secs(30);
     loop {

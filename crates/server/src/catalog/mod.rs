@@ -418,8 +418,16 @@ pub struct CatalogCache {
     current: RwLock<Option<Arc<Catalog>>>,
     reload: tokio::sync::Mutex<()>,
     refreshing: AtomicBool,
+    /// Until when the search index is left to the process that holds its
+    /// writer (an import writing it beside the store): without the pause,
+    /// every request during such an import started a refresh that only
+    /// found the writer taken.
+    index_busy_until: std::sync::Mutex<Option<std::time::Instant>>,
     pub rules: RuleCache,
 }
+
+/// How long a refresh that found the index writer taken leaves it alone.
+const INDEX_BUSY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Default for CatalogCache {
     fn default() -> Self {
@@ -431,6 +439,7 @@ impl Default for CatalogCache {
             current: RwLock::new(None),
             reload: tokio::sync::Mutex::new(()),
             refreshing: AtomicBool::new(false),
+            index_busy_until: std::sync::Mutex::new(None),
             rules: RuleCache::new(capacity),
         }
     }
@@ -469,7 +478,21 @@ impl CatalogCache {
     /// Is `c` or the search index behind the store?
     async fn stale(&self, state: &AppState, c: &Catalog) -> Result<bool, AppError> {
         let g = state.store().generation().await?;
-        Ok(g != c.generation || index_behind(state.index(), g))
+        Ok(g != c.generation || (index_behind(state.index(), g) && !self.index_busy()))
+    }
+
+    /// Did a refresh find the index writer taken less than
+    /// [`INDEX_BUSY_PAUSE`] ago?
+    fn index_busy(&self) -> bool {
+        self.index_busy_until
+            .lock()
+            .is_ok_and(|u| u.is_some_and(|t| std::time::Instant::now() < t))
+    }
+
+    fn set_index_busy(&self, busy: bool) {
+        if let Ok(mut u) = self.index_busy_until.lock() {
+            *u = busy.then(|| std::time::Instant::now() + INDEX_BUSY_PAUSE);
+        }
     }
 
     /// Bring the catalog and the search index up to the store's generation.
@@ -477,7 +500,9 @@ impl CatalogCache {
         let _guard = self.reload.lock().await;
         let store = state.store();
         let generation = store.generation().await?;
-        if index_behind(state.index(), generation) {
+        let started = std::time::Instant::now();
+        let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1e3;
+        if index_behind(state.index(), generation) && !self.index_busy() {
             let s = state.clone();
             let rt = tokio::runtime::Handle::current();
             // Indexing is CPU work: off the request threads, behind them.
@@ -485,15 +510,18 @@ impl CatalogCache {
                 rt.block_on(eligo_search::sync(s.index(), s.store(), |_| {}))
             })
             .await?;
+            self.set_index_busy(matches!(r, Err(eligo_search::SearchError::Busy { .. })));
             match r {
                 Ok(_) => {}
                 // Another process (an import) holds the writer and is
-                // bringing the index up; the next refresh checks again.
+                // bringing the index up; a refresh after the pause checks
+                // again.
                 Err(eligo_search::SearchError::Busy { .. }) => {
                     tracing::info!("search index: another process is updating it")
                 }
                 Err(e) => tracing::warn!("search index not updated: {e}"),
             }
+            tracing::info!(generation, ms = ms(started), "refresh: search index synced");
         }
         let next = match self.current() {
             Some(c) if c.generation == generation => return Ok(()),
@@ -502,9 +530,20 @@ impl CatalogCache {
                 // copy of its index with the changed trials merged in,
                 // CPU work growing with the registry), which requests
                 // keep using until the swap below.
+                let read = std::time::Instant::now();
                 let changed = c.changes(store).await?;
-                crate::background::run("eligo-catalog", move || c.merged(generation, changed))
-                    .await?
+                let (n, read_ms, merge) = (changed.len(), ms(read), std::time::Instant::now());
+                let next =
+                    crate::background::run("eligo-catalog", move || c.merged(generation, changed))
+                        .await?;
+                tracing::info!(
+                    generation,
+                    changed = n,
+                    read_ms,
+                    merge_ms = ms(merge),
+                    "refresh: next catalog built"
+                );
+                next
             }
             None => {
                 Catalog::load(store, |done, total| {
@@ -523,6 +562,7 @@ impl CatalogCache {
         if let Some(old) = old {
             crate::background::drop_later(old);
         }
+        tracing::info!(generation, ms = ms(started), "refresh: catalog swapped");
         Ok(())
     }
 }

@@ -210,3 +210,42 @@ async fn keeping_the_best_few_gives_the_head_of_the_full_ranking() {
     // Ineligible trials were among those kept (their failures counted).
     assert!(ineligible_kept > 100, "{ineligible_kept}");
 }
+
+#[tokio::test]
+async fn with_the_index_writer_taken_the_catalog_follows_and_the_index_catches_up_after() {
+    let app = App::new().await;
+    let s = &app.state;
+    let _ = s.catalog().await.unwrap();
+    // Another writer (an import writing the index beside the store) holds it.
+    let held = s.index().updater().expect("the writer is free");
+    let mut t = s.trial("NCT07331467").await.unwrap().trial;
+    let raw = s.store().get_raw("NCT07331467").await.unwrap().unwrap();
+    t.brief_title = "Tlaloc study of CD19 CAR-T".into();
+    s.store().upsert_batch(&[(t, raw)]).await.unwrap();
+    let generation = s.store().generation().await.unwrap();
+    let until = Instant::now() + Duration::from_secs(30);
+    while s.catalog().await.unwrap().generation != generation {
+        assert!(
+            Instant::now() < until,
+            "the catalog did not follow the store"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let after = s.trial("NCT07331467").await.unwrap();
+    assert_eq!(after.rules.title, "Tlaloc study of CD19 CAR-T");
+    let found = || {
+        s.index()
+            .search(&eligo_search::query::SearchRequest::new("Tlaloc"))
+            .unwrap()
+            .total
+    };
+    assert_eq!(found(), 0, "the index is its writer's to update");
+    drop(held);
+    // Once the writer is free, requests bring the index up.
+    let until = Instant::now() + Duration::from_secs(30);
+    while found() != 1 {
+        assert!(Instant::now() < until, "the search index did not catch up");
+        let _ = s.catalog().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
