@@ -23,7 +23,7 @@ use serde_json::Value;
 pub use split::Limits;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -93,6 +93,7 @@ pub fn read_sources_with(paths: &[PathBuf], limits: Limits) -> Result<Reader, So
         total_bytes,
         bytes_done: Arc::new(AtomicU64::new(0)),
         seen: HashMap::new(),
+        files: Vec::new(),
         limits,
     })
 }
@@ -199,9 +200,33 @@ pub struct Reader {
     total_bytes: u64,
     bytes_done: Arc<AtomicU64>,
     /// id → where it was first read and a hash of its JSON, to catch two
-    /// different records with one id in the same run.
-    seen: HashMap<String, (Origin, u64)>,
+    /// different records with one id in the same run. Kept for every record
+    /// of the run, so compact: the file by its number in `files`.
+    seen: HashMap<Box<str>, Seen>,
+    /// The files records were read from, in order (see [`Seen`]).
+    files: Vec<String>,
     limits: Limits,
+}
+
+/// Where an id was first read in this run, and the hash of its JSON.
+struct Seen {
+    /// Index in [`Reader::files`].
+    file: u32,
+    location: Option<Box<str>>,
+    hash: u64,
+}
+
+/// An `io::Write` that feeds a hasher.
+struct HashWriter<H>(H);
+
+impl<H: Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A reader that counts what it reads into a shared total (progress).
@@ -227,6 +252,7 @@ impl Reader {
             total_bytes: 0,
             bytes_done: Arc::new(AtomicU64::new(0)),
             seen: HashMap::new(),
+            files: Vec::new(),
             limits: Limits::default(),
         }
     }
@@ -374,11 +400,17 @@ impl Reader {
             field: (!e.path.is_empty()).then_some(e.path),
             reason: e.reason,
         })?;
-        let mut h = std::hash::DefaultHasher::new();
-        raw.to_string().hash(&mut h);
-        let hash = h.finish();
-        match self.seen.get(&trial.id) {
-            Some((first, first_hash)) if *first_hash != hash => {
+        // The hash of the record's JSON text, written into the hasher as it
+        // is serialised (no copy of the text).
+        let mut h = HashWriter(std::hash::DefaultHasher::new());
+        let _ = serde_json::to_writer(&mut h, &raw);
+        let hash = h.0.finish();
+        match self.seen.get(trial.id.as_str()) {
+            Some(first) if first.hash != hash => {
+                let first = Origin {
+                    file: self.files[first.file as usize].clone(),
+                    location: first.location.as_deref().map(str::to_string),
+                };
                 return Err(ImportError {
                     field: Some("protocolSection.identificationModule.nctId".into()),
                     reason: format!(
@@ -391,7 +423,15 @@ impl Reader {
             }
             Some(_) => {}
             None => {
-                self.seen.insert(trial.id.clone(), (origin.clone(), hash));
+                if self.files.last() != Some(&origin.file) {
+                    self.files.push(origin.file.clone());
+                }
+                let seen = Seen {
+                    file: u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX),
+                    location: origin.location.as_deref().map(Box::from),
+                    hash,
+                };
+                self.seen.insert(trial.id.as_str().into(), seen);
             }
         }
         Ok(Record { trial, raw, origin })

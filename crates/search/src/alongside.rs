@@ -56,14 +56,24 @@ impl SearchIndex {
 
 impl Alongside<'_> {
     /// Index the trials a committed store transaction of generation
-    /// `generation` changed (replacing their earlier documents).
-    pub fn add(&mut self, generation: i64, trials: &mut Vec<&Trial>) -> Result<()> {
+    /// `generation` changed (replacing their earlier documents). `all_new`:
+    /// none of them was in the store before the import (so none is in the
+    /// index, which reflected the store then): they are added without a
+    /// delete, which tantivy would keep queued until the commit and apply
+    /// to every segment made meanwhile.
+    pub fn add(&mut self, generation: i64, trials: &mut Vec<&Trial>, all_new: bool) -> Result<()> {
         if trials.is_empty() {
             return Ok(());
         }
         // The order an incremental sync adds them in: by generation, then id.
         trials.sort_by(|a, b| a.id.cmp(&b.id));
-        self.up.replace_all(trials)?;
+        if all_new {
+            for t in trials.iter() {
+                self.up.add(t)?;
+            }
+        } else {
+            self.up.replace_all(trials)?;
+        }
         if self.generations.last() != Some(&generation) {
             self.generations.push(generation);
         }

@@ -168,13 +168,16 @@ fn compile(r: &Record, p: &Prepared) -> anyhow::Result<RulesRow> {
 /// Store a batch in `w`: each changed trial with its compiled rules. The
 /// batch was compiled against the hashes stored before the batches still
 /// being written were; a trial that has changed since is compiled here.
-/// The positions of the trials stored.
-async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<Vec<usize>> {
+/// The positions of the trials stored, and whether every one of them was
+/// new to the store (none updated).
+async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<(Vec<usize>, bool)> {
     let ids: Vec<&str> = ready.prepared.iter().map(|p| p.id.as_str()).collect();
     let mut known = w.hashes(&ids).await?;
     let mut changed = Vec::new();
+    let mut all_new = true;
     for (i, (p, r)) in ready.prepared.iter().zip(&ready.rules).enumerate() {
         let outcome = w.write(p, known.get(&p.id).map(String::as_str)).await?;
+        all_new &= outcome != eligo_store::Outcome::Updated;
         if outcome != eligo_store::Outcome::Unchanged {
             match r {
                 Some(r) => w.put_rules(r).await?,
@@ -184,7 +187,7 @@ async fn store(w: &mut Writer, ready: &Ready) -> anyhow::Result<Vec<usize>> {
             changed.push(i);
         }
     }
-    Ok(changed)
+    Ok((changed, all_new))
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -262,7 +265,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 *writer = Some(reg.block_on(reg.store.begin())?);
             }
             let w = writer.as_mut().expect("a writer was just begun");
-            let changed = reg.block_on(store(w, &ready))?;
+            let (changed, all_new) = reg.block_on(store(w, &ready))?;
             let generation = w.stamped();
             if !args.strict
                 && let Some(w) = writer.take()
@@ -272,7 +275,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             if let (Some(a), Some(g)) = (alongside.as_mut(), generation) {
                 let mut trials: Vec<&eligo_model::Trial> =
                     changed.iter().map(|&i| &ready.recs[i].trial).collect();
-                a.add(g, &mut trials)?;
+                a.add(g, &mut trials, all_new)?;
             }
             Ok(())
         };
