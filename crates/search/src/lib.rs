@@ -376,27 +376,69 @@ impl SearchIndex {
             arrange: *how,
             keys_field: f.keys,
         };
-        let (docs, total, counts): (Vec<(f32, tantivy::DocAddress)>, usize, _) = if how.sort
-            == arrange::Sort::Relevance
-            && how.near.is_none()
-            && relevance::prunable(&*q)
-        {
-            relevance::page(&searcher, &*q, req.offset, req.limit.max(1), facets)?
-        } else {
-            let top = TopDocs::with_limit(req.limit.max(1))
-                .and_offset(req.offset)
-                .tweak_score(move |segment: &tantivy::SegmentReader| keyer.for_segment(segment));
-            let (docs, total, counts) = searcher.search(
-                &*q,
-                &arrange::Within {
-                    near: how.near,
-                    inner: (top, Count, facets),
-                },
-            )?;
-            let docs = docs.into_iter().map(|(k, a)| (k.2, a)).collect();
-            (docs, total, counts)
-        };
+        let prunable =
+            how.sort == arrange::Sort::Relevance && how.near.is_none() && relevance::prunable(&*q);
+        let limit = req.limit.max(1);
+        // The count (total and facets, every hit) and the page (ranked,
+        // then its documents read) do not depend on each other: the count
+        // runs on a thread of its own while this one makes the page, so a
+        // frequent word takes the longer of the two, not their sum.
+        let (searcher, q) = (&searcher, &*q);
+        let (hits, total, counts) = std::thread::scope(|sc| -> Result<_> {
+            if prunable {
+                let counting = sc.spawn(move || relevance::count(searcher, q, facets));
+                let top = relevance::top(searcher, q, req.offset, limit, 0)?;
+                let mut hits = self.hits(searcher, &*text, how, top, req.limit)?;
+                let (total, counts, partial) = joined(counting)?;
+                if partial > 0 {
+                    // Partial records (rare) rank after the known ones:
+                    // the page is made again knowing how many there are.
+                    let top = relevance::top(searcher, q, req.offset, limit, partial)?;
+                    hits = self.hits(searcher, &*text, how, top, req.limit)?;
+                }
+                Ok((hits, total, counts))
+            } else {
+                let near = how.near;
+                let counting = sc.spawn(move || {
+                    searcher.search(
+                        q,
+                        &arrange::Within {
+                            near,
+                            inner: (Count, facets),
+                        },
+                    )
+                });
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .tweak_score(move |segment: &tantivy::SegmentReader| {
+                        keyer.for_segment(segment)
+                    });
+                let docs = searcher.search(q, &arrange::Within { near, inner: top })?;
+                let docs = docs.into_iter().map(|(k, a)| (k.2, a)).collect();
+                let hits = self.hits(searcher, &*text, how, docs, req.limit)?;
+                let (total, counts) = joined(counting)?;
+                Ok((hits, total, counts))
+            }
+        })?;
 
+        let out = counts.by_dimension(DIMENSIONS, &["condition", "country"], req.facet_limit);
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: out,
+        })
+    }
+
+    /// The shown hits of a page: each document read, with its excerpt.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &dyn tantivy::query::Query,
+        how: &arrange::Arrange,
+        docs: Vec<(f32, tantivy::DocAddress)>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let f = &self.fields;
         // Never from the eligibility text: an excerpt there may well be
         // an exclusion ("14. Severe lupus lung damage") read as a feature.
         let snippet_fields = [
@@ -407,13 +449,13 @@ impl SearchIndex {
         ];
         let mut generators = Vec::new();
         for (name, field) in snippet_fields {
-            let mut g = SnippetGenerator::create(&searcher, &*text, field)?;
+            let mut g = SnippetGenerator::create(searcher, text, field)?;
             g.set_max_num_chars(200);
             generators.push((name, field, g));
         }
 
         let mut hits = Vec::with_capacity(docs.len());
-        for (score, addr) in docs.into_iter().take(req.limit) {
+        for (score, addr) in docs.into_iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let derived: Vec<&str> = doc.get_all(f.derived).filter_map(|v| v.as_str()).collect();
             let mut snippet = None;
@@ -455,13 +497,7 @@ impl SearchIndex {
             }
             hits.push(hit);
         }
-
-        let out = counts.by_dimension(DIMENSIONS, &["condition", "country"], req.facet_limit);
-        Ok(SearchResults {
-            total,
-            hits,
-            facets: out,
-        })
+        Ok(hits)
     }
 
     fn find(&self, id: &str) -> Result<Option<TantivyDocument>> {
@@ -601,6 +637,11 @@ impl Updater<'_> {
 fn read_state(index: &Index) -> Option<IndexState> {
     let metas = index.load_metas().ok()?;
     serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+/// The result of a scoped thread; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, tantivy::Result<T>>) -> tantivy::Result<T> {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 fn first_value(doc: Option<&TantivyDocument>, field: Field) -> Option<String> {

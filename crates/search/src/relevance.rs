@@ -35,16 +35,26 @@ pub(crate) fn prunable(q: &dyn Query) -> bool {
 /// A page of hits with their scores, in order.
 pub(crate) type Hits = Vec<(Score, DocAddress)>;
 
-/// The hits after `offset`, at most `limit`, in order; the total; the
-/// facet counts.
-pub(crate) fn page(
+/// The total, the facet counts and the number of partial records among
+/// the hits: the pass that does not score.
+pub(crate) fn count(
+    searcher: &Searcher,
+    q: &dyn Query,
+    facets: FacetCounter,
+) -> tantivy::Result<(usize, Counts, u64)> {
+    searcher.search(q, &(Count, facets, PartialHits))
+}
+
+/// The hits after `offset`, at most `limit`, in order, when `partial` of
+/// all the hits are partial records: the pass that ranks by score alone
+/// (pruned).
+pub(crate) fn top(
     searcher: &Searcher,
     q: &dyn Query,
     offset: usize,
     limit: usize,
-    facets: FacetCounter,
-) -> tantivy::Result<(Hits, usize, Counts)> {
-    let (total, counts, partial) = searcher.search(q, &(Count, facets, PartialHits))?;
+    partial: u64,
+) -> tantivy::Result<Hits> {
     let want = offset + limit;
     let mut top = searcher.search(
         q,
@@ -64,8 +74,7 @@ pub(crate) fn page(
         };
         top.sort_by_key(|(_, a)| is_partial(a));
     }
-    let page = top.into_iter().skip(offset).take(limit).collect();
-    Ok((page, total, counts))
+    Ok(top.into_iter().skip(offset).take(limit).collect())
 }
 
 /// Counts the hits that are partial records.

@@ -790,33 +790,9 @@ fn facets_over_several_segments_count_each_matching_trial_once() {
             .unwrap();
         let chosen: Vec<&Trial> = trials.iter().filter(|t| matches(t)).collect();
         assert_eq!(r.total, chosen.len(), "{query:?}");
-        let mut want: std::collections::BTreeMap<&str, std::collections::BTreeMap<String, u64>> =
-            Default::default();
-        for t in &chosen {
-            let mut seen = std::collections::BTreeSet::new();
-            let status = t.status.map(|s| s.code().to_string());
-            let values = status
-                .map(|s| ("status", s))
-                .into_iter()
-                .chain(t.phases.iter().map(|p| ("phase", p.code().to_string())))
-                .chain(t.conditions.iter().map(|c| ("condition", c.clone())))
-                .chain(
-                    t.locations
-                        .iter()
-                        .map(|l| ("country", l.country.clone().unwrap())),
-                );
-            for (dim, v) in values {
-                // Conditions are told apart without regard to case (the
-                // first spelling is shown).
-                if seen.insert((dim, v.to_lowercase())) {
-                    *want.entry(dim).or_default().entry(v).or_default() += 1;
-                }
-            }
-        }
+        let mut want = expected_facets(&chosen);
         for dim in ["status", "phase", "condition", "country"] {
-            let mut expected: Vec<(String, u64)> =
-                want.remove(dim).unwrap_or_default().into_iter().collect();
-            expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let mut expected = want.remove(dim).unwrap_or_default();
             if matches!(dim, "condition" | "country") {
                 expected.truncate(5);
             }
@@ -827,4 +803,41 @@ fn facets_over_several_segments_count_each_matching_trial_once() {
             assert_eq!(got, expected, "{query:?} {dim}");
         }
     }
+}
+
+/// The facet counts a reader expects of `chosen`, counted from the trials
+/// themselves: per dimension, each value once per trial (conditions told
+/// apart without regard to case, the first spelling shown), most frequent
+/// first, then by value.
+fn expected_facets(
+    chosen: &[&Trial],
+) -> std::collections::BTreeMap<&'static str, Vec<(String, u64)>> {
+    let mut want: std::collections::BTreeMap<&str, std::collections::BTreeMap<String, u64>> =
+        Default::default();
+    for t in chosen {
+        let mut seen = std::collections::BTreeSet::new();
+        let status = t.status.map(|s| s.code().to_string());
+        let values = status
+            .map(|s| ("status", s))
+            .into_iter()
+            .chain(t.phases.iter().map(|p| ("phase", p.code().to_string())))
+            .chain(t.conditions.iter().map(|c| ("condition", c.clone())))
+            .chain(
+                t.locations
+                    .iter()
+                    .map(|l| ("country", l.country.clone().unwrap())),
+            );
+        for (dim, v) in values {
+            if seen.insert((dim, v.to_lowercase())) {
+                *want.entry(dim).or_default().entry(v).or_default() += 1;
+            }
+        }
+    }
+    want.into_iter()
+        .map(|(dim, counts)| {
+            let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            (dim, v)
+        })
+        .collect()
 }

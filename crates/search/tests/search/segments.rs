@@ -9,7 +9,6 @@ use eligo_search::page::{Direction, PageRequest, SortBy, SortKey};
 use eligo_search::pieces::{NumPiece, TextPiece};
 use eligo_search::query::{Expr, Filters, SearchRequest};
 use eligo_search::{IndexState, SearchIndex, Tuning, index_trials};
-use std::collections::{BTreeMap, BTreeSet};
 
 const COUNTRIES: [&str; 5] = ["China", "France", "Chile", "Germany", "Peru"];
 
@@ -189,30 +188,9 @@ fn segments_stay_under_the_bound_and_search_alike_on_one_and_two_threads() {
         .filter(|t| t.brief_title.contains("pain"))
         .collect();
     assert_eq!(r.total, chosen.len());
-    let mut want: BTreeMap<&str, BTreeMap<String, u64>> = BTreeMap::new();
-    for t in &chosen {
-        let mut seen = BTreeSet::new();
-        let values = t
-            .status
-            .map(|s| ("status", s.code().to_string()))
-            .into_iter()
-            .chain(t.phases.iter().map(|p| ("phase", p.code().to_string())))
-            .chain(t.conditions.iter().map(|c| ("condition", c.clone())))
-            .chain(
-                t.locations
-                    .iter()
-                    .map(|l| ("country", l.country.clone().unwrap())),
-            );
-        for (dim, v) in values {
-            if seen.insert((dim, v.clone())) {
-                *want.entry(dim).or_default().entry(v).or_default() += 1;
-            }
-        }
-    }
+    let mut want = super::expected_facets(&chosen);
     for dim in ["status", "phase", "condition", "country"] {
-        let mut expected: Vec<(String, u64)> =
-            want.remove(dim).unwrap_or_default().into_iter().collect();
-        expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let expected = want.remove(dim).unwrap_or_default();
         let got: Vec<(String, u64)> = r.facets[dim]
             .iter()
             .map(|f| (f.value.clone(), f.count))

@@ -95,14 +95,7 @@ async fn a_store_change_swaps_in_only_the_changed_trials() {
     s.store().upsert_batch(&[(t, raw)]).await.unwrap();
     let generation = s.store().generation().await.unwrap();
     // The catalog follows in the background; requests meanwhile get the old one.
-    let until = Instant::now() + Duration::from_secs(30);
-    while s.catalog().await.unwrap().generation != generation {
-        assert!(
-            Instant::now() < until,
-            "the catalog did not follow the store"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    catalog_follows(s, generation).await;
     let after = s.trial("NCT07331467").await.unwrap();
     assert_eq!(
         after.rules.title,
@@ -125,6 +118,19 @@ async fn a_store_change_swaps_in_only_the_changed_trials() {
         assert!(Instant::now() < until, "the search index did not follow");
         let _ = s.catalog().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait (at most 30 s) until the catalog requests get is the store's
+/// `generation`: a refresh runs in the background.
+async fn catalog_follows(s: &eligo_server::AppState, generation: i64) {
+    let until = Instant::now() + Duration::from_secs(30);
+    while s.catalog().await.unwrap().generation != generation {
+        assert!(
+            Instant::now() < until,
+            "the catalog did not follow the store"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -223,14 +229,7 @@ async fn with_the_index_writer_taken_the_catalog_follows_and_the_index_catches_u
     t.brief_title = "Tlaloc study of CD19 CAR-T".into();
     s.store().upsert_batch(&[(t, raw)]).await.unwrap();
     let generation = s.store().generation().await.unwrap();
-    let until = Instant::now() + Duration::from_secs(30);
-    while s.catalog().await.unwrap().generation != generation {
-        assert!(
-            Instant::now() < until,
-            "the catalog did not follow the store"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    catalog_follows(s, generation).await;
     let after = s.trial("NCT07331467").await.unwrap();
     assert_eq!(after.rules.title, "Tlaloc study of CD19 CAR-T");
     let found = || {
