@@ -29,16 +29,13 @@ pub struct Tuning {
     pub search_threads: usize,
 }
 
-/// The bound measured at 500,000 studies (docs/scale.md): eight segments
-/// of about 58,000 and seven small ones. Not the default: searches over
-/// that layout were slower than over one large segment (each segment's
-/// facet dictionary is read apart), so an index is cut only when
-/// `ELIGO_SEGMENT_DOCS` asks for it.
-pub const MEASURED_SEGMENT_DOCS: u32 = 75_000;
-
 impl Default for Tuning {
     /// No bound (tantivy's own policy) unless `ELIGO_SEGMENT_DOCS` sets
-    /// one; one thread unless `ELIGO_SEARCH_THREADS` asks for more.
+    /// one; one thread unless `ELIGO_SEARCH_THREADS` asks for more. Not
+    /// cut by default: at 500,000 studies a bound of 75,000 (eight
+    /// segments of about 58,000 and seven small ones) searched slower
+    /// than one large segment, as each segment's facet dictionary is read
+    /// apart (docs/scale.md).
     fn default() -> Tuning {
         let env = |name: &str| {
             std::env::var(name)
