@@ -1,5 +1,6 @@
 //! A page of a search in the default order (records known in full first,
-//! then BM25), in two passes instead of one.
+//! then BM25), in two passes instead of one (which the caller runs on two
+//! threads).
 //!
 //! One pass that scores every hit and counts it for the total and the
 //! facets cannot skip anything: tantivy's block-max WAND, which passes over
@@ -19,9 +20,9 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader}
 
 /// Whether tantivy can prune `q` by block-max WAND when it ranks by score
 /// alone: a union of term queries (one word in every text field). A
-/// conjunction (several words, or a filter) is scored in full either way,
-/// so for it two passes would find every hit twice: it is ranked in one
-/// pass that also counts ([`crate::SearchIndex::search_arranged`]).
+/// conjunction (several words, or a filter) is scored in full either way:
+/// it is ranked by the arranged order's collector, beside the count
+/// ([`crate::SearchIndex::search_arranged`]).
 pub(crate) fn prunable(q: &dyn Query) -> bool {
     q.downcast_ref::<BooleanQuery>().is_some_and(|b| {
         b.clauses().iter().all(|(occur, c)| {
