@@ -76,7 +76,12 @@ pub(super) async fn reloads(
                 let mut k = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     let at_s = t0.elapsed().as_secs_f64();
-                    let ans = if k.is_multiple_of(2) {
+                    let kind = if k.is_multiple_of(2) {
+                        "match"
+                    } else {
+                        "search"
+                    };
+                    let ans = if kind == "match" {
                         http.post_json(&p.0, p.1.clone()).await
                     } else {
                         http.get(&search_path("lupus", None)).await
@@ -84,11 +89,6 @@ pub(super) async fn reloads(
                     let (seconds, status) = match ans {
                         Ok(x) => (x.seconds, x.status),
                         Err(_) => (f64::NAN, 0),
-                    };
-                    let kind = if k.is_multiple_of(2) {
-                        "match"
-                    } else {
-                        "search"
                     };
                     let rec = Request {
                         at_s,
@@ -182,7 +182,7 @@ pub(super) async fn reloads(
                 };
                 Some(r.seconds * 1e3 - base?)
             })
-            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+            .reduce(f64::max);
         let errors = v.len() - ok.len();
         let c = ReloadCycle {
             import: usage.clone(),
