@@ -21,16 +21,23 @@
 //! when a reader first sees the segment (segments never change; a
 //! deleted document is never collected), so counting a hit is a few
 //! increments. About 4 bytes per facet value of the registry.
+//!
+//! The warmer also gives every searcher one ordinal space for the facets
+//! of all its segments ([`crate::facet_ords::Global`]): each segment's
+//! counts are added into one array through its map, and only the values
+//! shown become text ([`Tally`]).
 
 use crate::FacetCount;
-use std::collections::{BTreeMap, HashMap};
+pub use crate::facet_ords::FacetWarmer;
+use crate::facet_ords::{DenseFacets, Generation, Global};
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Counted facets, sorted by their encoded text (`dimension\0value`), so
 /// the values of a dimension are contiguous.
@@ -150,111 +157,40 @@ impl Counts {
     }
 }
 
-/// The facet ordinals of every document of one segment, each once per
-/// document: those of document `d` are `ords[starts[d]..starts[d + 1]]`.
-pub struct DenseFacets {
-    starts: Vec<u32>,
-    ords: Vec<u32>,
-    /// Per ordinal, the documents of the segment (deleted ones too) that
-    /// have it: a query matching most documents counts those it does not
-    /// match and subtracts (a deleted document never matches).
-    totals: Vec<u32>,
+/// The facet counts of a search: by text (segments merged as bytes), or
+/// by the searcher's ordinal space when every segment had its arrays.
+pub enum Tally {
+    Text(Counts),
+    Global { global: Arc<Global>, counts: Vec<u64> },
 }
 
-impl DenseFacets {
-    fn of(&self, doc: usize) -> &[u32] {
-        match (self.starts.get(doc), self.starts.get(doc + 1)) {
-            (Some(&s), Some(&e)) => self.ords.get(s as usize..e as usize).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-}
-
-impl DenseFacets {
-    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<DenseFacets>> {
-        let Some(col) = reader.fast_fields().str(field)? else {
-            return Ok(None);
-        };
-        let col = col.ords();
-        let max = reader.max_doc();
-        let mut starts = Vec::with_capacity(max as usize + 1);
-        let mut ords: Vec<u32> = Vec::with_capacity(max as usize * 8);
-        let mut buf: Vec<u64> = Vec::new();
-        starts.push(0);
-        for doc in 0..max {
-            let rows = col.index.value_row_ids(doc);
-            buf.resize((rows.end - rows.start) as usize, 0);
-            col.values.get_range(u64::from(rows.start), &mut buf);
-            buf.sort_unstable();
-            buf.dedup();
-            for &o in &buf {
-                let Ok(o) = u32::try_from(o) else {
-                    return Ok(None);
-                };
-                ords.push(o);
-            }
-            let Ok(end) = u32::try_from(ords.len()) else {
-                return Ok(None);
-            };
-            starts.push(end);
-        }
-        let mut totals: Vec<u32> = Vec::new();
-        for &o in &ords {
-            let o = o as usize;
-            if totals.len() <= o {
-                totals.resize(o + 1, 0);
-            }
-            totals[o] += 1;
-        }
-        Ok(Some(DenseFacets {
-            starts,
-            ords,
-            totals,
-        }))
-    }
-}
-
-/// Keeps the [`DenseFacets`] of the segments of the searchers in use
-/// (registered with the index reader, which calls it for each new one).
-pub struct FacetWarmer {
-    field: &'static str,
-    segments: Mutex<HashMap<SegmentId, Arc<DenseFacets>>>,
-}
-
-impl FacetWarmer {
-    pub fn new(field: &'static str) -> FacetWarmer {
-        FacetWarmer {
-            field,
-            segments: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn get(&self, id: SegmentId) -> Option<Arc<DenseFacets>> {
-        self.segments.lock().ok()?.get(&id).cloned()
-    }
-}
-
-impl Warmer for FacetWarmer {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        for seg in searcher.segment_readers() {
-            let id = seg.segment_id();
-            if self.get(id).is_some() {
-                continue;
-            }
-            if let Some(d) = DenseFacets::read(seg, self.field)?
-                && let Ok(mut m) = self.segments.lock()
-            {
-                m.insert(id, Arc::new(d));
+impl Tally {
+    /// Per dimension of `dimensions`: its values with their counts, most
+    /// frequent first (then by value); at most `limit` values for the
+    /// dimensions in `limited`.
+    pub fn by_dimension(
+        &self,
+        dimensions: &[&str],
+        limited: &[&str],
+        limit: usize,
+    ) -> BTreeMap<String, Vec<FacetCount>> {
+        match self {
+            Tally::Text(c) => c.by_dimension(dimensions, limited, limit),
+            Tally::Global { global, counts } => {
+                global.by_dimension(counts, dimensions, limited, limit)
             }
         }
-        Ok(())
     }
+}
 
-    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
-        if let Ok(mut m) = self.segments.lock() {
-            m.retain(|id, _| live.iter().any(|g| g.segments().contains_key(id)));
-        }
-    }
+/// One segment's counts: as text, or by its own ordinals to be mapped
+/// into the searcher's space.
+pub enum Counted {
+    Text(Counts),
+    Local {
+        segment: SegmentId,
+        counts: Vec<u32>,
+    },
 }
 
 /// Counts the `/dimension/value` facets of the field `field` over the
@@ -263,10 +199,27 @@ impl Warmer for FacetWarmer {
 pub struct FacetCounter {
     pub field: &'static str,
     pub warmed: Option<Arc<FacetWarmer>>,
+    /// The searcher's ordinal space and deleted documents
+    /// ([`FacetWarmer::generation`]).
+    pub generation: Option<Arc<Generation>>,
+}
+
+impl FacetCounter {
+    /// A counter for searches of `searcher`, with the warmer's arrays.
+    pub fn new(field: &'static str, warmed: Arc<FacetWarmer>, searcher: &Searcher) -> Self {
+        FacetCounter {
+            field,
+            generation: warmed.generation(searcher),
+            warmed: Some(warmed),
+        }
+    }
+
+    fn global(&self) -> Option<&Arc<Global>> {
+        self.generation.as_ref().map(|g| &g.global)
+    }
 }
 
 pub struct FacetSegment {
-    reader: FacetReader,
     source: Source,
     counts: Vec<u32>,
 }
@@ -274,14 +227,18 @@ pub struct FacetSegment {
 enum Source {
     /// The warmed arrays; the matching documents are marked in `hits` (a
     /// bit each) and counted when the segment is done, from the smaller
-    /// side: the hits, or the others subtracted from the totals.
+    /// side: the hits, or the others subtracted from the totals. `global`:
+    /// the segment is in the searcher's ordinal space.
     Dense {
         facets: Arc<DenseFacets>,
         hits: Vec<u64>,
         n: u32,
         max_doc: u32,
+        segment: SegmentId,
+        global: bool,
     },
     Column {
+        reader: FacetReader,
         /// The facet ordinals of each document, read a document's run at
         /// a time (one call instead of one per value).
         ords: Column<u64>,
@@ -291,7 +248,7 @@ enum Source {
 }
 
 impl Collector for FacetCounter {
-    type Fruit = Counts;
+    type Fruit = Tally;
     type Child = FacetSegment;
 
     fn for_segment(
@@ -299,35 +256,50 @@ impl Collector for FacetCounter {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let dense = self
-            .warmed
-            .as_ref()
-            .and_then(|w| w.get(reader.segment_id()));
-        let facets = reader.facet_reader(self.field)?;
-        let n = facets.num_facets();
-        let source = match dense {
-            Some(facets) => Source::Dense {
-                facets,
-                hits: vec![0; (reader.max_doc() as usize).div_ceil(64)],
-                n: 0,
-                max_doc: reader.max_doc(),
-            },
-            None => match reader.fast_fields().str(self.field)? {
-                Some(c) => Source::Column {
-                    ords: c.ords().clone(),
-                    last: vec![0; n],
-                    buf: Vec::new(),
-                },
-                None => {
-                    return Err(tantivy::TantivyError::SchemaError(format!(
-                        "no facet column {}",
-                        self.field
-                    )));
+        let segment = reader.segment_id();
+        let dense = self.warmed.as_ref().and_then(|w| w.get(segment));
+        let (source, n) = match dense {
+            Some(facets) => {
+                let n = facets.terms.len();
+                let global = self
+                    .global()
+                    .and_then(|g| g.map(segment))
+                    .is_some_and(|m| m.len() == n);
+                (
+                    Source::Dense {
+                        facets,
+                        hits: vec![0; (reader.max_doc() as usize).div_ceil(64)],
+                        n: 0,
+                        max_doc: reader.max_doc(),
+                        segment,
+                        global,
+                    },
+                    n,
+                )
+            }
+            None => {
+                let facets = reader.facet_reader(self.field)?;
+                let n = facets.num_facets();
+                match reader.fast_fields().str(self.field)? {
+                    Some(c) => (
+                        Source::Column {
+                            reader: facets,
+                            ords: c.ords().clone(),
+                            last: vec![0; n],
+                            buf: Vec::new(),
+                        },
+                        n,
+                    ),
+                    None => {
+                        return Err(tantivy::TantivyError::SchemaError(format!(
+                            "no facet column {}",
+                            self.field
+                        )));
+                    }
                 }
-            },
+            }
         };
         Ok(FacetSegment {
-            reader: facets,
             source,
             counts: vec![0; n],
         })
@@ -337,10 +309,50 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Tally> {
+        if let Some(global) = self.global()
+            && fruits.iter().all(|f| matches!(f, Counted::Local { .. }))
+        {
+            let mut counts = vec![0u64; global.len()];
+            for f in &fruits {
+                if let Counted::Local { segment, counts: c } = f
+                    && let Some(map) = global.map(*segment)
+                {
+                    for (&n, &g) in c.iter().zip(map) {
+                        if n > 0 {
+                            counts[g as usize] += u64::from(n);
+                        }
+                    }
+                }
+            }
+            return Ok(Tally::Global {
+                global: global.clone(),
+                counts,
+            });
+        }
         // In pairs, rounds of them: each merge is linear in both inputs,
         // so each segment's values are walked once per round (log2 of the
         // segments), not once per segment merged after them.
+        let mut fruits: Vec<Counts> = fruits
+            .into_iter()
+            .map(|f| match f {
+                Counted::Text(c) => c,
+                Counted::Local { segment, counts } => {
+                    let mut out = Counts::default();
+                    if let Some((global, map)) = self
+                        .global()
+                        .and_then(|g| g.map(segment).map(|m| (g, m)))
+                    {
+                        for (&n, &g) in counts.iter().zip(map) {
+                            if n > 0 {
+                                out.push(global.term(g), u64::from(n));
+                            }
+                        }
+                    }
+                    out
+                }
+            })
+            .collect();
         while fruits.len() > 1 {
             let mut next = Vec::with_capacity(fruits.len().div_ceil(2));
             let mut it = fruits.into_iter();
@@ -352,11 +364,31 @@ impl Collector for FacetCounter {
             }
             fruits = next;
         }
-        Ok(fruits.pop().unwrap_or_default())
+        Ok(Tally::Text(fruits.pop().unwrap_or_default()))
     }
 }
 
 impl FacetSegment {
+    /// Count every document set in `words` (a bit each, by document; no
+    /// deleted one), `n` of them: a segment's hits at once.
+    pub fn count_set(&mut self, words: Vec<u64>, n: u32) {
+        match &mut self.source {
+            Source::Dense { hits, n: marked, .. } => {
+                *hits = words;
+                *marked = n;
+            }
+            Source::Column { .. } => {
+                for (i, &word) in words.iter().enumerate() {
+                    let mut bits = word;
+                    while bits != 0 {
+                        self.count(i as u32 * 64 + bits.trailing_zeros());
+                        bits &= bits - 1;
+                    }
+                }
+            }
+        }
+    }
+
     #[inline]
     fn count(&mut self, doc: DocId) {
         match &mut self.source {
@@ -369,7 +401,9 @@ impl FacetSegment {
                     }
                 }
             }
-            Source::Column { ords, last, buf } => {
+            Source::Column {
+                ords, last, buf, ..
+            } => {
                 let rows = ords.index.value_row_ids(doc);
                 buf.resize((rows.end - rows.start) as usize, 0);
                 ords.values.get_range(u64::from(rows.start), buf);
@@ -391,7 +425,7 @@ impl FacetSegment {
 }
 
 impl SegmentCollector for FacetSegment {
-    type Fruit = Counts;
+    type Fruit = Counted;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.count(doc);
@@ -403,37 +437,52 @@ impl SegmentCollector for FacetSegment {
         }
     }
 
-    fn harvest(mut self) -> Counts {
-        if let Source::Dense {
-            facets,
-            hits,
-            n,
-            max_doc,
-        } = &self.source
-        {
-            count_marked(&mut self.counts, facets, hits, *n, *max_doc);
+    fn harvest(mut self) -> Counted {
+        match &self.source {
+            Source::Dense {
+                facets,
+                hits,
+                n,
+                max_doc,
+                segment,
+                global,
+            } => {
+                count_marked(&mut self.counts, facets, hits, *n, *max_doc);
+                if *global {
+                    return Counted::Local {
+                        segment: *segment,
+                        counts: self.counts,
+                    };
+                }
+                let mut out = Counts::default();
+                for (o, &n) in self.counts.iter().enumerate() {
+                    if n > 0 {
+                        out.push(facets.terms.get(o), u64::from(n));
+                    }
+                }
+                Counted::Text(out)
+            }
+            Source::Column { reader, .. } => {
+                let ords: Vec<u64> = (0..self.counts.len() as u64)
+                    .filter(|&o| self.counts[o as usize] > 0)
+                    .collect();
+                let mut out = Counts {
+                    text: Vec::with_capacity(ords.len() * 24),
+                    ends: Vec::with_capacity(ords.len()),
+                    counts: Vec::with_capacity(ords.len()),
+                };
+                let mut i = 0;
+                // The texts come in the order of `ords`, which is the
+                // dictionary's (sorted) order; an unreadable dictionary
+                // leaves the counts read so far.
+                let _ = reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
+                    let n = ords.get(i).map_or(0, |&o| self.counts[o as usize]);
+                    i += 1;
+                    out.push(bytes, u64::from(n));
+                });
+                Counted::Text(out)
+            }
         }
-        let ords: Vec<u64> = (0..self.counts.len() as u64)
-            .filter(|&o| self.counts[o as usize] > 0)
-            .collect();
-        let mut out = Counts {
-            text: Vec::with_capacity(ords.len() * 24),
-            ends: Vec::with_capacity(ords.len()),
-            counts: Vec::with_capacity(ords.len()),
-        };
-        let mut i = 0;
-        // The texts come in the order of `ords`, which is the dictionary's
-        // (sorted) order; an unreadable dictionary leaves the counts read
-        // so far.
-        let _ = self
-            .reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&ords, |bytes| {
-                let n = ords.get(i).map_or(0, |&o| self.counts[o as usize]);
-                i += 1;
-                out.push(bytes, u64::from(n));
-            });
-        out
     }
 }
 
@@ -489,6 +538,7 @@ mod tests {
         let mut b = Schema::builder();
         let facets = b.add_facet_field("facets", FacetOptions::default());
         let id = b.add_text_field("id", STRING);
+        let group = b.add_text_field("group", STRING);
         let index = Index::create_in_ram(b.build());
         let warmer = Arc::new(FacetWarmer::new("facets"));
         let w: Arc<dyn Warmer> = warmer.clone();
@@ -503,6 +553,11 @@ mod tests {
             for i in 0..40u32 {
                 let mut d = TantivyDocument::default();
                 d.add_text(id, format!("{commit}-{i}"));
+                d.add_text(group, format!("g{}", i % 3));
+                if commit == 2 && i % 5 == 0 {
+                    // A value only the last segment has.
+                    d.add_facet(facets, Facet::from_path(["country", "Zambia"]));
+                }
                 d.add_facet(
                     facets,
                     Facet::from_path(["country", ["Chile", "China", "Peru"][(i % 3) as usize]]),
@@ -521,34 +576,51 @@ mod tests {
         reader.reload().unwrap();
         let searcher = reader.searcher();
         assert!(searcher.segment_readers().len() > 1);
-        let q = tantivy::query::AllQuery;
-        let count = |warmed: Option<Arc<FacetWarmer>>| {
+        let all = tantivy::query::AllQuery;
+        let third = tantivy::query::TermQuery::new(
+            Term::from_field_text(group, "g1"),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let count = |q: &dyn tantivy::query::Query,
+                     warmed: Option<Arc<FacetWarmer>>,
+                     generation: Option<Arc<Generation>>| {
+            let want_global = generation.is_some();
             let c = searcher
                 .search(
-                    &q,
+                    q,
                     &FacetCounter {
                         field: "facets",
                         warmed,
+                        generation,
                     },
                 )
                 .unwrap();
-            c.by_dimension(&["country", "phase"], &[], 10)
+            assert_eq!(global_used(&c), want_global);
+            c.by_dimension(&["country", "phase"], &["country"], 3)
         };
-        let by_column = count(None);
-        let by_arrays = count(Some(warmer.clone()));
+        let global = warmer.generation(&searcher);
+        assert!(global.is_some());
+        for q in [&all as &dyn tantivy::query::Query, &third] {
+            let by_column = count(q, None, None);
+            let by_arrays = count(q, Some(warmer.clone()), None);
+            let by_global = count(q, Some(warmer.clone()), global.clone());
+            assert_eq!(by_arrays, by_column);
+            assert_eq!(by_global, by_column);
+        }
+        let by_arrays = count(&all, Some(warmer.clone()), global.clone());
         assert!(
             searcher
                 .segment_readers()
                 .iter()
                 .all(|s| warmer.get(s.segment_id()).is_some())
         );
-        assert_eq!(by_arrays, by_column);
         let got: Vec<(String, u64)> = by_arrays["country"]
             .iter()
             .map(|f| (f.value.clone(), f.count))
             .collect();
         // 119 documents: every one in Chile; i % 3 == 1 in China (40 per
-        // commit: 13 each, less the deleted 1-3? 3 % 3 == 0, so none).
+        // commit: 13 each, less the deleted 1-3? 3 % 3 == 0, so none);
+        // Zambia only in the last commit (i % 5 == 0), cut by the limit.
         assert_eq!(
             got,
             [
@@ -557,7 +629,21 @@ mod tests {
                 ("Peru".to_string(), 39)
             ]
         );
+        let third_countries = count(&third, Some(warmer.clone()), global.clone());
+        // g1 (i % 3 == 1): in China, and Chile as every document; in
+        // Zambia for i = 10 and 25 of the last commit.
+        assert_eq!(
+            third_countries["country"]
+                .iter()
+                .map(|f| (f.value.as_str(), f.count))
+                .collect::<Vec<_>>(),
+            [("Chile", 39), ("China", 39), ("Zambia", 2)]
+        );
         assert_eq!(by_arrays["phase"][0].count, 30);
+    }
+
+    fn global_used(t: &Tally) -> bool {
+        matches!(t, Tally::Global { .. })
     }
 
     #[test]

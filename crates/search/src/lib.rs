@@ -18,6 +18,7 @@
 mod alongside;
 pub mod arrange;
 mod facet_count;
+mod facet_ords;
 pub mod page;
 pub mod pieces;
 pub mod query;
@@ -366,10 +367,7 @@ impl SearchIndex {
         let q = combine(text.box_clone(), filter_clauses(f, &req.filters, &mut cond));
         let searcher = self.reader.searcher();
 
-        let facets = facet_count::FacetCounter {
-            field: "facets",
-            warmed: Some(self.facets.clone()),
-        };
+        let facets = facet_count::FacetCounter::new("facets", self.facets.clone(), &searcher);
         // Records known in full first, then the chosen order, then BM25: a
         // trial known only by id and title never outranks a registered one.
         let keyer = arrange::Keyer {
