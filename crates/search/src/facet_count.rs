@@ -161,7 +161,10 @@ impl Counts {
 /// by the searcher's ordinal space when every segment had its arrays.
 pub enum Tally {
     Text(Counts),
-    Global { global: Arc<Global>, counts: Vec<u64> },
+    Global {
+        global: Arc<Global>,
+        counts: Vec<u64>,
+    },
 }
 
 impl Tally {
@@ -339,9 +342,8 @@ impl Collector for FacetCounter {
                 Counted::Text(c) => c,
                 Counted::Local { segment, counts } => {
                     let mut out = Counts::default();
-                    if let Some((global, map)) = self
-                        .global()
-                        .and_then(|g| g.map(segment).map(|m| (g, m)))
+                    if let Some((global, map)) =
+                        self.global().and_then(|g| g.map(segment).map(|m| (g, m)))
                     {
                         for (&n, &g) in counts.iter().zip(map) {
                             if n > 0 {
@@ -373,7 +375,9 @@ impl FacetSegment {
     /// deleted one), `n` of them: a segment's hits at once.
     pub fn count_set(&mut self, words: Vec<u64>, n: u32) {
         match &mut self.source {
-            Source::Dense { hits, n: marked, .. } => {
+            Source::Dense {
+                hits, n: marked, ..
+            } => {
                 *hits = words;
                 *marked = n;
             }
@@ -534,7 +538,7 @@ mod tests {
     #[test]
     fn warmed_and_column_counts_agree() {
         use tantivy::schema::{FacetOptions, STRING, Schema};
-        use tantivy::{Index, TantivyDocument, Term, schema::Facet};
+        use tantivy::{Index, TantivyDocument, Term, Warmer, schema::Facet};
         let mut b = Schema::builder();
         let facets = b.add_facet_field("facets", FacetOptions::default());
         let id = b.add_text_field("id", STRING);

@@ -328,7 +328,9 @@ impl Warmer for FacetWarmer {
             .iter()
             .map(|seg| {
                 let gone = match seg.alive_bitset() {
-                    Some(alive) => (0..seg.max_doc()).filter(|&d| alive.is_deleted(d)).collect(),
+                    Some(alive) => (0..seg.max_doc())
+                        .filter(|&d| alive.is_deleted(d))
+                        .collect(),
                     None => Vec::new(),
                 };
                 (seg.segment_id(), gone)

@@ -19,6 +19,7 @@ mod alongside;
 pub mod arrange;
 mod facet_count;
 mod facet_ords;
+mod hitset;
 pub mod page;
 pub mod pieces;
 pub mod query;
@@ -398,6 +399,11 @@ impl SearchIndex {
             } else {
                 let near = how.near;
                 let counting = sc.spawn(move || {
+                    if near.is_none()
+                        && let Some(counted) = hitset::count(searcher, q, &facets)
+                    {
+                        return counted.map(|(total, counts, _)| (total, counts));
+                    }
                     searcher.search(
                         q,
                         &arrange::Within {

@@ -13,12 +13,10 @@
 //! `offset + limit + partial` by score hold the page in the two-tier order.
 
 use crate::facet_count::{FacetCounter, Tally};
-use crate::facet_ords::Generation;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Whether tantivy can prune `q` by block-max WAND when it ranks by score
 /// alone: a union of term queries (one word in every text field). A
@@ -45,101 +43,10 @@ pub(crate) fn count(
     q: &dyn Query,
     facets: FacetCounter,
 ) -> tantivy::Result<(usize, Tally, u64)> {
-    if let Some(terms) = term_union(q)
-        && let Some(generation) = facets.generation.clone()
-    {
-        return count_union(searcher, &terms, &facets, &generation);
+    if let Some(counted) = crate::hitset::count(searcher, q, &facets) {
+        return counted;
     }
     searcher.search(q, &(Count, facets, PartialHits))
-}
-
-/// The terms of `q` when it is a union of single terms (one word in each
-/// text field, boosted or not): its hits are the union of their postings.
-fn term_union(q: &dyn Query) -> Option<Vec<Term>> {
-    let b = q.downcast_ref::<BooleanQuery>()?;
-    if b.get_minimum_number_should_match() > 1 {
-        return None;
-    }
-    let mut terms = Vec::new();
-    for (occur, c) in b.clauses() {
-        if *occur != Occur::Should {
-            return None;
-        }
-        if let Some(t) = c.as_ref().downcast_ref::<TermQuery>() {
-            terms.push(t.term().clone());
-            continue;
-        }
-        // A boost hides what it wraps but for its terms and its name.
-        let boost = c.as_ref().downcast_ref::<BoostQuery>()?;
-        if !format!("{boost:?}").starts_with("Boost(query=TermQuery(") {
-            return None;
-        }
-        let mut found = Vec::new();
-        boost.query_terms(&mut |t, positions| found.push((t.clone(), positions)));
-        match found.as_slice() {
-            [(t, false)] => terms.push(t.clone()),
-            _ => return None,
-        }
-    }
-    (!terms.is_empty()).then_some(terms)
-}
-
-/// [`count`] of a union of terms: each segment's hits set in a bitset
-/// straight from the terms' postings, a block of 128 at a time (no union
-/// of scorers, no collector called per document), the deleted documents
-/// cleared, then counted whole.
-fn count_union(
-    searcher: &Searcher,
-    terms: &[Term],
-    facets: &FacetCounter,
-    generation: &Generation,
-) -> tantivy::Result<(usize, Tally, u64)> {
-    let mut total = 0usize;
-    let mut partial = 0u64;
-    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut words = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
-        for t in terms {
-            let inverted = reader.inverted_index(t.field())?;
-            let Some(mut postings) = inverted.read_block_postings(t, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            while !postings.docs().is_empty() {
-                for &d in postings.docs() {
-                    if let Some(w) = words.get_mut(d as usize / 64) {
-                        *w |= 1u64 << (d % 64);
-                    }
-                }
-                postings.advance();
-            }
-        }
-        let deleted = generation.deleted(reader.segment_id()).ok_or_else(|| {
-            tantivy::TantivyError::InternalError("a segment the warmer did not see".into())
-        })?;
-        for &d in deleted {
-            if let Some(w) = words.get_mut(d as usize / 64) {
-                *w &= !(1u64 << (d % 64));
-            }
-        }
-        let n: u32 = words.iter().map(|w| w.count_ones()).sum();
-        total += n as usize;
-        let mut partials = PartialHits.for_segment(ord as SegmentOrdinal, reader)?;
-        if partials.partial.is_some() {
-            for (i, &word) in words.iter().enumerate() {
-                let mut bits = word;
-                while bits != 0 {
-                    partials.collect(i as u32 * 64 + bits.trailing_zeros(), 0.0);
-                    bits &= bits - 1;
-                }
-            }
-        }
-        partial += partials.harvest();
-        let mut segment = facets.for_segment(ord as SegmentOrdinal, reader)?;
-        segment.count_set(words, n);
-        fruits.push(segment.harvest());
-    }
-    Ok((total, facets.merge_fruits(fruits)?, partial))
 }
 
 /// The hits after `offset`, at most `limit`, in order, when `partial` of
@@ -175,11 +82,11 @@ pub(crate) fn top(
 }
 
 /// Counts the hits that are partial records.
-struct PartialHits;
+pub(crate) struct PartialHits;
 
-struct PartialSegment {
+pub(crate) struct PartialSegment {
     /// `None` in a segment without partial records: nothing to look up.
-    partial: Option<Column<u64>>,
+    pub(crate) partial: Option<Column<u64>>,
     n: u64,
 }
 

@@ -1,6 +1,8 @@
 //! Search behaviour over a small hand-made registry whose expected answers
 //! follow from the trials' text and fields.
 
+#[path = "search/counts.rs"]
+mod counts;
 #[path = "search/page.rs"]
 mod page;
 #[path = "search/segments.rs"]

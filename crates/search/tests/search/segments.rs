@@ -49,7 +49,7 @@ fn trial(i: u32, version: u32) -> Trial {
     }
 }
 
-fn tuning(threads: usize) -> Tuning {
+pub(super) fn tuning(threads: usize) -> Tuning {
     Tuning {
         segment_docs: 120,
         search_threads: threads,
@@ -58,7 +58,7 @@ fn tuning(threads: usize) -> Tuning {
 
 /// 1,000 trials in commits of 90, then 300 of them changed in commits
 /// of 60 (their old documents deleted in place).
-fn build(dir: &std::path::Path) -> Vec<Trial> {
+pub(super) fn build(dir: &std::path::Path) -> Vec<Trial> {
     let idx = SearchIndex::open_tuned(dir, tuning(1)).unwrap();
     let mut trials: Vec<Trial> = (1..=1000).map(|i| trial(i, 0)).collect();
     let mut generation = 0;
