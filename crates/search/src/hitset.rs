@@ -16,11 +16,12 @@
 //! same as tantivy's for the same query; nothing is scored.
 
 use crate::facet_count::{FacetCounter, Tally};
+use crate::facet_ords::Generation;
 use crate::relevance::PartialHits;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocSet, Searcher, SeekDangerResult, SegmentOrdinal, SegmentReader, Term};
 
 /// One clause of a conjunction.
 enum Clause {
@@ -40,34 +41,14 @@ pub(crate) fn count(
     facets: &FacetCounter,
 ) -> Option<tantivy::Result<(usize, Tally, u64)>> {
     let generation = facets.generation.clone()?;
-    let mut parts = Vec::new();
-    if !conjunction(q, &mut parts) {
-        return None;
-    }
-    if !parts.iter().any(|p| matches!(p, Part::Terms(_))) {
-        return None;
-    }
+    let parts = parts(q)?;
     let run = || -> tantivy::Result<(usize, Tally, u64)> {
-        let scoring = EnableScoring::disabled_from_searcher(searcher);
-        let mut clauses = Vec::with_capacity(parts.len());
-        for p in parts {
-            clauses.push(match p {
-                Part::Terms(t) => Clause::Terms(t),
-                Part::Other(qs) => Clause::Other(
-                    qs.into_iter()
-                        .map(|q| q.weight(scoring))
-                        .collect::<tantivy::Result<_>>()?,
-                ),
-            });
-        }
+        let clauses = clauses(searcher, parts)?;
         let mut total = 0usize;
         let mut partial = 0u64;
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let deleted = generation.deleted(reader.segment_id()).ok_or_else(|| {
-                tantivy::TantivyError::InternalError("a segment the warmer did not see".into())
-            })?;
-            let words = hits(reader, &clauses, deleted)?;
+            let words = hits(reader, &clauses, deleted(&generation, reader)?)?;
             let n: u32 = words.iter().map(|w| w.count_ones()).sum();
             total += n as usize;
             let mut partials = PartialHits.for_segment(ord as SegmentOrdinal, reader)?;
@@ -82,6 +63,41 @@ pub(crate) fn count(
         Ok((total, facets.merge_fruits(fruits)?, partial))
     };
     Some(run())
+}
+
+/// `q` as a conjunction with at least one union of terms; `None` when it
+/// is not one.
+fn parts(q: &dyn Query) -> Option<Vec<Part<'_>>> {
+    let mut parts = Vec::new();
+    if !conjunction(q, &mut parts) || !parts.iter().any(|p| matches!(p, Part::Terms(_))) {
+        return None;
+    }
+    Some(parts)
+}
+
+/// The clauses of `parts`, those that are not unions of terms weighted
+/// (without scoring) for this searcher.
+fn clauses(searcher: &Searcher, parts: Vec<Part<'_>>) -> tantivy::Result<Vec<Clause>> {
+    let scoring = EnableScoring::disabled_from_searcher(searcher);
+    let mut clauses = Vec::with_capacity(parts.len());
+    for p in parts {
+        clauses.push(match p {
+            Part::Terms(t) => Clause::Terms(t),
+            Part::Other(qs) => Clause::Other(
+                qs.into_iter()
+                    .map(|q| q.weight(scoring))
+                    .collect::<tantivy::Result<_>>()?,
+            ),
+        });
+    }
+    Ok(clauses)
+}
+
+/// The deleted documents of `reader`'s segment, as the warmer listed them.
+fn deleted<'g>(generation: &'g Generation, reader: &SegmentReader) -> tantivy::Result<&'g [u32]> {
+    generation.deleted(reader.segment_id()).ok_or_else(|| {
+        tantivy::TantivyError::InternalError("a segment the warmer did not see".into())
+    })
 }
 
 /// A clause as found in the query.
@@ -245,8 +261,12 @@ fn hits(reader: &SegmentReader, clauses: &[Clause], deleted: &[u32]) -> tantivy:
 /// documents left is asked about those documents instead of read whole.
 const SEEK_BELOW: u64 = 16;
 
-/// Clears in `words` every document none of `sets` contains.
+/// Clears in `words` every document none of `sets` contains. Each set is
+/// asked about a document alone (`seek_danger`: a phrase matched at that
+/// document only, not searched for beyond it), in increasing order; what
+/// it answers bounds the next document it can hold.
 fn keep_matching<D: DocSet>(words: &mut [u64], sets: &mut [D]) {
+    let mut next: Vec<u32> = sets.iter().map(DocSet::doc).collect();
     for (i, word) in words.iter_mut().enumerate() {
         let mut bits = *word;
         while bits != 0 {
@@ -254,13 +274,17 @@ fn keep_matching<D: DocSet>(words: &mut [u64], sets: &mut [D]) {
             bits &= bits - 1;
             let d = i as u32 * 64 + bit;
             let mut hit = false;
-            for s in sets.iter_mut() {
-                if s.doc() < d {
-                    s.seek(d);
+            for (s, next) in sets.iter_mut().zip(next.iter_mut()) {
+                if *next > d {
+                    continue;
                 }
-                if s.doc() == d {
-                    hit = true;
-                    break;
+                match s.seek_danger(d) {
+                    SeekDangerResult::Found => {
+                        *next = d + 1;
+                        hit = true;
+                        break;
+                    }
+                    SeekDangerResult::SeekLowerBound(bound) => *next = bound,
                 }
             }
             if !hit {
