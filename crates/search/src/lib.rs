@@ -27,6 +27,7 @@ mod relevance;
 pub mod schema;
 pub mod segments;
 pub mod spelling;
+mod streamed;
 
 pub use alongside::Alongside;
 use eligo_model::Trial;
@@ -186,9 +187,10 @@ pub struct SearchIndex {
     /// reader first sees the segment ([`facet_count::FacetWarmer`]).
     facets: std::sync::Arc<facet_count::FacetWarmer>,
     tuning: Tuning,
+    /// The index's directory on disk (`None` in memory): its writer reads
+    /// it through [`streamed::Streamed`].
+    dir: Option<PathBuf>,
 }
-
-const WRITER_BUDGET: usize = 96_000_000;
 
 impl SearchIndex {
     /// Open the index in `dir`, creating it when missing. An index that
@@ -233,7 +235,9 @@ impl SearchIndex {
                 })?
             }
         };
-        Self::from_index(index, fields, dir.display().to_string(), tuning)
+        let mut opened = Self::from_index(index, fields, dir.display().to_string(), tuning)?;
+        opened.dir = Some(dir.to_path_buf());
+        Ok(opened)
     }
 
     /// An index in memory (tests, benchmarks).
@@ -291,6 +295,7 @@ impl SearchIndex {
             path,
             facets,
             tuning,
+            dir: None,
         })
     }
 
@@ -319,21 +324,33 @@ impl SearchIndex {
     /// Start writing. One updater at a time per index, across processes:
     /// [`SearchError::Busy`] when another holds it (it does not wait).
     pub fn updater(&self) -> Result<Updater<'_>> {
-        let writer: IndexWriter =
-            self.index
-                .writer(WRITER_BUDGET)
-                .map_err(|source| match source {
-                    tantivy::TantivyError::LockFailure(
-                        tantivy::directory::error::LockError::LockBusy,
-                        _,
-                    ) => SearchError::Busy {
-                        path: self.path.clone(),
-                    },
-                    source => SearchError::Index {
-                        path: self.path.clone(),
-                        source,
-                    },
-                })?;
+        // Merges read every file of their segments: through `pread`, so
+        // what they read does not stay resident (see `streamed`).
+        let streamed = match &self.dir {
+            Some(dir) => Some(streamed::writer_index(dir, &self.index).map_err(|source| {
+                SearchError::Index {
+                    path: self.path.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
+        let writer: IndexWriter = streamed
+            .as_ref()
+            .unwrap_or(&self.index)
+            .writer_with_options(segments::writer_options())
+            .map_err(|source| match source {
+                tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                ) => SearchError::Busy {
+                    path: self.path.clone(),
+                },
+                source => SearchError::Index {
+                    path: self.path.clone(),
+                    source,
+                },
+            })?;
         writer.set_merge_policy(self.tuning.merge_policy());
         Ok(Updater {
             index: self,

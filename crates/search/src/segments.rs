@@ -16,7 +16,40 @@
 use std::sync::OnceLock;
 use tantivy::Executor;
 use tantivy::index::{SegmentId, SegmentMeta};
-use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, MergeCandidate, MergePolicy};
+
+/// The indexing arenas of all indexing threads together. Each thread
+/// writes a segment when its arena is full; glibc keeps the arenas'
+/// memory once freed, so this is part of a long import's resident size.
+const WRITER_BUDGET: usize = 96_000_000;
+
+/// How an index writer works: the machine's cores (at most 8) index,
+/// sharing [`WRITER_BUDGET`], and one thread merges. tantivy's default of
+/// four merge threads runs merges side by side at the end of a large
+/// import, each mapping its segments' files and holding its own buffers:
+/// a merge waits for the one before it instead (a merge is mostly disk
+/// work; it does not wait for a core).
+pub(crate) fn writer_options() -> IndexWriterOptions {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (threads, arena) = split_budget(cores);
+    IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(arena)
+        .num_merge_threads(1)
+        .build()
+}
+
+/// The smallest arena tantivy accepts for an indexing thread
+/// (its `MEMORY_BUDGET_NUM_BYTES_MIN`, not exported).
+const MIN_ARENA: usize = 15_000_000;
+
+/// Indexing threads for a machine of `cores` cores, and each one's arena:
+/// a thread a core, at most 8, and as many as [`WRITER_BUDGET`] gives
+/// an arena tantivy accepts.
+fn split_budget(cores: usize) -> (usize, usize) {
+    let threads = cores.clamp(1, 8).min(WRITER_BUDGET / MIN_ARENA);
+    (threads, WRITER_BUDGET / threads)
+}
 
 /// How an index is cut and searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +182,37 @@ fn cut(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_is_shared_by_threads_tantivy_accepts() {
+        for cores in 0..=64 {
+            let (threads, arena) = split_budget(cores);
+            assert!(threads >= 1 && threads <= cores.clamp(1, 8), "{cores}");
+            assert!(threads * arena <= WRITER_BUDGET, "{cores}");
+            assert!(arena >= MIN_ARENA, "{cores}");
+        }
+        assert_eq!(split_budget(2), (2, WRITER_BUDGET / 2));
+        // 96 MB gives six arenas of 16 MB, not eight of 12.
+        assert_eq!(split_budget(16).0, 6);
+    }
+
+    #[test]
+    fn tantivy_takes_the_writer_options_and_refuses_a_smaller_arena() {
+        let mut schema = tantivy::schema::Schema::builder();
+        schema.add_text_field("t", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let writer: tantivy::IndexWriter = index.writer_with_options(writer_options()).unwrap();
+        drop(writer);
+        let small = IndexWriterOptions::builder()
+            .num_worker_threads(1)
+            .memory_budget_per_thread(MIN_ARENA - 1)
+            .build();
+        assert!(
+            index
+                .writer_with_options::<tantivy::TantivyDocument>(small)
+                .is_err()
+        );
+    }
 
     #[test]
     fn groups_never_pass_the_bound_and_leave_single_segments_out() {

@@ -574,7 +574,12 @@ pub fn default_out(args: &RunArgs) -> PathBuf {
 }
 
 pub fn usage_line(u: &Usage) -> String {
-    format!("{:.1} s, peak RSS {:.0} MB", u.wall_s, u.peak_rss_mb)
+    format!(
+        "{:.1} s, peak RSS {:.0} MB{}",
+        u.wall_s,
+        u.peak_rss_mb,
+        u.peak_split()
+    )
 }
 
 /// `eligo import` of the corpus into the empty registry; true when the run
@@ -616,8 +621,10 @@ async fn import_phase(ctx: &mut Ctx, r: &mut Report, corpus_path: &Path) -> Resu
         ));
     }
     ctx.say(format!(
-        "imported in {:.1} s, peak RSS {:.0} MB",
-        usage.wall_s, usage.peak_rss_mb
+        "imported in {:.1} s, peak RSS {:.0} MB{}",
+        usage.wall_s,
+        usage.peak_rss_mb,
+        usage.peak_split()
     ));
     r.import = Some(ImportReport {
         studies_per_s: a.size as f64 / usage.wall_s.max(1e-9),

@@ -264,10 +264,11 @@ impl Report {
             let u = &i.usage;
             let _ = writeln!(
                 o,
-                "| import | {:.1} s ({:.0} studies/s), peak RSS {:.0} MB, CPU {:.0} s user + {:.0} s sys, exit {}{} |",
+                "| import | {:.1} s ({:.0} studies/s), peak RSS {:.0} MB{}, CPU {:.0} s user + {:.0} s sys, exit {}{} |",
                 u.wall_s,
                 i.studies_per_s,
                 u.peak_rss_mb,
+                u.peak_split(),
                 u.user_s,
                 u.sys_s,
                 u.exit_code.map_or("–".into(), |c| c.to_string()),
