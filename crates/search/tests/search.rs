@@ -5,6 +5,8 @@
 mod page;
 #[path = "search/segments.rs"]
 mod segments;
+#[path = "search/stemcache.rs"]
+mod stemcache;
 
 use eligo_model::Trial;
 use eligo_model::trial::{
