@@ -27,6 +27,7 @@ mod relevance;
 pub mod schema;
 pub mod segments;
 pub mod spelling;
+pub mod stemcache;
 mod streamed;
 
 pub use alongside::Alongside;
@@ -265,6 +266,7 @@ impl SearchIndex {
     ) -> Result<SearchIndex> {
         // Before the reader: its searchers search with the index's executor.
         index.set_executor(tuning.executor()?);
+        index.tokenizers().register("en_stem", stemcache::en_stem());
         // Commits by other processes (an import while the server runs)
         // become visible on their own, shortly after they land.
         let facets = std::sync::Arc::new(facet_count::FacetWarmer::new("facets"));

@@ -7,6 +7,8 @@ mod counts;
 mod page;
 #[path = "search/segments.rs"]
 mod segments;
+#[path = "search/stemcache.rs"]
+mod stemcache;
 
 use eligo_model::Trial;
 use eligo_model::trial::{
