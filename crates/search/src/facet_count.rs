@@ -133,15 +133,7 @@ impl Counts {
                 b.1.cmp(&a.1)
                     .then_with(|| self.text[a.0.clone()].cmp(&self.text[b.0.clone()]))
             };
-            if limited.contains(d) && values.len() > limit {
-                if limit == 0 {
-                    values.clear();
-                } else {
-                    values.select_nth_unstable_by(limit - 1, order);
-                    values.truncate(limit);
-                }
-            }
-            values.sort_unstable_by(order);
+            crate::facet_ords::keep_first(&mut values, limited.contains(d).then_some(limit), order);
             out.insert(
                 (*d).to_string(),
                 values

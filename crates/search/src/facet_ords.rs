@@ -216,15 +216,7 @@ impl Global {
                 })
                 .unwrap_or_default();
             let order = |a: &(u32, u64), b: &(u32, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-            if limited.contains(d) && values.len() > limit {
-                if limit == 0 {
-                    values.clear();
-                } else {
-                    values.select_nth_unstable_by(limit - 1, order);
-                    values.truncate(limit);
-                }
-            }
-            values.sort_unstable_by(order);
+            keep_first(&mut values, limited.contains(d).then_some(limit), order);
             out.insert(
                 (*d).to_string(),
                 values
@@ -353,4 +345,25 @@ impl Warmer for FacetWarmer {
             m.retain(|generation, _| live.iter().any(|g| g.generation_id() == *generation));
         }
     }
+}
+
+/// Sort `values` by `order`, keeping only the first `limit` when there is
+/// one: a partial selection first, so a dimension of thousands of values
+/// sorts only the ones shown.
+pub(crate) fn keep_first<T>(
+    values: &mut Vec<T>,
+    limit: Option<usize>,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) {
+    if let Some(limit) = limit
+        && values.len() > limit
+    {
+        if limit == 0 {
+            values.clear();
+        } else {
+            values.select_nth_unstable_by(limit - 1, order);
+            values.truncate(limit);
+        }
+    }
+    values.sort_unstable_by(order);
 }
