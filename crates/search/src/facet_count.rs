@@ -373,15 +373,7 @@ impl FacetSegment {
                 *hits = words;
                 *marked = n;
             }
-            Source::Column { .. } => {
-                for (i, &word) in words.iter().enumerate() {
-                    let mut bits = word;
-                    while bits != 0 {
-                        self.count(i as u32 * 64 + bits.trailing_zeros());
-                        bits &= bits - 1;
-                    }
-                }
-            }
+            Source::Column { .. } => for_each_set(&words, |d| self.count(d)),
         }
     }
 
@@ -509,6 +501,17 @@ fn count_marked(counts: &mut [u32], facets: &DenseFacets, hits: &[u64], n: u32, 
                     }
                 }
             }
+        }
+    }
+}
+
+/// Calls `f` with every document set in `words`, in order.
+pub(crate) fn for_each_set(words: &[u64], mut f: impl FnMut(DocId)) {
+    for (i, &word) in words.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            f(i as u32 * 64 + bits.trailing_zeros());
+            bits &= bits - 1;
         }
     }
 }

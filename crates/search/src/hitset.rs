@@ -15,7 +15,7 @@
 //! ([`crate::facet_count::FacetSegment::count_set`]). The hits are the
 //! same as tantivy's for the same query; nothing is scored.
 
-use crate::facet_count::{FacetCounter, Tally};
+use crate::facet_count::{FacetCounter, Tally, for_each_set};
 use crate::facet_ords::Generation;
 use crate::relevance::PartialHits;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -290,17 +290,6 @@ fn keep_matching<D: DocSet>(words: &mut [u64], sets: &mut [D]) {
             if !hit {
                 *word &= !(1u64 << bit);
             }
-        }
-    }
-}
-
-/// Calls `f` with every document set in `words`, in order.
-fn for_each_set(words: &[u64], mut f: impl FnMut(u32)) {
-    for (i, &word) in words.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            f(i as u32 * 64 + bits.trailing_zeros());
-            bits &= bits - 1;
         }
     }
 }
