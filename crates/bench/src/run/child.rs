@@ -87,23 +87,18 @@ fn field_kb(status: &str, field: &str) -> Option<u64> {
 }
 
 /// Keep in `peak` the largest `VmRSS` of `pid` seen so far with its
-/// `RssAnon` and `RssFile`.
-fn sample_peak(pid: libc::pid_t, peak: &Mutex<(u64, u64, u64)>) {
-    let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-        return;
-    };
-    let (Some(rss), Some(anon), Some(file)) = (
-        field_kb(&s, "VmRSS"),
-        field_kb(&s, "RssAnon"),
-        field_kb(&s, "RssFile"),
-    ) else {
-        return;
-    };
-    if let Ok(mut p) = peak.lock()
+/// `RssAnon` and `RssFile`. Returns the `VmRSS` read, kB (for the guard:
+/// one read of /proc per sample).
+fn sample_peak(pid: libc::pid_t, peak: &Mutex<(u64, u64, u64)>) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rss = field_kb(&s, "VmRSS")?;
+    if let (Some(anon), Some(file)) = (field_kb(&s, "RssAnon"), field_kb(&s, "RssFile"))
+        && let Ok(mut p) = peak.lock()
         && rss > p.0
     {
         *p = (rss, anon, file);
     }
+    Some(rss)
 }
 
 fn tv(t: libc::timeval) -> f64 {
@@ -140,8 +135,7 @@ impl Running {
             );
             std::thread::spawn(move || {
                 while !reaped.load(Ordering::SeqCst) {
-                    sample_peak(pid, &peak);
-                    let rss = status_kb(pid, "VmRSS").map(|kb| kb as f64 / 1024.0);
+                    let rss = sample_peak(pid, &peak).map(|kb| kb as f64 / 1024.0);
                     let why = match (g.rss_mb, rss, g.min_free_gb, free_gb(&g.disk)) {
                         (Some(lim), Some(rss), _, _) if rss > lim => Some(format!(
                             "killed by the harness: resident memory {rss:.0} MB passed the limit of {lim:.0} MB"
