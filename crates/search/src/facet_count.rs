@@ -116,13 +116,11 @@ impl Counts {
         for (i, &end) in self.ends.iter().enumerate() {
             let end = end as usize;
             let bytes = &self.text[start..end];
-            if let Some(cut) = bytes.iter().position(|&b| b == 0)
-                && !bytes[cut + 1..].contains(&0)
-            {
+            if let Some((dim, value)) = crate::facet_ords::dimension_value(bytes) {
                 groups
-                    .entry(&bytes[..cut])
+                    .entry(dim)
                     .or_default()
-                    .push((start + cut + 1..end, self.counts[i]));
+                    .push((end - value.len()..end, self.counts[i]));
             }
             start = end;
         }

@@ -150,10 +150,8 @@ impl Global {
             if !terms.push(t) {
                 return None;
             }
-            if let Some(cut) = t.iter().position(|&b| b == 0)
-                && !t[cut + 1..].contains(&0)
-            {
-                dims.entry(t[..cut].to_vec()).or_default().push(g as u32);
+            if let Some((dim, _)) = dimension_value(t) {
+                dims.entry(dim.to_vec()).or_default().push(g as u32);
             }
         }
         let mut maps = HashMap::with_capacity(segments.len());
@@ -345,6 +343,14 @@ impl Warmer for FacetWarmer {
             m.retain(|generation, _| live.iter().any(|g| g.generation_id() == *generation));
         }
     }
+}
+
+/// An encoded facet (its path's parts separated by 0 bytes) as a
+/// dimension and its value; `None` for any other depth of path.
+pub(crate) fn dimension_value(facet: &[u8]) -> Option<(&[u8], &[u8])> {
+    let cut = facet.iter().position(|&b| b == 0)?;
+    let value = &facet[cut + 1..];
+    (!value.contains(&0)).then_some((&facet[..cut], value))
 }
 
 /// Sort `values` by `order`, keeping only the first `limit` when there is
